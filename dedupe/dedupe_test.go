@@ -1,0 +1,108 @@
+package dedupe_test
+
+import (
+	"fmt"
+	"strconv"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/contactpipe/contactpipe/dedupe"
+)
+
+func TestClaim(t *testing.T) {
+	type step struct {
+		row   int
+		addrs []dedupe.Address
+		dupOf int // 0 = not a duplicate
+		kind  string
+	}
+	phone := func(v string) dedupe.Address { return dedupe.Address{Kind: "msisdn", Value: v} }
+	email := func(v string) dedupe.Address { return dedupe.Address{Kind: "email", Value: v} }
+	line := func(v string) dedupe.Address { return dedupe.Address{Kind: "lineId", Value: v} }
+	tests := []struct {
+		name  string
+		steps []step
+	}{
+		{"distinct rows", []step{
+			{2, []dedupe.Address{phone("+16511112222")}, 0, ""},
+			{3, []dedupe.Address{phone("+16511112223")}, 0, ""},
+		}},
+		{"same phone", []step{
+			{2, []dedupe.Address{phone("+16511112222")}, 0, ""},
+			{3, []dedupe.Address{phone("+16511112222")}, 2, "msisdn"},
+		}},
+		{"email case-insensitive", []step{
+			{2, []dedupe.Address{email("Ann@Example.com")}, 0, ""},
+			{5, []dedupe.Address{phone("+16511112222"), email("ann@example.COM")}, 2, "email"},
+		}},
+		{"chat id case-sensitive", []step{
+			{2, []dedupe.Address{line("Ann")}, 0, ""},
+			{3, []dedupe.Address{line("ann")}, 0, ""},
+		}},
+		{"same value, different kinds are different addresses", []step{
+			{2, []dedupe.Address{line("ann")}, 0, ""},
+			{3, []dedupe.Address{{Kind: "zaloId", Value: "ann"}}, 0, ""},
+		}},
+		{"any shared address; a duplicate claims nothing", []step{
+			{2, []dedupe.Address{phone("+1"), email("a@x")}, 0, ""},
+			{3, []dedupe.Address{phone("+2"), email("a@x")}, 2, "email"},
+			{4, []dedupe.Address{phone("+2")}, 0, ""}, // row 3 was a duplicate, so +2 was not claimed
+			{5, []dedupe.Address{email("b@x"), phone("+2")}, 4, "msisdn"},
+		}},
+		{"empty addresses ignored", []step{
+			{2, []dedupe.Address{phone(""), email("a@x")}, 0, ""},
+			{3, []dedupe.Address{phone(""), email("b@x")}, 0, ""},
+		}},
+		{"same address twice in one row", []step{
+			{2, []dedupe.Address{email("a@x"), email("A@x")}, 0, ""},
+			{3, []dedupe.Address{email("a@x")}, 2, "email"},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := dedupe.New()
+			for _, st := range tt.steps {
+				m, dup := s.Claim(st.row, st.addrs)
+				assert.Equal(t, st.dupOf != 0, dup, "row %d", st.row)
+				if st.dupOf != 0 {
+					assert.Equal(t, st.dupOf, m.Row, "row %d", st.row)
+					assert.Equal(t, st.kind, m.Address.Kind, "row %d", st.row)
+				}
+			}
+		})
+	}
+}
+
+func TestManyDistinctAddressesNoFalseDuplicates(t *testing.T) {
+	s := dedupe.New()
+	const n = 200_000
+	for i := range n {
+		_, dup := s.Claim(i+2, []dedupe.Address{{Kind: "msisdn", Value: "+1" + strconv.Itoa(6500000000+i)}})
+		if dup {
+			t.Fatalf("false duplicate at %d", i)
+		}
+	}
+	assert.Equal(t, n, s.Len())
+}
+
+func BenchmarkClaim(b *testing.B) {
+	s := dedupe.New()
+	addrs := make([]dedupe.Address, 2)
+	i := 0
+	for b.Loop() {
+		addrs[0] = dedupe.Address{Kind: "msisdn", Value: "+1" + strconv.Itoa(6500000000+i)}
+		addrs[1] = dedupe.Address{Kind: "email", Value: "x@example.com"}
+		s.Claim(i, addrs[:1])
+		i++
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+func ExampleSet_Claim() {
+	s := dedupe.New()
+	s.Claim(2, []dedupe.Address{{Kind: "email", Value: "ann@example.com"}})
+	m, dup := s.Claim(3, []dedupe.Address{{Kind: "email", Value: "ANN@example.com"}})
+	fmt.Println(dup, m.Row, m.Address.Kind)
+	// Output: true 2 email
+}

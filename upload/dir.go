@@ -1,0 +1,53 @@
+package upload
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// Dir is an Uploader that moves each chunk into a directory as chunk-0001.csv, chunk-0002.csv, …
+// It needs no network: it is the offline target and the one tests and demos use.
+type Dir struct {
+	// Path is the output directory. It must exist.
+	Path string
+}
+
+// ChunkFileName is the name a chunk gets in an output directory: chunk-0001.csv for index 1.
+func ChunkFileName(index int) string {
+	return fmt.Sprintf("chunk-%04d.csv", index)
+}
+
+// Upload moves c's file into d.Path under ChunkFileName(c.Index).
+func (d Dir) Upload(ctx context.Context, c Chunk) (Result, error) {
+	if err := ctx.Err(); err != nil {
+		return Result{Target: "dir"}, err
+	}
+	dst := filepath.Join(d.Path, ChunkFileName(c.Index))
+	if err := os.Rename(c.Path, dst); err != nil {
+		if err := copyFile(c.Path, dst); err != nil {
+			return Result{Target: "dir"}, fmt.Errorf("upload: write chunk %d: %w", c.Index, err)
+		}
+		_ = os.Remove(c.Path)
+	}
+	return Result{Target: "dir", File: dst, Status: "written", Landed: c.Rows}, nil
+}
+
+// copyFile copies src to dst (for a rename across file systems), keeping it private (0600).
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := out.ReadFrom(in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}

@@ -1,0 +1,136 @@
+// Package validate checks canonical contact fields against the 8x8 Contacts API's create-contact
+// contract (see shared/spec): names and chat ids have length limits, country is alpha-2, msisdn
+// matches ^\+?[1-9][0-9]{6,14}$, email is at most 320 characters and well formed, and every contact
+// has at least one address.
+//
+// It works on plain field names and values (the API's names: "msisdn", "firstName", …), so it can be
+// used without the rest of contactpipe. Lengths are counted in characters (runes), as the API counts.
+package validate
+
+import (
+	"fmt"
+	"net/mail"
+	"strings"
+	"unicode/utf8"
+)
+
+// Limits from the create-contact contract.
+const (
+	MaxNameLen       = 200 // firstName, lastName
+	MaxExternalIDLen = 50  // externalId
+	MaxEmailLen      = 320 // email
+	MaxChatIDLen     = 128 // weChatUserId, facebookUserId, zaloId, lineId, kakaoTalkId
+)
+
+// Reason codes of an *Error. They are stable: reports count rows by them.
+const (
+	CodeNameTooLong       = "name_too_long"
+	CodeExternalIDTooLong = "external_id_too_long"
+	CodeInvalidCountry    = "invalid_country"
+	CodeInvalidMsisdn     = "invalid_msisdn"
+	CodeEmailTooLong      = "email_too_long"
+	CodeInvalidEmail      = "invalid_email"
+	CodeChatIDTooLong     = "chat_id_too_long"
+	CodeNoAddress         = "no_address"
+	CodeUnknownField      = "unknown_field"
+)
+
+// AddressFields are the fields that address a contact; the API wants at least one of them.
+var AddressFields = []string{"msisdn", "email", "weChatUserId", "facebookUserId", "zaloId", "lineId", "kakaoTalkId"}
+
+// Error is a field value that breaks the contract.
+type Error struct {
+	Field   string // the API field name, "" for a rule about the whole contact
+	Code    string // one of the Code constants
+	Message string // what is wrong and what to do, without the value itself
+}
+
+func (e *Error) Error() string {
+	if e.Field == "" {
+		return e.Message
+	}
+	return e.Field + ": " + e.Message
+}
+
+// Field checks one canonical value of the named field. An empty value is valid (the field is
+// absent); whether a contact has an address is Addresses' job.
+func Field(name, value string) error {
+	if value == "" {
+		return nil
+	}
+	switch name {
+	case "firstName", "lastName":
+		return maxLen(name, value, MaxNameLen, CodeNameTooLong)
+	case "externalId":
+		return maxLen(name, value, MaxExternalIDLen, CodeExternalIDTooLong)
+	case "country":
+		if !isAlpha2(value) {
+			return &Error{name, CodeInvalidCountry, "must be a two-letter ISO 3166 country code such as US or GB"}
+		}
+	case "msisdn":
+		if !IsMsisdn(value) {
+			return &Error{name, CodeInvalidMsisdn, "must be an international number: + then 7 to 15 digits, not starting with 0"}
+		}
+	case "email":
+		if err := maxLen(name, value, MaxEmailLen, CodeEmailTooLong); err != nil {
+			return err
+		}
+		if !isEmail(value) {
+			return &Error{name, CodeInvalidEmail, "is not a well-formed email address"}
+		}
+	case "weChatUserId", "facebookUserId", "zaloId", "lineId", "kakaoTalkId":
+		return maxLen(name, value, MaxChatIDLen, CodeChatIDTooLong)
+	case "salutation":
+		return nil
+	default:
+		return &Error{name, CodeUnknownField, "is not a contact field"}
+	}
+	return nil
+}
+
+// Addresses checks that at least one of the given address values (in the order of AddressFields, or
+// any order: only emptiness matters) is present.
+func Addresses(values ...string) error {
+	for _, v := range values {
+		if v != "" {
+			return nil
+		}
+	}
+	return &Error{"", CodeNoAddress, "the row has no address: give at least one of " + strings.Join(AddressFields, ", ")}
+}
+
+// IsMsisdn reports whether s matches the API's msisdn pattern ^\+?[1-9][0-9]{6,14}$.
+func IsMsisdn(s string) bool {
+	if strings.HasPrefix(s, "+") {
+		s = s[1:]
+	}
+	if len(s) < 7 || len(s) > 15 || s[0] < '1' || s[0] > '9' {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func maxLen(field, value string, limit int, code string) error {
+	if n := utf8.RuneCountInString(value); n > limit {
+		return &Error{field, code, fmt.Sprintf("is %d characters long; the limit is %d", n, limit)}
+	}
+	return nil
+}
+
+func isAlpha2(s string) bool {
+	return len(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z'
+}
+
+// isEmail accepts a bare address (no display name, no angle brackets) that net/mail parses.
+func isEmail(s string) bool {
+	if strings.ContainsAny(s, "<> \t\r\n") {
+		return false
+	}
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s && a.Name == ""
+}

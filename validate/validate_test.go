@@ -1,0 +1,95 @@
+package validate_test
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/contactpipe/contactpipe/validate"
+)
+
+func TestField(t *testing.T) {
+	tests := []struct {
+		field, value string
+		code         string // "" = valid
+	}{
+		{"firstName", "", ""},
+		{"firstName", strings.Repeat("é", 200), ""},
+		{"firstName", strings.Repeat("é", 201), validate.CodeNameTooLong},
+		{"lastName", strings.Repeat("a", 201), validate.CodeNameTooLong},
+		{"externalId", strings.Repeat("x", 50), ""},
+		{"externalId", strings.Repeat("x", 51), validate.CodeExternalIDTooLong},
+		{"country", "US", ""},
+		{"country", "us", validate.CodeInvalidCountry},
+		{"country", "USA", validate.CodeInvalidCountry},
+		{"msisdn", "+16511112222", ""},
+		{"msisdn", "16511112222", ""},
+		{"msisdn", "+1234567", ""},
+		{"msisdn", "+123456", validate.CodeInvalidMsisdn},
+		{"msisdn", "+1234567890123456", validate.CodeInvalidMsisdn},
+		{"msisdn", "+0123456789", validate.CodeInvalidMsisdn},
+		{"msisdn", "+1 651 111", validate.CodeInvalidMsisdn},
+		{"msisdn", "++16511112222", validate.CodeInvalidMsisdn},
+		{"email", "a@example.com", ""},
+		{"email", "a@b", ""},
+		{"email", "Ann <a@example.com>", validate.CodeInvalidEmail},
+		{"email", "not an email", validate.CodeInvalidEmail},
+		{"email", "@example.com", validate.CodeInvalidEmail},
+		{"email", strings.Repeat("a", 64) + "@" + strings.Repeat("b", 256) + ".com", validate.CodeEmailTooLong},
+		{"weChatUserId", strings.Repeat("w", 128), ""},
+		{"kakaoTalkId", strings.Repeat("k", 129), validate.CodeChatIDTooLong},
+		{"zaloId", strings.Repeat("z", 129), validate.CodeChatIDTooLong},
+		{"lineId", strings.Repeat("l", 129), validate.CodeChatIDTooLong},
+		{"facebookUserId", strings.Repeat("f", 129), validate.CodeChatIDTooLong},
+		{"nickname", "x", validate.CodeUnknownField},
+	}
+	for _, tt := range tests {
+		t.Run(tt.field+"/"+short(tt.value), func(t *testing.T) {
+			err := validate.Field(tt.field, tt.value)
+			if tt.code == "" {
+				assert.NoError(t, err)
+				return
+			}
+			var verr *validate.Error
+			if assert.True(t, errors.As(err, &verr), "want *validate.Error, got %v", err) {
+				assert.Equal(t, tt.code, verr.Code)
+				assert.Equal(t, tt.field, verr.Field)
+				if len(tt.value) >= 5 {
+					assert.NotContains(t, verr.Error(), tt.value, "messages must not echo the value")
+				}
+			}
+		})
+	}
+}
+
+func TestAddresses(t *testing.T) {
+	assert.NoError(t, validate.Addresses("", "a@example.com"))
+	assert.NoError(t, validate.Addresses("+16511112222"))
+	err := validate.Addresses("", "", "")
+	var verr *validate.Error
+	if assert.ErrorAs(t, err, &verr) {
+		assert.Equal(t, validate.CodeNoAddress, verr.Code)
+	}
+}
+
+func short(s string) string {
+	if len(s) > 20 {
+		return s[:20]
+	}
+	return s
+}
+
+func ExampleField() {
+	err := validate.Field("msisdn", "+44 20 7946 0958")
+	var verr *validate.Error
+	if errors.As(err, &verr) {
+		fmt.Println(verr.Code)
+	}
+	fmt.Println(validate.Field("msisdn", "+442079460958"))
+	// Output:
+	// invalid_msisdn
+	// <nil>
+}
