@@ -7,7 +7,13 @@ package upload
 
 import (
 	"context"
+	"errors"
 )
+
+// ErrStopImport is wrapped by upload errors after which no further chunk can succeed (a rejected
+// API key, for instance). The pipeline stops the whole import on them; any other upload error fails
+// only its chunk.
+var ErrStopImport = errors.New("upload cannot continue")
 
 // Chunk is one finished chunk file, ready to upload.
 type Chunk struct {
@@ -24,6 +30,8 @@ type Chunk struct {
 	Bytes int64
 	// SHA256 is the hex SHA-256 of the chunk file's content.
 	SHA256 string
+	// Groups are the contact group ids the chunk's contacts are added to (≤ 10; may be empty).
+	Groups []int
 }
 
 // Result is what became of one chunk.
