@@ -1,0 +1,379 @@
+package parse_test
+
+import (
+	"errors"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/contactpipe/contactpipe/parse"
+)
+
+// row is a compact view of a Record for table tests: "row: cell|cell|cell" or "row! code column".
+type row = string
+
+// readAll opens in and returns its rows in the compact form.
+func readAll(t testing.TB, src *parse.Source) []row {
+	t.Helper()
+	var out []row
+	for {
+		rec, err := src.Next()
+		if err == io.EOF {
+			return out
+		}
+		require.NoError(t, err)
+		out = append(out, compact(rec))
+	}
+}
+
+func compact(rec parse.Record) row {
+	var b strings.Builder
+	b.WriteString(itoa(rec.Row))
+	if rec.Err != nil {
+		var re *parse.RowError
+		if errors.As(rec.Err, &re) {
+			b.WriteString("! " + re.Code)
+			if re.Column != "" {
+				b.WriteString(" " + re.Column)
+			}
+			return b.String()
+		}
+		return b.String() + "! " + rec.Err.Error()
+	}
+	b.WriteString(": ")
+	b.WriteString(strings.Join(rec.Raw, "|"))
+	return b.String()
+}
+
+func itoa(n int) string {
+	if n < 10 {
+		return string(rune('0' + n))
+	}
+	return itoa(n/10) + string(rune('0'+n%10))
+}
+
+func open(t testing.TB, in string, opts parse.Options) *parse.Source {
+	t.Helper()
+	src, err := parse.Open(strings.NewReader(in), opts)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = src.Close() })
+	return src
+}
+
+func TestOpenRows(t *testing.T) {
+	tests := []struct {
+		name   string
+		in     string
+		opts   parse.Options
+		header []string
+		rows   []row
+	}{
+		{
+			name:   "header and rows",
+			in:     "msisdn,firstName\n+15551234567,Ann\n+15551234568,Bob\n",
+			header: []string{"msisdn", "firstName"},
+			rows:   []row{"2: +15551234567|Ann", "3: +15551234568|Bob"},
+		},
+		{
+			name:   "no final newline",
+			in:     "msisdn,firstName\n1,a",
+			header: []string{"msisdn", "firstName"},
+			rows:   []row{"2: 1|a"},
+		},
+		{
+			name:   "crlf",
+			in:     "msisdn,firstName\r\n1,a\r\n2,b\r\n",
+			header: []string{"msisdn", "firstName"},
+			rows:   []row{"2: 1|a", "3: 2|b"},
+		},
+		{
+			name:   "lone cr (old Mac Excel)",
+			in:     "msisdn,firstName\r1,a\r2,b\r",
+			header: []string{"msisdn", "firstName"},
+			rows:   []row{"2: 1|a", "3: 2|b"},
+		},
+		{
+			name:   "mixed line endings",
+			in:     "msisdn,firstName\n1,a\r\n2,b\r3,c\n",
+			header: []string{"msisdn", "firstName"},
+			rows:   []row{"2: 1|a", "3: 2|b", "4: 3|c"},
+		},
+		{
+			name:   "blank rows are skipped but counted",
+			in:     "msisdn,firstName\n\n1,a\n,\n  ,\t\n2,b\n\n",
+			header: []string{"msisdn", "firstName"},
+			rows:   []row{"3: 1|a", "6: 2|b"},
+		},
+		{
+			name:   "blank lines before the header",
+			in:     "\n\nmsisdn\n1\n",
+			header: []string{"msisdn"},
+			rows:   []row{"4: 1"},
+		},
+		{
+			name:   "quoted fields and escaped quotes",
+			in:     "msisdn,firstName\n\"1\",\"Ann \"\"Q\"\" Lee\"\n\"2\",\"a,b\"\n",
+			header: []string{"msisdn", "firstName"},
+			rows:   []row{"2: 1|Ann \"Q\" Lee", "3: 2|a,b"},
+		},
+		{
+			name:   "multi-line quoted record is one row",
+			in:     "msisdn,firstName\n1,\"two\nlines\"\n2,b\n",
+			header: []string{"msisdn", "firstName"},
+			rows:   []row{"2: 1|two\nlines", "3: 2|b"},
+		},
+		{
+			name:   "crlf inside quotes is kept",
+			in:     "msisdn,firstName\r\n1,\"a\r\nb\"\r\n",
+			header: []string{"msisdn", "firstName"},
+			rows:   []row{"2: 1|a\r\nb"},
+		},
+		{
+			name:   "bare quote in unquoted field is literal",
+			in:     "msisdn,firstName\n1,5\" screen\n2,O\"Neil\n",
+			header: []string{"msisdn", "firstName"},
+			rows:   []row{"2: 1|5\" screen", "3: 2|O\"Neil"},
+		},
+		{
+			name:   "text after closing quote rejects one record and resumes",
+			in:     "msisdn,firstName\n1,\"He said \"hi\" ok\"\n2,b\n",
+			header: []string{"msisdn", "firstName"},
+			rows:   []row{"2! malformed_csv firstName", "3: 2|b"},
+		},
+		{
+			name:   "ragged rows: short padded, trailing empties dropped, extra values rejected",
+			in:     "msisdn,firstName,lastName\n1\n2,b,c,,,\n3,b,c,d\n4,b,c, \n",
+			header: []string{"msisdn", "firstName", "lastName"},
+			rows:   []row{"2: 1||", "3: 2|b|c", "4! extra_fields", "5: 4|b|c"},
+		},
+		{
+			name:   "semicolon sniffed",
+			in:     "msisdn;firstName;notes\n1;a;x,y\n2;b;z\n",
+			header: []string{"msisdn", "firstName", "notes"},
+			rows:   []row{"2: 1|a|x,y", "3: 2|b|z"},
+		},
+		{
+			name:   "tab sniffed",
+			in:     "msisdn\tfirstName\n1\tSmith, John\n",
+			header: []string{"msisdn", "firstName"},
+			rows:   []row{"2: 1|Smith, John"},
+		},
+		{
+			name:   "pipe sniffed",
+			in:     "msisdn|firstName\n1|a\n",
+			header: []string{"msisdn", "firstName"},
+			rows:   []row{"2: 1|a"},
+		},
+		{
+			name:   "sniffing ignores delimiters inside quotes",
+			in:     "\"a;b\",firstName,msisdn\n\"x;y;z\",b,1\n",
+			header: []string{"a;b", "firstName", "msisdn"},
+			rows:   []row{"2: x;y;z|b|1"},
+		},
+		{
+			name:   "delimiter option overrides sniffing",
+			in:     "msisdn;x,firstName\n1;2,a\n",
+			opts:   parse.Options{Delimiter: ','},
+			header: []string{"msisdn;x", "firstName"},
+			rows:   []row{"2: 1;2|a"},
+		},
+		{
+			name:   "no header with columns",
+			in:     "+15551234567,Ann,x\n+15551234568,Bob,y\n",
+			opts:   parse.Options{NoHeader: true, Columns: []string{"msisdn", "first_name", ""}},
+			header: []string{"msisdn", "first_name", ""},
+			rows:   []row{"1: +15551234567|Ann|x", "2: +15551234568|Bob|y"},
+		},
+		{
+			name:   "columns override a header, which is still skipped",
+			in:     "a,b\n1,x\n",
+			opts:   parse.Options{Columns: []string{"email", "msisdn"}},
+			header: []string{"a", "b"},
+			rows:   []row{"2: 1|x"},
+		},
+		{
+			name:   "utf-8 bom never reaches the header",
+			in:     "\uFEFFmsisdn,firstName\n1,Müller\n",
+			header: []string{"msisdn", "firstName"},
+			rows:   []row{"2: 1|Müller"},
+		},
+		{
+			name:   "header only",
+			in:     "msisdn,firstName\n",
+			header: []string{"msisdn", "firstName"},
+		},
+		{
+			name:   "single column file",
+			in:     "phone\n+15551234567\n+15551234568\n",
+			header: []string{"phone"},
+			rows:   []row{"2: +15551234567", "3: +15551234568"},
+		},
+		{
+			name:   "empty last field at end of input",
+			in:     "msisdn,firstName\n1,",
+			header: []string{"msisdn", "firstName"},
+			rows:   []row{"2: 1|"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := open(t, tt.in, tt.opts)
+			assert.Equal(t, parse.CSV, src.Format())
+			assert.Equal(t, tt.header, src.Header())
+			assert.Equal(t, tt.rows, readAll(t, src))
+		})
+	}
+}
+
+func TestValuesMapped(t *testing.T) {
+	src := open(t, "First Name,LAST_NAME,Phone Number,E-mail,Notes,Country\nAnn,Lee,555,a@b.c,hi,us\n", parse.Options{})
+	rec, err := src.Next()
+	require.NoError(t, err)
+	want := [parse.NumFields]string{}
+	want[parse.FirstName], want[parse.LastName], want[parse.Msisdn], want[parse.Email], want[parse.Country] = "Ann", "Lee", "555", "a@b.c", "us"
+	assert.Equal(t, want, rec.Values)
+	assert.Equal(t, []string{"Notes"}, src.Mapping().Ignored())
+	assert.Equal(t, map[string]string{"First Name": "firstName", "LAST_NAME": "lastName", "Phone Number": "msisdn",
+		"E-mail": "email", "Country": "country"}, src.Mapping().Columns())
+}
+
+func TestOpenErrors(t *testing.T) {
+	tests := []struct {
+		name  string
+		in    string
+		opts  parse.Options
+		is    error
+		check func(t *testing.T, err error)
+	}{
+		{name: "no header and no columns", in: "1,2\n", opts: parse.Options{NoHeader: true}, is: parse.ErrColumnsRequired},
+		{name: "unknown field in columns", in: "1,2\n", opts: parse.Options{NoHeader: true, Columns: []string{"msisdn", "phon"}},
+			is: parse.ErrUnknownField, check: func(t *testing.T, err error) {
+				var he *parse.HeaderError
+				require.ErrorAs(t, err, &he)
+				assert.Equal(t, 2, he.Position)
+				assert.Equal(t, []string{"phon"}, he.Columns)
+				assert.Contains(t, err.Error(), `"phon"`)
+			}},
+		{name: "field twice in columns", in: "1,2\n", opts: parse.Options{NoHeader: true, Columns: []string{"msisdn", "MSISDN"}}, is: parse.ErrDuplicateField},
+		{name: "empty file", in: "", is: parse.ErrNoHeader},
+		{name: "blank file", in: "\n\r\n  \n", is: parse.ErrNoHeader},
+		{name: "bom only", in: "\uFEFF", is: parse.ErrNoHeader},
+		{name: "nothing maps", in: "foo,bar\n1,2\n", is: parse.ErrNoMappedColumn},
+		{name: "duplicate header", in: "Email,e-mail\n", is: parse.ErrDuplicateColumn, check: func(t *testing.T, err error) {
+			assert.Equal(t, `header: duplicate column "Email" and "e-mail" would both feed email; rename or remove one, or give the columns explicitly`, err.Error())
+		}},
+		{name: "ambiguous header", in: "Phone,Telephone\n", is: parse.ErrAmbiguousColumn, check: func(t *testing.T, err error) {
+			var he *parse.HeaderError
+			require.ErrorAs(t, err, &he)
+			assert.Equal(t, []string{"Phone", "Telephone"}, he.Columns)
+			assert.Equal(t, "msisdn", he.Field)
+		}},
+		{name: "bad delimiter", in: "a\n", opts: parse.Options{Delimiter: '"'}, is: parse.ErrBadDelimiter},
+		{name: "non-ascii delimiter", in: "a\n", opts: parse.Options{Delimiter: '§'}, is: parse.ErrBadDelimiter},
+		{name: "unknown encoding", in: "a\n", opts: parse.Options{Encoding: "klingon"}, is: parse.ErrUnknownEncoding},
+		{name: "html table saved as xls", in: "<html><body><table><tr><td>msisdn</td></tr></table>", is: parse.ErrUnsupportedFormat,
+			check: func(t *testing.T, err error) {
+				var fe *parse.FormatError
+				require.ErrorAs(t, err, &fe)
+				assert.Equal(t, "html", fe.Detected)
+			}},
+		{name: "bare html table", in: "  <TABLE border=1><TR><TD>phone</TD></TR></TABLE>", is: parse.ErrUnsupportedFormat},
+		{name: "xml spreadsheet", in: "<?xml version=\"1.0\"?>\n<Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\">", is: parse.ErrUnsupportedFormat},
+		{name: "gzip", in: "\x1f\x8b\x08\x00", is: parse.ErrUnsupportedFormat},
+		{name: "binary", in: "msisdn\x00\x01\x02,x\n", is: parse.ErrUnsupportedFormat},
+		{name: "csv forced on a workbook", in: "PK\x03\x04rest", opts: parse.Options{Format: parse.CSV}, is: parse.ErrUnsupportedFormat},
+		{name: "unterminated quote in header", in: "msisdn,\"first\n", is: parse.ErrUnterminatedQuote},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src, err := parse.Open(strings.NewReader(tt.in), tt.opts)
+			require.Error(t, err)
+			assert.Nil(t, src)
+			assert.ErrorIs(t, err, tt.is)
+			assert.Equal(t, strings.ToLower(err.Error()[:1]), err.Error()[:1], "messages are lower-case")
+			if tt.check != nil {
+				tt.check(t, err)
+			}
+		})
+	}
+}
+
+func TestUnterminatedQuoteIsFatal(t *testing.T) {
+	src := open(t, "msisdn,firstName\n1,a\n2,\"b\n3,c\n4,d\n", parse.Options{})
+	rec, err := src.Next()
+	require.NoError(t, err)
+	assert.Equal(t, 2, rec.Row)
+	_, err = src.Next()
+	require.Error(t, err)
+	assert.ErrorIs(t, err, parse.ErrUnterminatedQuote)
+	assert.ErrorIs(t, err, parse.ErrQuote)
+	var re *parse.RowError
+	require.ErrorAs(t, err, &re)
+	assert.Equal(t, 3, re.Row)
+	assert.Equal(t, 3, re.Line)
+	assert.Equal(t, "firstName", re.Column)
+	assert.Equal(t, parse.CodeUnterminatedQuote, re.Code)
+	_, again := src.Next()
+	assert.Equal(t, err, again, "fatal errors are sticky")
+}
+
+func TestMalformedSpanningLines(t *testing.T) {
+	// The stray quote on row 2 pairs with the quote on line 4; the record is rejected, reading resumes.
+	src := open(t, "msisdn,firstName\n1,\"a\n2,b\n3,\"c\"x\n4,d\n", parse.Options{})
+	var rows []parse.Record
+	for rec, err := range src.All() {
+		require.NoError(t, err)
+		rows = append(rows, rec)
+	}
+	require.Len(t, rows, 2)
+	var re *parse.RowError
+	require.ErrorAs(t, rows[0].Err, &re)
+	assert.Equal(t, parse.CodeMalformedCSV, re.Code)
+	assert.Equal(t, 2, re.Row)
+	assert.Contains(t, re.Error(), "spans lines 2–4")
+	assert.Equal(t, 3, rows[1].Row, "one spreadsheet row per record")
+	assert.Equal(t, []string{"4", "d"}, rows[1].Raw)
+}
+
+func TestRawIsNotReused(t *testing.T) {
+	src := open(t, "msisdn,firstName\n1,a\n2,b\n", parse.Options{})
+	r1, err := src.Next()
+	require.NoError(t, err)
+	r2, err := src.Next()
+	require.NoError(t, err)
+	assert.Equal(t, []string{"1", "a"}, r1.Raw)
+	assert.Equal(t, []string{"2", "b"}, r2.Raw)
+	r1.Raw = append(r1.Raw, "x") // cap is trimmed: must not clobber r2
+	assert.Equal(t, []string{"2", "b"}, r2.Raw)
+}
+
+func TestBytesRead(t *testing.T) {
+	in := "msisdn\n" + strings.Repeat("15551234567\n", 20000)
+	src := open(t, in, parse.Options{})
+	readAll(t, src)
+	assert.Equal(t, int64(len(in)), src.BytesRead())
+}
+
+func TestReadError(t *testing.T) {
+	boom := errors.New("boom")
+	r := io.MultiReader(strings.NewReader("msisdn\n1\n"), &errReader{boom})
+	src, err := parse.Open(r, parse.Options{})
+	if err != nil {
+		assert.ErrorIs(t, err, boom)
+		return
+	}
+	for {
+		_, err = src.Next()
+		if err != nil {
+			break
+		}
+	}
+	assert.ErrorIs(t, err, boom)
+}
+
+type errReader struct{ err error }
+
+func (e *errReader) Read([]byte) (int, error) { return 0, e.err }
