@@ -141,8 +141,8 @@ type directCol struct {
 
 // mappingData is the immutable body of a Mapping (shared by copies).
 type mappingData struct {
-	names    []string  // source column names (header, or Columns when there is none)
-	uses     []string  // per column: what it feeds, "" when ignored
+	names    []string // source column names (header, or Columns when there is none)
+	uses     []string // per column: what it feeds, "" when ignored
 	direct   []directCol
 	plans    []fieldPlan
 	fullName int // column holding a full name, -1 if none
@@ -287,7 +287,7 @@ func (p *fieldPlan) pick(cells []string) string {
 	return ""
 }
 
-func typeIsMobile(t string) bool    { return containsFold(t, "mobile") || containsFold(t, "cell") }
+func typeIsMobile(t string) bool     { return containsFold(t, "mobile") || containsFold(t, "cell") }
 func typeIsFaxOrPager(t string) bool { return containsFold(t, "fax") || containsFold(t, "pager") }
 
 // containsFold reports whether s contains the lower-case ASCII word sub, ignoring ASCII case.

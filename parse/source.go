@@ -87,8 +87,8 @@ type Source struct {
 	sheet  sheetRows // spreadsheets
 	closer func() error
 
-	slab   []string // Raw slices are cut from it; never reused once handed out
-	done   error // sticky fatal error or io.EOF
+	slab []string // Raw slices are cut from it; never reused once handed out
+	done error    // sticky fatal error or io.EOF
 }
 
 // sheetRows is what spreadsheet.go provides.
