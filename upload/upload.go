@@ -54,6 +54,27 @@ type Result struct {
 	// ServerRejected lists rows the target refused, by their 1-based position among the chunk's data
 	// rows, with the target's reason.
 	ServerRejected []ServerRejection
+
+	// BatchIDs lists every batch created for the chunk: one, or more when the chunk was split
+	// (BatchID is then the first).
+	BatchIDs []string
+	// Counts are the server's result counts (summed over the batches of a split chunk); nil when
+	// the server gave none.
+	Counts *BatchCounts
+	// Unmatched is the number of rows the target refused that could not be matched to a chunk line:
+	// they are neither in ServerRejected nor in Landed.
+	Unmatched int
+	// Splits is how many times the chunk, or part of it, was split in two for being too large.
+	Splits int
+	// Reconciled is true when an upload whose answer was lost was found to have landed (by listing
+	// the target's batches) instead of being sent again.
+	Reconciled bool
+	// Resent is how many times the chunk was sent again after an ambiguous failure (request sent,
+	// no answer).
+	Resent int
+	// Resumed is true when a journal skipped the chunk because an earlier run had landed it; the
+	// other fields are that run's.
+	Resumed bool
 }
 
 // ServerRejection is one chunk row the target refused.

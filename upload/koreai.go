@@ -1,0 +1,308 @@
+package upload
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"golang.org/x/time/rate"
+)
+
+// KoreAIColumns is the header of a Kore.ai chunk file, in order.
+var KoreAIColumns = []string{"firstName", "lastName", "salutation", "cellPhoneNumber", "cellPhoneCountryCode", "cellPhoneExtension"}
+
+// MaxKoreAITokenTTL is the longest lifetime of a minted Kore.ai JWT.
+const MaxKoreAITokenTTL = time.Hour
+
+// KoreAI uploads each chunk to Kore.ai's contact import:
+// POST {BaseURL}/agentassist/api/v1/public/{StreamID}/contacts/import-contacts, multipart with the CSV
+// in field result_file, headers "auth: <JWT>" and "accountId". Kore.ai answers synchronously with the
+// contacts it created; chunk rows missing from the answer are reported in Result.ServerRejected (Kore
+// refuses a phone number it already has).
+//
+// The JWT is JWT when set; otherwise one is minted for every request from ClientID and ClientSecret
+// (HS256, a fresh jti, expiring after TokenTTL, at most an hour), with the client id in each claim
+// named by ClientIDClaims (default appId and iss: Kore's public docs are thin about which it reads).
+//
+// Failures are handled as for EightByEight, except an ambiguous one (request sent, no answer):
+// Kore.ai has no batch list to look in, so the file is sent again. That is safe because Kore
+// refuses phone numbers it already has; the price is that rows which did land on the lost attempt
+// come back missing from the second answer and are reported as refused, with a message saying so.
+// Such re-sends are counted in Result.Resent and Stats.
+type KoreAI struct {
+	// BaseURL is https://{host} of the Kore.ai environment.
+	BaseURL string
+	// StreamID is the bot (stream) id.
+	StreamID string
+	// AccountID is sent in the accountId header.
+	AccountID string
+	// JWT is a ready token; when empty one is minted from ClientID and ClientSecret.
+	JWT string
+	// ClientID and ClientSecret are the app's credentials for minting tokens.
+	ClientID, ClientSecret string
+	// ClientIDClaims are the claims that carry ClientID in a minted token (default appId, iss).
+	ClientIDClaims []string
+	// TokenTTL is a minted token's lifetime (default 55 minutes, at most an hour).
+	TokenTTL time.Duration
+	// HTTPClient makes the requests (default http.DefaultClient); redirects are never followed.
+	HTTPClient *http.Client
+	// Logger receives debug and warning records; nil discards them.
+	Logger *slog.Logger
+	// Retry is the retry policy; its zero value is useful.
+	Retry RetryPolicy
+	// Timeout bounds each request (default 2 minutes).
+	Timeout time.Duration
+	// Limiter, when set, paces every request.
+	Limiter *rate.Limiter
+	// Stats, when set, receives counts of requests, faults, retries….
+	Stats *Stats
+	// FilePrefix starts every uploaded file name; RunID is as for EightByEight.
+	FilePrefix, RunID string
+	// KeepDir, when set, is where chunk files are moved after upload; otherwise they are removed.
+	KeepDir string
+
+	once sync.Once
+	t    *transport
+	err  error
+	run  string
+}
+
+// Columns returns KoreAIColumns: the pipeline writes Kore.ai chunks with these columns.
+func (k *KoreAI) Columns() []string { return append([]string(nil), KoreAIColumns...) }
+
+// Required returns msisdn: a row without a phone cannot go to Kore.ai.
+func (k *KoreAI) Required() []string { return []string{"msisdn"} }
+
+// Validate checks the configuration without making a request.
+func (k *KoreAI) Validate() error {
+	k.once.Do(func() {
+		switch {
+		case strings.TrimSpace(k.StreamID) == "":
+			k.err = configError("kore.ai stream id is empty")
+		case strings.TrimSpace(k.AccountID) == "":
+			k.err = configError("kore.ai account id is empty")
+		case strings.ContainsAny(k.AccountID+k.JWT, "\r\n"):
+			k.err = configError("kore.ai account id or token contains a line break")
+		case k.JWT == "" && (k.ClientID == "" || k.ClientSecret == ""):
+			k.err = configError("kore.ai needs a JWT, or a client id and secret to mint one")
+		case k.TokenTTL > MaxKoreAITokenTTL:
+			k.err = configError("kore.ai token lifetime %s exceeds %s", k.TokenTTL, MaxKoreAITokenTTL)
+		}
+		if k.err != nil {
+			return
+		}
+		k.t, k.err = newTransport(transportConfig{
+			target:     "koreai",
+			baseURL:    k.BaseURL,
+			httpClient: k.HTTPClient,
+			logger:     k.Logger,
+			retry:      k.Retry,
+			timeout:    k.Timeout,
+			limiter:    k.Limiter,
+			stats:      k.Stats,
+			secrets:    []string{k.JWT, k.ClientSecret},
+		})
+		k.run = NewRunID()
+	})
+	return k.err
+}
+
+// FileName is the name chunk c is uploaded under.
+func (k *KoreAI) FileName(ctx context.Context, c Chunk) string {
+	_ = k.Validate()
+	run := k.RunID
+	if run == "" {
+		run = RunIDFromContext(ctx)
+	}
+	if run == "" {
+		run = k.run
+	}
+	return UploadName(k.FilePrefix, run, c.Index)
+}
+
+func (k *KoreAI) dispose(c Chunk) { disposeChunk(c, k.KeepDir) }
+
+// MintKoreAIJWT returns an HS256 token for a Kore.ai app: the client id in each of claims (default
+// appId and iss), a random jti, iat now and exp now+ttl (ttl ≤ 1h; 0 means 55 minutes).
+func MintKoreAIJWT(clientID, secret string, claims []string, ttl time.Duration, now time.Time) (string, error) {
+	if clientID == "" || secret == "" {
+		return "", configError("kore.ai client id and secret are required to mint a token")
+	}
+	if ttl <= 0 {
+		ttl = 55 * time.Minute
+	}
+	if ttl > MaxKoreAITokenTTL {
+		return "", configError("kore.ai token lifetime %s exceeds %s", ttl, MaxKoreAITokenTTL)
+	}
+	if len(claims) == 0 {
+		claims = []string{"appId", "iss"}
+	}
+	mc := jwt.MapClaims{
+		"jti": NewRunID() + NewRunID() + NewRunID() + NewRunID(),
+		"iat": now.Unix(),
+		"exp": now.Add(ttl).Unix(),
+	}
+	for _, c := range claims {
+		mc[c] = clientID
+	}
+	s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, mc).SignedString([]byte(secret))
+	if err != nil {
+		return "", fmt.Errorf("upload: kore.ai: signing the token: %w", err)
+	}
+	return s, nil
+}
+
+// auth sets the per-request headers: a token (minted afresh unless JWT is set) and the account id.
+func (k *KoreAI) auth(h http.Header) error {
+	tok := k.JWT
+	if tok == "" {
+		var err error
+		tok, err = MintKoreAIJWT(k.ClientID, k.ClientSecret, k.ClientIDClaims, k.TokenTTL, time.Now())
+		if err != nil {
+			return err
+		}
+	}
+	h.Set("auth", tok)
+	h.Set("accountId", k.AccountID)
+	return nil
+}
+
+// Upload sends chunk c and reports which rows Kore.ai created.
+func (k *KoreAI) Upload(ctx context.Context, c Chunk) (Result, error) {
+	name := k.FileName(ctx, c)
+	if err := k.Validate(); err != nil {
+		return Result{Target: "koreai", File: name, Status: "error"}, err
+	}
+	defer k.dispose(c)
+	log := k.t.log.With("chunk", c.Index)
+	res, err := uploadSplitting(ctx, c.Path, name, c.Rows, k.t.stats, log, k.uploadPart)
+	res.Target, res.File = "koreai", name
+	if err != nil && res.Status == "" {
+		res.Status = "error"
+	}
+	return res, err
+}
+
+// koreCreated is the part of a created contact we read.
+type koreCreated struct {
+	CellPhone struct {
+		PhoneNumber string `json:"phoneNumber"`
+		CountryCode string `json:"countryCode"`
+	} `json:"cellPhone"`
+}
+
+func (k *KoreAI) uploadPart(ctx context.Context, path, name string, rows int) (Result, error) {
+	res := Result{Target: "koreai", File: name}
+	open, err := multipartFile(nil, "result_file", name, path)
+	if err != nil {
+		return res, fmt.Errorf("upload: koreai import: %w", err)
+	}
+	ans, info, err := k.t.do(ctx, &request{
+		op:      "import contacts",
+		method:  http.MethodPost,
+		url:     k.t.endpoint("/agentassist/api/v1/public/"+url.PathEscape(k.StreamID)+"/contacts/import-contacts", nil),
+		body:    open,
+		header:  k.auth,
+		maxBody: 256 << 20,
+	})
+	res.Attempts, res.Resent = info.attempts, info.resent
+	if err != nil {
+		res.InDoubt = info.inDoubt
+		if res.InDoubt {
+			res.Status = "in-doubt"
+		}
+		return res, err
+	}
+	created, err := decodeKoreCreated(ans.body)
+	if err != nil {
+		// The import ran (2xx) but we cannot read what it created.
+		res.InDoubt, res.Status = true, "in-doubt"
+		return res, fmt.Errorf("%w: koreai import of %s: %w", ErrInDoubt, name, err)
+	}
+	rej, landed, err := matchKoreCreated(path, created, info.resent > 0)
+	if err != nil {
+		return res, err
+	}
+	res.Status, res.Landed, res.ServerRejected = "created", landed, rej
+	_ = rows
+	return res, nil
+}
+
+// decodeKoreCreated reads the answer: an array of contacts, or an object holding one.
+func decodeKoreCreated(body []byte) ([]koreCreated, error) {
+	var list []koreCreated
+	if err := json.Unmarshal(body, &list); err == nil {
+		return list, nil
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(body, &obj); err != nil {
+		return nil, fmt.Errorf("answer is neither a list of contacts nor an object: %w", err)
+	}
+	for _, key := range []string{"contacts", "data", "result", "results", "items"} {
+		if raw, ok := obj[key]; ok && json.Unmarshal(raw, &list) == nil {
+			return list, nil
+		}
+	}
+	return nil, fmt.Errorf("answer holds no list of contacts")
+}
+
+// matchKoreCreated matches the created contacts to chunk rows by phone, compared by digits: a row's
+// cellPhoneCountryCode + cellPhoneNumber against the answer's phoneNumber when it starts with "+"
+// (Kore's sample answer writes it so), else its countryCode + phoneNumber. Rows left over are
+// refused ones.
+func matchKoreCreated(path string, created []koreCreated, resent bool) ([]ServerRejection, int, error) {
+	header, rows, err := readChunk(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	num, cc := -1, -1
+	for i, h := range header {
+		switch strings.TrimSpace(h) {
+		case "cellPhoneNumber":
+			num = i
+		case "cellPhoneCountryCode":
+			cc = i
+		}
+	}
+	if num < 0 {
+		return nil, 0, fmt.Errorf("upload: koreai: chunk has no cellPhoneNumber column")
+	}
+	got := map[string]int{}
+	for _, c := range created {
+		// "+9198…" is a full number; without "+" it is national, its code beside it.
+		d := digits(c.CellPhone.PhoneNumber)
+		if !strings.HasPrefix(strings.TrimSpace(c.CellPhone.PhoneNumber), "+") {
+			d = digits(c.CellPhone.CountryCode) + d
+		}
+		got[d]++
+	}
+	var rej []ServerRejection
+	landed := 0
+	msg := "not created by kore.ai (it refuses a phone number it already has)"
+	if resent {
+		msg = "not in kore.ai's answer to a re-sent upload: the phone number already exists there, possibly from the earlier attempt whose answer was lost"
+	}
+	for i, rec := range rows {
+		key := ""
+		if num < len(rec) {
+			key = digits(rec[num])
+			if cc >= 0 && cc < len(rec) {
+				key = digits(rec[cc]) + key
+			}
+		}
+		if got[key] > 0 {
+			got[key]--
+			landed++
+			continue
+		}
+		rej = append(rej, ServerRejection{Line: i + 1, Message: msg})
+	}
+	return rej, landed, nil
+}

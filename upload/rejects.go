@@ -1,0 +1,231 @@
+package upload
+
+import (
+	"cmp"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+)
+
+// readChunk reads a chunk file: its header and data records.
+func readChunk(path string) ([]string, [][]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	cr := csv.NewReader(f)
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	if err != nil {
+		return nil, nil, fmt.Errorf("upload: reading chunk header: %w", err)
+	}
+	var rows [][]string
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return header, rows, nil
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("upload: reading chunk: %w", err)
+		}
+		rows = append(rows, rec)
+	}
+}
+
+// addressFields are the columns that identify a contact, in the order they are tried when an
+// invalid-rows record has to be matched to a chunk row by one value.
+var addressFields = []string{"msisdn", "email", "externalId", "weChatUserId", "facebookUserId", "zaloId", "lineId", "kakaoTalkId"}
+
+// matchInvalidRows maps the records of an 8x8 invalid-rows file back to the chunk's data rows.
+//
+// The API documents no format for that file. We expect a CSV of the refused rows, with a header
+// naming the columns as in our upload (our chunks always have one) plus, usually, a column saying
+// why (any column named like "error", "reason" or "message"). A file whose first record shares no
+// column name with the chunk is read as headerless, in the chunk's column order, with any extra
+// trailing column taken as the reason.
+//
+// Each invalid record is matched to one chunk row, each chunk row used at most once: first by all
+// the columns the two files share (exact text after trimming), then by one address (msisdn compared
+// by digits, email case-insensitively, then the other ids). Records matching no row are counted in
+// unmatched: they reduce Landed but cannot be located.
+func matchInvalidRows(chunkPath string, invalid io.Reader) (rej []ServerRejection, unmatched int, err error) {
+	header, rows, err := readChunk(chunkPath)
+	if err != nil {
+		return nil, 0, err
+	}
+	cr := csv.NewReader(invalid)
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true
+	first, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, 0, nil
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("upload: reading the invalid-rows file: %w", err)
+	}
+	chunkCol := map[string]int{}
+	for i, h := range header {
+		chunkCol[strings.ToLower(strings.TrimSpace(h))] = i
+	}
+	// invCol[i] is the chunk column of invalid column i, or -1.
+	var invCol []int
+	msgCol := -1
+	shared := 0
+	for i, h := range first {
+		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		if j, ok := chunkCol[h]; ok {
+			invCol = append(invCol, j)
+			shared++
+			continue
+		}
+		invCol = append(invCol, -1)
+		if msgCol < 0 && (strings.Contains(h, "error") || strings.Contains(h, "reason") || strings.Contains(h, "message")) {
+			msgCol = i
+		}
+	}
+	var pending [][]string
+	if shared == 0 { // headerless: chunk order, extra column = reason
+		invCol = invCol[:0]
+		for i := range first {
+			if i < len(header) {
+				invCol = append(invCol, i)
+			} else {
+				invCol = append(invCol, -1)
+				if msgCol < 0 {
+					msgCol = i
+				}
+			}
+		}
+		pending = append(pending, first)
+	}
+
+	// Index the chunk rows.
+	used := make([]bool, len(rows))
+	full := map[string][]int{}
+	byAddr := make([]map[string][]int, len(addressFields))
+	for a := range byAddr {
+		byAddr[a] = map[string][]int{}
+	}
+	sharedCols := make([]int, 0, len(invCol))
+	for _, j := range invCol {
+		if j >= 0 {
+			sharedCols = append(sharedCols, j)
+		}
+	}
+	addrCol := make([]int, len(addressFields))
+	for a, f := range addressFields {
+		addrCol[a] = -1
+		if j, ok := chunkCol[strings.ToLower(f)]; ok {
+			addrCol[a] = j
+		}
+	}
+	for line, rec := range rows {
+		full[rowKey(rec, sharedCols)] = append(full[rowKey(rec, sharedCols)], line)
+		for a, j := range addrCol {
+			if j >= 0 && j < len(rec) {
+				if k := addrKey(addressFields[a], rec[j]); k != "" {
+					byAddr[a][k] = append(byAddr[a][k], line)
+				}
+			}
+		}
+	}
+	take := func(lines []int) int {
+		for _, l := range lines {
+			if !used[l] {
+				used[l] = true
+				return l
+			}
+		}
+		return -1
+	}
+
+	match := func(rec []string) {
+		// Rebuild the record in chunk column order for the full-row key.
+		inChunk := make([]string, len(header))
+		for i, v := range rec {
+			if i < len(invCol) && invCol[i] >= 0 {
+				inChunk[invCol[i]] = v
+			}
+		}
+		line := take(full[rowKey(inChunk, sharedCols)])
+		for a := 0; line < 0 && a < len(addressFields); a++ {
+			if j := addrCol[a]; j >= 0 {
+				if k := addrKey(addressFields[a], inChunk[j]); k != "" {
+					line = take(byAddr[a][k])
+				}
+			}
+		}
+		if line < 0 {
+			unmatched++
+			return
+		}
+		msg := ""
+		if msgCol >= 0 && msgCol < len(rec) {
+			msg = strings.TrimSpace(rec[msgCol])
+		}
+		if msg == "" {
+			msg = "refused by 8x8 (listed in the batch's invalid-rows file)"
+		}
+		if len(msg) > 500 {
+			msg = msg[:500]
+		}
+		rej = append(rej, ServerRejection{Line: line + 1, Message: msg})
+	}
+	for _, rec := range pending {
+		match(rec)
+	}
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return rej, unmatched, fmt.Errorf("upload: reading the invalid-rows file: %w", err)
+		}
+		match(rec)
+	}
+	sortRejections(rej)
+	return rej, unmatched, nil
+}
+
+func rowKey(rec []string, cols []int) string {
+	var b strings.Builder
+	for _, j := range cols {
+		if j < len(rec) {
+			b.WriteString(strings.TrimSpace(rec[j]))
+		}
+		b.WriteByte(0)
+	}
+	return b.String()
+}
+
+// addrKey normalises an address for matching: msisdn by digits, email case-insensitively.
+func addrKey(field, v string) string {
+	v = strings.TrimSpace(v)
+	switch field {
+	case "msisdn":
+		return digits(v)
+	case "email":
+		return strings.ToLower(v)
+	}
+	return v
+}
+
+func digits(s string) string {
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			b = append(b, s[i])
+		}
+	}
+	return string(b)
+}
+
+func sortRejections(r []ServerRejection) {
+	slices.SortStableFunc(r, func(a, b ServerRejection) int { return cmp.Compare(a.Line, b.Line) })
+}
