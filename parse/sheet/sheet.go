@@ -1,0 +1,261 @@
+// Package sheet reads the rows of spreadsheet workbooks: XLSX (Office Open
+// XML, through excelize's streaming row iterator) and legacy XLS (BIFF8 inside
+// an OLE2 compound file, through a small bounded reader of our own).
+//
+// # What a row looks like
+//
+// [Reader.Next] returns each non-empty row with its 1-based row number as the
+// spreadsheet shows it (empty rows are skipped, the numbers of the others are
+// kept) and its cells as strings. Trailing empty cells are dropped; empty cells
+// in the middle of a row are "". Both readers follow one rule for cell values,
+// so that the same sheet saved as .xlsx and as .xls reads the same:
+//
+//   - Text is returned as stored.
+//   - Numbers are returned as their exact value in plain decimal notation:
+//     15551234567 reads "15551234567" (never "1.5551234567E+10"), 1.5 reads
+//     "1.5" (Go's strconv 'f' format with the shortest exact precision). The
+//     cell's number format is ignored (currency, thousands separators, decimal
+//     places, percent and scientific formats are not applied), with two
+//     exceptions below. In XLSX a number stored with more than 15 significant
+//     digits (beyond Excel's own precision) comes as excelize renders it.
+//   - Numbers whose format is a date or time are returned in ISO 8601:
+//     "2006-01-02" for a date, "2006-01-02 15:04:05" for a date and time,
+//     "15:04:05" for a time of day; the workbook's 1900/1904 date system is
+//     honoured.
+//   - Numbers whose format is made only of zeros ("00000", a ZIP code or an
+//     identifier padded with leading zeros) are returned as displayed, zero
+//     padded: 2134 with format "00000" reads "02134".
+//   - Booleans read "TRUE" / "FALSE"; error values read as Excel shows them
+//     ("#N/A", "#DIV/0!", ...).
+//   - Formulas read their cached value (the value Excel saved with the file);
+//     a formula saved without a cached value reads "".
+//
+// # Sheets
+//
+// [Options.Sheet] selects a sheet by name (exact match first, then a unique
+// case-insensitive match). Without a name the first visible worksheet is
+// read: hidden and very hidden sheets, chart sheets and macro sheets are
+// skipped.
+//
+// # Hostile input
+//
+// Every reader bounds its work by the size of its input and by [Options]:
+// no crash, hang or unbounded memory on a malformed or malicious file. See
+// [OpenXLSX] and [OpenXLS] for the limits each applies. A panic that escapes a
+// bug in this package or in excelize is recovered at the API boundary and
+// reported as [ErrMalformed].
+package sheet
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"sync/atomic"
+)
+
+// Default limits applied when an [Options] field is zero.
+const (
+	DefaultMaxUnzipSize = 1 << 30 // 1 GiB of uncompressed XLSX parts
+	DefaultMaxXMLSize   = 16 << 20
+	DefaultMaxCells     = 1024
+	DefaultMaxCellBytes = 1 << 20
+)
+
+// Options bound and select what is read. The zero value reads the first
+// visible worksheet with safe default limits.
+type Options struct {
+	// Sheet is the name of the sheet to read; "" reads the first visible
+	// worksheet.
+	Sheet string
+	// MaxUnzipSize bounds the total uncompressed size of an XLSX file's parts,
+	// in bytes (0 = DefaultMaxUnzipSize). It is passed to excelize as
+	// UnzipSizeLimit.
+	MaxUnzipSize int64
+	// MaxXMLSize bounds, in bytes, the XLSX parts kept in memory (0 =
+	// DefaultMaxXMLSize): worksheets and the shared string table larger than
+	// this are extracted to temporary files by excelize (UnzipXMLSizeLimit),
+	// and every other part read must be smaller.
+	MaxXMLSize int64
+	// MaxCells bounds the cells of a row (0 = DefaultMaxCells). A row with a
+	// value beyond this column is an error.
+	MaxCells int
+	// MaxCellBytes bounds the length of one cell's text in bytes (0 =
+	// DefaultMaxCellBytes).
+	MaxCellBytes int
+}
+
+// withDefaults returns o with every zero limit replaced by its default.
+func (o Options) withDefaults() Options {
+	if o.MaxUnzipSize <= 0 {
+		o.MaxUnzipSize = DefaultMaxUnzipSize
+	}
+	if o.MaxXMLSize <= 0 {
+		o.MaxXMLSize = DefaultMaxXMLSize
+	}
+	if o.MaxXMLSize > o.MaxUnzipSize {
+		o.MaxXMLSize = o.MaxUnzipSize
+	}
+	if o.MaxCells <= 0 {
+		o.MaxCells = DefaultMaxCells
+	}
+	if o.MaxCellBytes <= 0 {
+		o.MaxCellBytes = DefaultMaxCellBytes
+	}
+	return o
+}
+
+// Reader yields a sheet's rows in order.
+type Reader interface {
+	// Next returns the next non-empty row: its 1-based sheet row number (as
+	// Excel shows it) and its cells as the text the user sees or the exact raw
+	// value for numbers (see the package documentation). Missing cells in the
+	// middle of a row are "". Next returns io.EOF at the end; any other error
+	// is fatal and is returned again by later calls.
+	Next() (row int, cells []string, err error)
+	// Sheets lists the workbook's sheet names in tab order, hidden ones
+	// included.
+	Sheets() []string
+	// Close releases the reader's resources (excelize's temporary files).
+	Close() error
+}
+
+var (
+	// ErrSheetNotFound reports that the sheet asked for does not exist, or
+	// that the workbook has no visible worksheet. It is wrapped with the name
+	// asked for and the names available.
+	ErrSheetNotFound = errors.New("sheet not found")
+	// ErrEncrypted reports a password-protected (encrypted) workbook, which
+	// cannot be read without its password.
+	ErrEncrypted = errors.New("workbook is encrypted (password-protected): save it without a password")
+	// ErrTooLarge reports input over a limit: a zip bomb, a part, row or cell
+	// larger than allowed.
+	ErrTooLarge = errors.New("workbook too large")
+	// ErrMalformed reports a corrupt container or corrupt records, or a file
+	// that is not a workbook of the format asked for.
+	ErrMalformed = errors.New("malformed workbook")
+)
+
+// CellError locates a fatal error at a row (and a column when known) of the
+// sheet. It wraps [ErrTooLarge] or [ErrMalformed].
+type CellError struct {
+	Row    int // 1-based sheet row number
+	Column int // 1-based column number, 0 when the whole row is concerned
+	Err    error
+}
+
+// Error implements error.
+func (e *CellError) Error() string {
+	if e.Column > 0 {
+		return fmt.Sprintf("row %d column %d: %v", e.Row, e.Column, e.Err)
+	}
+	return fmt.Sprintf("row %d: %v", e.Row, e.Err)
+}
+
+// Unwrap returns the underlying error.
+func (e *CellError) Unwrap() error { return e.Err }
+
+// recovered counts panics turned into ErrMalformed by the API boundary; tests
+// assert that it stays zero.
+var recovered atomic.Int64
+
+// recoverMalformed turns a panic into ErrMalformed in *err. It must be
+// deferred directly.
+func recoverMalformed(err *error) {
+	if p := recover(); p != nil {
+		recovered.Add(1)
+		*err = fmt.Errorf("%w: internal error reading the workbook: %v", ErrMalformed, p)
+	}
+}
+
+// sheetInfo describes one sheet of a workbook for selection.
+type sheetInfo struct {
+	name      string
+	visible   bool
+	worksheet bool // false for chart, macro and dialog sheets
+}
+
+// pickSheet returns the index of the sheet to read: the one named want, or
+// the first visible worksheet when want is "".
+func pickSheet(sheets []sheetInfo, want string) (int, error) {
+	if want == "" {
+		for i, s := range sheets {
+			if s.visible && s.worksheet {
+				return i, nil
+			}
+		}
+		return -1, fmt.Errorf("%w: no visible worksheet (sheets: %s)", ErrSheetNotFound, quoteNames(sheets))
+	}
+	for i, s := range sheets {
+		if s.name == want {
+			return i, nil
+		}
+	}
+	found := -1
+	for i, s := range sheets {
+		if strings.EqualFold(s.name, want) {
+			if found >= 0 {
+				found = -2
+				break
+			}
+			found = i
+		}
+	}
+	if found >= 0 {
+		return found, nil
+	}
+	return -1, fmt.Errorf("%w: %q (sheets: %s)", ErrSheetNotFound, want, quoteNames(sheets))
+}
+
+func quoteNames(sheets []sheetInfo) string {
+	if len(sheets) == 0 {
+		return "none"
+	}
+	const maxNames = 20
+	var b strings.Builder
+	for i, s := range sheets {
+		if i == maxNames {
+			fmt.Fprintf(&b, ", ... (%d more)", len(sheets)-maxNames)
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(strconv.Quote(s.name))
+	}
+	return b.String()
+}
+
+// rowLimits checks a finished row against the limits and trims its trailing
+// empty cells. It returns nil cells for an empty row.
+func rowLimits(row int, cells []string, o *Options) ([]string, error) {
+	n := len(cells)
+	for n > 0 && cells[n-1] == "" {
+		n--
+	}
+	cells = cells[:n]
+	if n > o.MaxCells {
+		return nil, &CellError{Row: row, Column: o.MaxCells + 1, Err: fmt.Errorf("%w: more than %d cells in the row", ErrTooLarge, o.MaxCells)}
+	}
+	for i, c := range cells {
+		if len(c) > o.MaxCellBytes {
+			return nil, &CellError{Row: row, Column: i + 1, Err: fmt.Errorf("%w: cell longer than %d bytes", ErrTooLarge, o.MaxCellBytes)}
+		}
+	}
+	if n == 0 {
+		return nil, nil
+	}
+	return cells, nil
+}
+
+// sticky remembers the first fatal error of a reader so later Next calls
+// return it again.
+type sticky struct{ err error }
+
+func (s *sticky) set(err error) error {
+	if s.err == nil && err != nil && err != io.EOF {
+		s.err = err
+	}
+	return err
+}
