@@ -1,0 +1,220 @@
+package normalize
+
+import (
+	"strconv"
+	"strings"
+	"sync"
+	"unicode"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+	"golang.org/x/text/unicode/norm"
+)
+
+// countryField is the API field name used in country errors.
+const countryField = "country"
+
+// Country normalizes the text of a country cell to an ISO 3166 alpha-2
+// code in upper case. It accepts an alpha-2 code in any case ("de", "UK"
+// for GB), an alpha-3 code ("USA", "gbr"), the English name of the country
+// ("United States", "Côte d’Ivoire", "St. Lucia"), its name in its main
+// language ("Deutschland", "España") and a few common aliases ("Great
+// Britain", "Holland", "Czech Republic", "UAE"). Names ignore case,
+// accents, punctuation and a leading "The". The codes and names come from
+// golang.org/x/text's CLDR data. A blank raw gives "" and a nil error;
+// anything else unknown is an *Error with Code CodeInvalidCountry.
+func Country(raw string) (string, error) {
+	s := trimBlank(raw)
+	if s == "" {
+		return "", nil
+	}
+	if code, ok := countryCode(s); ok {
+		return code, nil
+	}
+	tab := countryTable()
+	if code := tab.byName[countryKey(s)]; code != "" {
+		return code, nil
+	}
+	msg := "country is not a known country code or name; use an ISO 3166 alpha-2 code such as DE or US"
+	if len(s) <= 40 {
+		msg = "country " + strconv.Quote(s) + " is not a known country code or name; use an ISO 3166 alpha-2 code such as DE or US"
+	}
+	return "", newError(countryField, CodeInvalidCountry, msg)
+}
+
+// countryCode reads s as an alpha-2 or alpha-3 code.
+func countryCode(s string) (string, bool) {
+	if len(s) != 2 && len(s) != 3 {
+		return "", false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i] | 0x20
+		if c < 'a' || c > 'z' {
+			return "", false
+		}
+	}
+	up := strings.ToUpper(s)
+	if up == "UK" { // reserved for the United Kingdom, widely used for it
+		return "GB", true
+	}
+	r, err := language.ParseRegion(up)
+	if err != nil || !acceptedRegion(r) {
+		return "", false
+	}
+	// Only current codes: ParseRegion also maps withdrawn codes ("DD",
+	// "BU", "ZR") and the numeric-free alpha-3 aliases to current ones.
+	if len(up) == 2 && r.String() != up {
+		return "", false
+	}
+	if len(up) == 3 && r.ISO3() != up {
+		return "", false
+	}
+	return r.String(), true
+}
+
+// acceptedRegion reports whether r is a current country or territory with a
+// code and an English name: it rules out groupings (EU, UN, EZ), withdrawn
+// codes without a name (YU, AN) and private-use codes.
+func acceptedRegion(r language.Region) bool {
+	return r.IsCountry() && r.Canonicalize() == r && r.ISO3() != "ZZZ" &&
+		display.English.Regions().Name(r) != ""
+}
+
+// countryAliases are names CLDR does not give, mapped to alpha-2 codes.
+var countryAliases = map[string]string{
+	"Great Britain": "GB", "Britain": "GB", "England": "GB", "Scotland": "GB", "Wales": "GB",
+	"Northern Ireland": "GB", "United Kingdom of Great Britain and Northern Ireland": "GB",
+	"USA": "US", "U.S.": "US", "U.S.A.": "US", "America": "US", "United States of America": "US",
+	"Holland": "NL", "Czech Republic": "CZ", "Ivory Coast": "CI", "North Macedonia": "MK",
+	"Republic of North Macedonia": "MK", "Turkiye": "TR", "Eswatini": "SZ", "Cabo Verde": "CV",
+	"Vatican": "VA", "Holy See": "VA", "Russian Federation": "RU", "Republic of Korea": "KR",
+	"Korea, Republic of": "KR", "Korea, South": "KR", "Democratic People's Republic of Korea": "KP",
+	"Korea, North": "KP", "DPRK": "KP", "Hong Kong": "HK", "Macau": "MO", "Macao": "MO",
+	"Palestine": "PS", "State of Palestine": "PS", "DRC": "CD", "DR Congo": "CD",
+	"Democratic Republic of the Congo": "CD", "Congo, Democratic Republic of the": "CD",
+	"Republic of the Congo": "CG", "Congo, Republic of the": "CG", "UAE": "AE",
+	"East Timor": "TL", "Viet Nam": "VN", "Lao PDR": "LA", "Lao People's Democratic Republic": "LA",
+	"Syrian Arab Republic": "SY", "Islamic Republic of Iran": "IR", "Iran, Islamic Republic of": "IR",
+	"United Republic of Tanzania": "TZ", "Tanzania, United Republic of": "TZ",
+	"Republic of Moldova": "MD", "Moldova, Republic of": "MD", "Bolivia, Plurinational State of": "BO",
+	"Venezuela, Bolivarian Republic of": "VE", "Brunei Darussalam": "BN",
+	"Federated States of Micronesia": "FM", "Micronesia, Federated States of": "FM",
+	"Saint Vincent and the Grenadines": "VC", "US Virgin Islands": "VI", "Virgin Islands, U.S.": "VI",
+	"Virgin Islands, British": "VG", "Bosnia": "BA", "Curacao": "CW", "Reunion": "RE",
+}
+
+// countryNames is the name → code table, built once on first use.
+type countryNames struct {
+	byName map[string]string // countryKey(name) → alpha-2; read-only once built
+}
+
+var (
+	countryOnce sync.Once
+	countryTab  *countryNames
+)
+
+func countryTable() *countryNames {
+	countryOnce.Do(func() { countryTab = buildCountryNames() })
+	return countryTab
+}
+
+// buildCountryNames indexes, for every accepted region, its English name
+// (and the parts of a name like "Myanmar (Burma)"), its name in the
+// region's most likely language, and the aliases. A key two regions share
+// at the same priority is dropped as ambiguous; an alias wins over a CLDR
+// name, an English name over a native one.
+func buildCountryNames() *countryNames {
+	type entry struct {
+		code string
+		prio int
+	}
+	idx := map[string]entry{}
+	add := func(name, code string, prio int) {
+		k := countryKey(name)
+		if k == "" {
+			return
+		}
+		old, ok := idx[k]
+		switch {
+		case !ok || prio < old.prio:
+			idx[k] = entry{code, prio}
+		case prio == old.prio && old.code != code:
+			idx[k] = entry{"", prio} // ambiguous
+		}
+	}
+	en := display.English.Regions()
+	for a := 'A'; a <= 'Z'; a++ {
+		for b := 'A'; b <= 'Z'; b++ {
+			code := string([]rune{a, b})
+			r, err := language.ParseRegion(code)
+			if err != nil || r.String() != code || !acceptedRegion(r) {
+				continue
+			}
+			name := en.Name(r)
+			add(name, code, 1)
+			if i := strings.IndexByte(name, '('); i > 0 {
+				if j := strings.IndexByte(name[i:], ')'); j > 0 {
+					add(name[:i], code, 1)
+					add(name[i+1:i+j], code, 1)
+				}
+			}
+			if strings.HasSuffix(name, " SAR China") {
+				add(strings.TrimSuffix(name, " SAR China"), code, 1)
+			}
+			t, err := language.Compose(language.Und, r)
+			if err != nil {
+				continue
+			}
+			base, _ := t.Base()
+			if nn := display.Regions(language.Make(base.String())); nn != nil {
+				add(nn.Name(r), code, 2)
+			}
+		}
+	}
+	for name, code := range countryAliases {
+		add(name, code, 0)
+	}
+	tab := &countryNames{byName: make(map[string]string, len(idx))}
+	for k, e := range idx {
+		if e.code != "" {
+			tab.byName[k] = e.code
+		}
+	}
+	return tab
+}
+
+// countryKey folds a country name for lookup: accents removed, lower case,
+// "&" read as "and", "St." as "Saint", a leading "The" dropped, and only
+// letters and digits kept.
+func countryKey(s string) string {
+	var words []string
+	var w strings.Builder
+	flush := func() {
+		if w.Len() > 0 {
+			words = append(words, w.String())
+			w.Reset()
+		}
+	}
+	for _, r := range norm.NFD.String(s) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			w.WriteRune(unicode.ToLower(r))
+		case r == '&':
+			flush()
+			words = append(words, "and")
+		default:
+			flush()
+		}
+	}
+	flush()
+	if len(words) > 1 && words[0] == "the" {
+		words = words[1:]
+	}
+	for i, x := range words {
+		if x == "st" {
+			words[i] = "saint"
+		}
+	}
+	return strings.Join(words, "")
+}

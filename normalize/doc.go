@@ -1,0 +1,92 @@
+// Package normalize turns the raw text of contact fields into the canonical
+// values the 8x8 Contacts API and Kore.ai accept: phone numbers in E.164,
+// countries as ISO 3166 alpha-2 codes, email addresses, names and chat ids.
+// It works on plain strings and imports no other contactpipe package.
+//
+// A blank field (empty or only white space) normalizes to the zero value
+// with a nil error: whether a field is required is for the caller to decide.
+// A field that cannot be normalized gives an *Error whose Code is stable
+// (report.json's rejectReasons and rejected.csv use it) and whose Message
+// names the column and says what to do, without repeating the number or
+// address.
+//
+// # Phone numbers
+//
+// PhoneNumber(raw, region) applies these rules, in order:
+//
+//  1. Clean the text. Blanks at both ends are trimmed. A leading ' (Excel's
+//     text marker), ="…" (Excel's formula-quoted text) and a tel: prefix are
+//     removed. Unicode spaces (NBSP, thin space …), Unicode dashes and dots,
+//     brackets and slashes are separators and are dropped; fullwidth and
+//     other Unicode decimal digits become ASCII digits, and a fullwidth plus
+//     becomes '+'. What remains must be one optional leading '+' and digits;
+//     any other letter or symbol rejects the number (invalid_phone), so text
+//     such as "555 1234 (home)" is never read as a vanity number.
+//  2. Split off an extension: ";ext=12", "ext. 12", "ext 12", "extn 12",
+//     "extension 12", "x12", "#12" (1–20 digits at the end, optionally
+//     followed by '#'). It is returned in Phone.Extension, for targets that
+//     have an extension field, and is not part of the msisdn.
+//  3. Undo spreadsheet damage. A number in scientific notation whose
+//     mantissa carries every digit its exponent implies ("4.47911123456E+11",
+//     also with a decimal comma or a lower-case e) is expanded exactly by
+//     string arithmetic — no floating point — and then read by rule 4. One
+//     with fewer digits ("4.47911E+11", what Excel shows for a 12-digit
+//     number in a General cell) may have lost digits: it is rejected with
+//     phone_truncated_by_excel and a message to format the column as text,
+//     never guessed. A trailing ".0" of a numeric cell ("447911123456.0") is
+//     removed.
+//  4. Read the number. Text starting with '+' is read as an international
+//     number. Otherwise it is read in region — the row's country, or else
+//     the default country — and if that is not a valid number and the text
+//     does not start with 00, its digits are read as an international
+//     number ("16511112222" → "+16511112222", as the API's examples write
+//     msisdn). Without a region (or with one phonenumbers does not know),
+//     text starting with 00 is read with 00 as the international prefix and
+//     any other text is read as international. Validity is
+//     github.com/nyaruka/phonenumbers' IsValidNumber after Parse: a number
+//     that is possible but not valid (right length, unassigned range) is
+//     rejected with invalid_phone.
+//  5. Output '+' and digits only (phonenumbers' E.164 format). The API
+//     accepts ^\+?[1-9][0-9]{6,14}$; a valid number outside it (fewer than
+//     7 or more than 15 digits with the country code) is rejected with
+//     unsupported_phone_length.
+//
+// PhoneNumber computes exactly what PhoneNumberReference computes with
+// phonenumbers' Parse, IsValidNumber and Format(E164), but answers almost
+// every number from per-region tables compiled once from phonenumbers'
+// own metadata: the national-number patterns of each region become one
+// deterministic automaton over digits, and the national and international
+// prefix patterns run on a small allocation-free matcher. It allocates at
+// most the result string, none when the input is already E.164, and takes
+// no lock, so it scales with the cores. Input it cannot decide goes to
+// phonenumbers. A differential test holds the two to 100% agreement.
+//
+// SplitE164 splits an E.164 number into its calling code and national
+// number, for Kore.ai's cellPhoneCountryCode.
+//
+// # Other fields
+//
+//   - Country: an alpha-2 code in any case ("UK" is read as GB), an alpha-3
+//     code ("USA", "GBR"), the English name ("United States", "United
+//     Kingdom"), the name in the country's main language ("Deutschland") or
+//     a common alias ("Great Britain", "Holland") → upper-case alpha-2, from
+//     golang.org/x/text's CLDR region data. Anything else: invalid_country.
+//   - Email: trimmed, "Name <addr>" reduced to the address, checked with
+//     net/mail, domain lower-cased and checked as an (internationalized)
+//     host name: invalid_email; longer than 320 characters: email_too_long.
+//   - Name, NameField: control characters removed, white space collapsed to
+//     single spaces and trimmed; longer than 200 characters: name_too_long.
+//   - ChatID (weChatUserId, facebookUserId, zaloId, lineId, kakaoTalkId):
+//     trimmed; longer than 128 characters: chat_id_too_long.
+//
+// # Codes
+//
+//	invalid_phone             not a valid phone number (rules 1, 2, 4)
+//	phone_truncated_by_excel  scientific notation that may have lost digits (rule 3)
+//	unsupported_phone_length  valid, but not 7–15 digits as the API requires (rule 5)
+//	invalid_country           not a known country code or name
+//	invalid_email             not a well-formed email address
+//	email_too_long            email longer than 320 characters
+//	name_too_long             name longer than 200 characters
+//	chat_id_too_long          chat id longer than 128 characters
+package normalize

@@ -1,0 +1,49 @@
+package normalize_test
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/contactpipe/contactpipe/normalize"
+)
+
+func Example() {
+	cells := []struct{ raw, region string }{
+		{"030 123456", "DE"},
+		{"+1 (650) 253-0000 ext. 12", "DE"},
+		{"'4.47400123456E+11", "GB"},
+		{"4.47911E+11", "GB"},
+		{"16502530000", ""},
+	}
+	for _, c := range cells {
+		p, err := normalize.PhoneNumber(c.raw, c.region)
+		var e *normalize.Error
+		if errors.As(err, &e) {
+			fmt.Println(e.Code)
+			continue
+		}
+		fmt.Printf("%s ext=%q\n", p.E164, p.Extension)
+	}
+	country, _ := normalize.Country("United Kingdom")
+	email, _ := normalize.Email("Anna <Anna@Example.COM>")
+	name, _ := normalize.Name("  Anna \t Maria ")
+	cc, national := normalize.SplitE164("+14155550123")
+	fmt.Println(country, email, name, cc, national)
+	// Output:
+	// +4930123456 ext=""
+	// +16502530000 ext="12"
+	// +447400123456 ext=""
+	// phone_truncated_by_excel
+	// +16502530000 ext=""
+	// GB Anna@example.com Anna Maria +1 4155550123
+}
+
+func ExamplePhoneNumber() {
+	p, err := normalize.PhoneNumber("(201) 555-0123", "US")
+	fmt.Println(p.E164, err)
+	_, err = normalize.PhoneNumber("(201) 555-012", "US")
+	fmt.Println(err.(*normalize.Error).Code)
+	// Output:
+	// +12015550123 <nil>
+	// invalid_phone
+}

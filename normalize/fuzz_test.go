@@ -1,0 +1,76 @@
+package normalize
+
+import (
+	"errors"
+	"testing"
+	"unicode/utf8"
+)
+
+// FuzzPhoneNumber checks that PhoneNumber never panics, fails only with an
+// *Error, agrees exactly with PhoneNumberReference, outputs what the API
+// accepts, and is idempotent.
+func FuzzPhoneNumber(f *testing.F) {
+	for _, cases := range [][]phoneCase{cleaningCases, extensionCases, excelCases, readingCases} {
+		for _, c := range cases {
+			f.Add(c.raw, c.region)
+		}
+	}
+	f.Fuzz(func(t *testing.T, raw, region string) {
+		p, err := PhoneNumber(raw, region)
+		ref, refErr := PhoneNumberReference(raw, region)
+		if p != ref || (err == nil) != (refErr == nil) {
+			t.Fatalf("PhoneNumber(%q, %q) = %+v, %v; reference %+v, %v", raw, region, p, err, ref, refErr)
+		}
+		if err != nil {
+			var e *Error
+			if !errors.As(err, &e) || e.Code != refErr.(*Error).Code {
+				t.Fatalf("error %v (%T) vs reference %v", err, err, refErr)
+			}
+			return
+		}
+		if p.E164 == "" {
+			return
+		}
+		if !apiMsisdn.MatchString(p.E164) {
+			t.Fatalf("PhoneNumber(%q, %q) = %q does not match the API pattern", raw, region, p.E164)
+		}
+		again, err := PhoneNumber(p.E164, region)
+		if err != nil || again.E164 != p.E164 {
+			t.Fatalf("not idempotent: %q → %q → %q, %v", raw, p.E164, again.E164, err)
+		}
+	})
+}
+
+// FuzzFields checks that the other normalizers never panic, fail only with
+// an *Error, return valid UTF-8 and are idempotent.
+func FuzzFields(f *testing.F) {
+	for _, s := range []string{"DE", "usa", "United Kingdom", "Deutschland", "Côte d’Ivoire",
+		"Anna <anna@Example.com>", "jörg@Müller.de", "a@b", "  Anna \t Maria ", "An\x00na", "\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		type norm func(string) (string, error)
+		for name, fn := range map[string]norm{
+			"Country": Country,
+			"Email":   Email,
+			"Name":    Name,
+			"ChatID":  func(s string) (string, error) { return ChatID("lineId", s) },
+		} {
+			out, err := fn(raw)
+			if err != nil {
+				var e *Error
+				if !errors.As(err, &e) || e.Code == "" || e.Field == "" {
+					t.Fatalf("%s(%q): error %v is not a complete *Error", name, raw, err)
+				}
+				continue
+			}
+			if name != "ChatID" && !utf8.ValidString(out) && utf8.ValidString(raw) {
+				t.Fatalf("%s(%q) = %q, invalid UTF-8", name, raw, out)
+			}
+			again, err := fn(out)
+			if err != nil || again != out {
+				t.Fatalf("%s not idempotent: %q → %q → %q, %v", name, raw, out, again, err)
+			}
+		}
+	})
+}
