@@ -90,10 +90,36 @@ func chooseEncoding(name string, head []byte, atEOF bool) (encodingChoice, error
 		}
 		return utf16Choice(EncodingUTF16BE, 0, false), nil
 	}
-	if validUTF8Prefix(head, atEOF) {
+	// Any valid multi-byte UTF-8 sequence means UTF-8: read as Windows-1252 it would be mojibake
+	// ("MÃ¼ller"), which nobody writes on purpose. Invalid bytes in such a file reject their rows.
+	// Only invalid bytes and no valid sequence mean Windows-1252.
+	if multi, invalid := utf8Stats(head, atEOF); invalid == 0 || multi > 0 {
 		return encodingChoice{name: EncodingUTF8, mode: decUTF8}, nil
 	}
 	return encodingChoice{name: EncodingWindows1252, mode: decWindows1252}, nil
+}
+
+// utf8Stats counts the valid multi-byte UTF-8 sequences and the invalid bytes in b, ignoring a rune
+// cut at the end when !atEOF.
+func utf8Stats(b []byte, atEOF bool) (multi, invalid int) {
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		if !atEOF && !utf8.FullRune(b[i:]) {
+			break
+		}
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n <= 1 {
+			invalid++
+		} else {
+			multi++
+		}
+		i += n
+	}
+	return multi, invalid
 }
 
 func pick(ok bool, n int) int {

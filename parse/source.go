@@ -188,8 +188,10 @@ func Open(r io.Reader, opts Options) (*Source, error) {
 	if err := sniffText(sample); err != nil {
 		return nil, err
 	}
-	if enc.mode == decUTF8 && !enc.forced && !isASCII(sample) && validUTF8Prefix(sample, s.text.eof) {
-		s.dec.sawNonASCII = true
+	if enc.mode == decUTF8 && !enc.forced {
+		if multi, _ := utf8Stats(sample, s.text.eof); multi > 0 {
+			s.dec.sawNonASCII = true
+		}
 	}
 	if enc.mode == decTransformed && bytesHasBOM(sample) {
 		s.text.pos += 3 // a BOM the decoder let through (UTF-16 detected without one, or forced)
