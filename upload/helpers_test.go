@@ -108,3 +108,12 @@ func eightByEight(base string, hc *http.Client) *upload.EightByEight {
 		Poll:   fastPoll,
 	}
 }
+
+// koreAI returns a Kore.ai uploader for the simulator at base that mints its tokens.
+func koreAI(base string, hc *http.Client) *upload.KoreAI {
+	return &upload.KoreAI{
+		BaseURL: base, StreamID: "st-1", AccountID: "acct-1",
+		ClientID: "cs-client", ClientSecret: contactsim.DefaultKoreSecret,
+		HTTPClient: hc, Retry: fastRetry,
+	}
+}
