@@ -135,7 +135,9 @@ func TestPollingBacksOff(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		sim := contactsim.New(contactsim.Options{QueueDelay: 20 * time.Second, ProcessDelay: 40 * time.Second})
 		var c clock
-		isPoll := func(r *http.Request) bool { return r.Method == http.MethodGet && strings.Contains(r.URL.Path, "/batches/") }
+		isPoll := func(r *http.Request) bool {
+			return r.Method == http.MethodGet && strings.Contains(r.URL.Path, "/batches/")
+		}
 		u := eightByEight(pipeURL, onPipes(t, c.wrap(isPoll, sim)))
 		u.Poll = upload.PollPolicy{} // defaults: 1s doubling to 30s
 		res, err := u.Upload(t.Context(), writeChunk(t, t.TempDir(), 1, canonicalHeader, contactRows(2, 0)))
