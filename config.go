@@ -1,0 +1,112 @@
+package contactpipe
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/contactpipe/contactpipe/upload"
+)
+
+// Config configures Import. The zero value imports a CSV, XLSX or XLS file with a header row
+// (format, encoding and delimiter detected), national numbers without a country rejected,
+// duplicates removed, and chunks of at most 29,000,000 bytes written to the current directory.
+type Config struct {
+	// Source names the input in the report (a file name); it is not opened.
+	Source string
+
+	// Format is "csv", "xlsx" or "xls"; "" detects it from the content.
+	Format string
+	// NoHeader says the file has no header row. Columns is then required.
+	NoHeader bool
+	// Columns (the API's fileColumns) names the field of each column in order: "msisdn",
+	// "firstName", …; "" skips a column. With a header row it overrides the automatic mapping.
+	Columns []string
+	// Delimiter of a CSV file; 0 sniffs it among ',' ';' tab and '|'.
+	Delimiter rune
+	// Encoding of a text file ("utf-8", "utf-16le", "utf-16be", "windows-1252", "latin1"); ""
+	// detects it.
+	Encoding string
+	// Sheet is the spreadsheet sheet to read; "" reads the first visible one.
+	Sheet string
+	// MaxRecordBytes limits one CSV record; 0 means 1 MiB. Larger records are rejected.
+	MaxRecordBytes int
+	// MaxFields limits the fields of one record; 0 means 1024.
+	MaxFields int
+
+	// DefaultCountry (ISO alpha-2) is the region national phone numbers are read in when the row
+	// has no country of its own. "" means none: such numbers must be international.
+	DefaultCountry string
+
+	// NoDedupe keeps rows that share an address with an earlier row.
+	NoDedupe bool
+
+	// MaxChunkBytes limits each chunk file, header included; 0 means 29,000,000 (under the API's
+	// 30 MB limit).
+	MaxChunkBytes int64
+	// MaxChunkRows limits the rows of each chunk; 0 means no limit.
+	MaxChunkRows int
+	// Groups are the contact group ids (at most 10) contacts are added to.
+	Groups []int
+
+	// Uploader receives each finished chunk. nil means upload.Dir{Path: WorkDir}.
+	Uploader upload.Uploader
+	// UploadConcurrency is the number of chunks uploaded at once; 0 means 2.
+	UploadConcurrency int
+	// WorkDir is where chunk files are built (mode 0600) before they are handed to the Uploader;
+	// "" means the current directory. Put it on the same file system as a Dir uploader's path.
+	WorkDir string
+	// TempDir is where a spreadsheet read from a non-seekable stream is spooled; "" means
+	// os.TempDir().
+	TempDir string
+
+	// Logger receives progress and diagnostics; nil discards them. No personal data is logged.
+	Logger *slog.Logger
+	// Progress, if set, is called now and then (at most every ProgressEvery) and once at the end.
+	Progress func(Progress)
+	// ProgressEvery is the least time between Progress calls; 0 means 500ms.
+	ProgressEvery time.Duration
+	// OnRejected, if set, receives every rejected row in row order (rows refused by the server
+	// after upload come later). It is never called concurrently.
+	OnRejected func(Rejected)
+	// OnDuplicate, if set, receives every duplicate row in row order. It is never called
+	// concurrently with itself or OnRejected.
+	OnDuplicate func(Duplicate)
+}
+
+// Progress is a snapshot of a running import.
+type Progress struct {
+	Rows       int           // rows read so far
+	Accepted   int           // rows written to chunks
+	Rejected   int           // rows rejected
+	Duplicates int           // duplicate rows
+	BytesRead  int64         // input bytes consumed
+	Elapsed    time.Duration // since Import started
+	Done       bool          // the last call
+}
+
+// maxGroups is the API's limit on groups per batch.
+const maxGroups = 10
+
+// withDefaults returns c with every zero field that has a default filled in. It is the one place
+// defaults are applied.
+func (c Config) withDefaults() Config {
+	if c.MaxChunkBytes == 0 {
+		c.MaxChunkBytes = 29_000_000
+	}
+	if c.UploadConcurrency <= 0 {
+		c.UploadConcurrency = 2
+	}
+	if c.WorkDir == "" {
+		c.WorkDir = "."
+	}
+	if c.Uploader == nil {
+		c.Uploader = upload.Dir{Path: c.WorkDir}
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.ProgressEvery == 0 {
+		c.ProgressEvery = 500 * time.Millisecond
+	}
+	return c
+}

@@ -1,0 +1,355 @@
+package contactpipe_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/contactpipe/contactpipe"
+	"github.com/contactpipe/contactpipe/upload"
+)
+
+// result is what an import did with each row.
+type result struct {
+	rep        contactpipe.Report
+	err        error
+	chunks     [][]string // every chunk's rows (header excluded), in order
+	headers    [][]string
+	rejected   map[int]string // row → code
+	duplicates map[int]int    // row → duplicate of
+	rejections []contactpipe.Rejected
+}
+
+func runImport(t *testing.T, src io.Reader, cfg contactpipe.Config) result {
+	t.Helper()
+	dir := t.TempDir()
+	cfg.WorkDir = dir
+	r := result{rejected: map[int]string{}, duplicates: map[int]int{}}
+	cfg.OnRejected = func(rj contactpipe.Rejected) {
+		_, seen := r.rejected[rj.Err.Row]
+		assert.False(t, seen, "row %d rejected twice", rj.Err.Row)
+		r.rejected[rj.Err.Row] = rj.Err.Code
+		r.rejections = append(r.rejections, rj)
+	}
+	cfg.OnDuplicate = func(d contactpipe.Duplicate) { r.duplicates[d.Row] = d.DuplicateOf }
+	r.rep, r.err = contactpipe.Import(context.Background(), src, cfg)
+	for _, c := range r.rep.Chunks {
+		data, err := os.ReadFile(filepath.Join(dir, c.File))
+		require.NoError(t, err)
+		assert.EqualValues(t, len(data), c.Bytes, "chunk %d size", c.Index)
+		recs, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+		require.NoError(t, err)
+		r.headers = append(r.headers, recs[0])
+		r.chunks = append(r.chunks, recs[1:]...)
+	}
+	checkInvariant(t, r.rep)
+	return r
+}
+
+// checkInvariant asserts that the report accounts for every row.
+func checkInvariant(t *testing.T, rep contactpipe.Report) {
+	t.Helper()
+	assert.Equal(t, rep.Rows, rep.Accepted+rep.Rejected+rep.Duplicates, "rows = accepted + rejected + duplicates")
+	sum := 0
+	for _, c := range rep.Chunks {
+		sum += c.Rows
+	}
+	assert.Equal(t, rep.Accepted, sum, "chunk rows add up to accepted")
+	reasons := 0
+	for code, n := range rep.RejectReasons {
+		if code != contactpipe.CodeServerRejected {
+			reasons += n
+		}
+	}
+	assert.Equal(t, rep.Rejected, reasons, "reject reasons add up to rejected")
+}
+
+func openFile(t *testing.T, name string) *os.File {
+	t.Helper()
+	f, err := os.Open(filepath.Join("testdata", name))
+	require.NoError(t, err)
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+var wantContacts = [][]string{
+	// msisdn, firstName, lastName, externalId, country, email
+	{"+12015550123", "Ann", "Lee", "crm-001", "US", "ann.lee@example.com"},
+	{"+5511961234567", "Bruno", "Silva", "crm-002", "BR", "bruno@example.com.br"},
+	{"+33612345678", "Chloé", "Martin", "crm-003", "FR", "chloe.martin@example.fr"},
+	{"+4915123456789", "Dieter", "Müller", "crm-004", "DE", "dieter@example.de"},
+	{"+447911123456", "Emma", "Smith", "crm-005", "GB", "emma.smith@example.co.uk"},
+	{"+923001234567", "Farah", "Khan", "crm-006", "PK", "farah@example.pk"},
+	{"+8613800138000", "Gao", "Wei", "crm-007", "CN", "gao.wei@example.cn"},
+	{"+819012345678", "Hiro", "Tanaka", "crm-008", "JP", "hiro@example.jp"},
+	{"+34612345678", "Isabel", "García", "crm-009", "ES", "isabel@example.es"},
+	{"+16502530000", "Jon", "Olsen", "crm-010", "", "jon@example.com"},
+}
+
+func TestImportContactsCSV(t *testing.T) {
+	r := runImport(t, openFile(t, "contacts.csv"), contactpipe.Config{Source: "contacts.csv"})
+	require.NoError(t, r.err)
+	assert.Equal(t, 10, r.rep.Rows)
+	assert.Equal(t, 10, r.rep.Accepted)
+	assert.Equal(t, "csv", r.rep.Format)
+	require.Len(t, r.headers, 1)
+	assert.Equal(t, []string{"msisdn", "firstName", "lastName", "externalId", "country", "email"}, r.headers[0])
+	assert.Equal(t, wantContacts, r.chunks)
+	assert.Equal(t, map[string]string{
+		"First Name": "firstName", "Last Name": "lastName", "Phone": "msisdn", "E-mail": "email", "Country": "country", "External ID": "externalId",
+	}, r.rep.Columns)
+	assert.Empty(t, r.rep.IgnoredColumns)
+}
+
+func TestImportHeaderlessCSV(t *testing.T) {
+	r := runImport(t, openFile(t, "contacts-noheader.csv"), contactpipe.Config{
+		NoHeader: true, Columns: []string{"msisdn", "firstName", "lastName", "email", "country"},
+	})
+	require.NoError(t, r.err)
+	assert.Equal(t, 5, r.rep.Accepted)
+	assert.Equal(t, []string{"msisdn", "firstName", "lastName", "country", "email"}, r.headers[0])
+	var want [][]string
+	for _, c := range wantContacts[:5] {
+		want = append(want, []string{c[0], c[1], c[2], c[4], c[5]})
+	}
+	assert.Equal(t, want, r.chunks)
+}
+
+func TestImportHeaderlessNeedsColumns(t *testing.T) {
+	_, err := contactpipe.Import(context.Background(), strings.NewReader("+12015550123,Ann\n"), contactpipe.Config{NoHeader: true, WorkDir: t.TempDir()})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "columns")
+	_, err = contactpipe.Import(context.Background(), strings.NewReader("+12015550123,Ann\n"), contactpipe.Config{NoHeader: true, Columns: []string{"msisdn", "nickname"}, WorkDir: t.TempDir()})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "nickname")
+}
+
+func TestImportXLSXSameAsCSV(t *testing.T) {
+	csvRes := runImport(t, openFile(t, "contacts.csv"), contactpipe.Config{})
+	xlsxRes := runImport(t, openFile(t, "contacts.xlsx"), contactpipe.Config{})
+	require.NoError(t, xlsxRes.err)
+	assert.Equal(t, "xlsx", xlsxRes.rep.Format)
+	assert.Equal(t, csvRes.headers, xlsxRes.headers)
+	assert.Equal(t, csvRes.chunks, xlsxRes.chunks)
+}
+
+func TestImportMessy(t *testing.T) {
+	r := runImport(t, openFile(t, "messy.csv"), contactpipe.Config{})
+	require.NoError(t, r.err)
+	assert.Equal(t, 12, r.rep.Rows)
+	assert.Equal(t, map[int]int{3: 2, 4: 2, 11: 10}, r.duplicates)
+	assert.Equal(t, map[int]string{
+		5:  "no_address",
+		6:  "invalid_phone",
+		7:  "invalid_email",
+		8:  "invalid_phone",
+		9:  "invalid_country",
+		12: "no_address",
+	}, r.rejected)
+	assert.Equal(t, []string{"+12015550123", "+4915123456789", "+61412345678"}, column(r.chunks, 0))
+	assert.Equal(t, []string{"nickname"}, r.rep.IgnoredColumns)
+	assert.Equal(t, map[string]int{"no_address": 2, "invalid_phone": 2, "invalid_email": 1, "invalid_country": 1}, r.rep.RejectReasons)
+	for _, rj := range r.rejections {
+		assert.Len(t, rj.Raw, 6, "row %d keeps its original cells", rj.Err.Row)
+		assert.Equal(t, []string{"firstName", "lastName", "msisdn", "email", "country", "nickname"}, rj.Header)
+	}
+}
+
+func TestImportNoDedupe(t *testing.T) {
+	r := runImport(t, openFile(t, "messy.csv"), contactpipe.Config{NoDedupe: true})
+	require.NoError(t, r.err)
+	assert.Empty(t, r.duplicates)
+	assert.Equal(t, 6, r.rep.Accepted)
+}
+
+func TestImportDefaultCountry(t *testing.T) {
+	src := "phone,name\n020 7946 0958,Fay\n"
+	r := runImport(t, strings.NewReader(src), contactpipe.Config{DefaultCountry: "gb"})
+	require.NoError(t, r.err)
+	assert.Equal(t, [][]string{{"+442079460958", "Fay", ""}}, r.chunks, "name is split into firstName and lastName")
+	r = runImport(t, strings.NewReader(src), contactpipe.Config{})
+	require.NoError(t, r.err)
+	assert.Equal(t, map[int]string{2: "invalid_phone"}, r.rejected)
+}
+
+func column(rows [][]string, i int) []string {
+	var out []string
+	for _, r := range rows {
+		out = append(out, r[i])
+	}
+	return out
+}
+
+// bigCSV generates n distinct valid rows.
+func bigCSV(n int) string {
+	var b strings.Builder
+	b.WriteString("msisdn,firstName,lastName,email\n")
+	for i := range n {
+		fmt.Fprintf(&b, "+1201555%04d,First%d,Last%d,user%d@example.com\n", i%10000, i, i, i)
+	}
+	return b.String()
+}
+
+func TestImportChunksPackedInOrder(t *testing.T) {
+	const n = 30_000
+	r := runImport(t, strings.NewReader(bigCSV(n)), contactpipe.Config{MaxChunkBytes: 64 << 10, NoDedupe: true})
+	require.NoError(t, r.err)
+	require.Equal(t, n, r.rep.Accepted)
+	assert.Greater(t, len(r.rep.Chunks), 10)
+	for i, c := range r.rep.Chunks {
+		assert.Equal(t, i+1, c.Index)
+		assert.Equal(t, upload.ChunkFileName(i+1), c.File)
+		assert.LessOrEqual(t, c.Bytes, int64(64<<10))
+		if i+1 < len(r.rep.Chunks) {
+			// the next row (~50 bytes) would not have fit
+			assert.Greater(t, c.Bytes, int64(64<<10)-80, "chunk %d is packed", c.Index)
+		}
+	}
+	for i, row := range r.chunks {
+		if row[1] != fmt.Sprint("First", i) {
+			t.Fatalf("row %d out of order: %v", i, row)
+		}
+	}
+}
+
+// blockingUploader holds every chunk until release is closed.
+type blockingUploader struct {
+	started chan struct{}
+	once    sync.Once
+	release chan struct{}
+	calls   atomic.Int32
+}
+
+func (u *blockingUploader) Upload(ctx context.Context, c upload.Chunk) (upload.Result, error) {
+	u.calls.Add(1)
+	u.once.Do(func() { close(u.started) })
+	select {
+	case <-u.release:
+		os.Remove(c.Path)
+		return upload.Result{Target: "test", Landed: c.Rows}, nil
+	case <-ctx.Done():
+		os.Remove(c.Path)
+		return upload.Result{Target: "test"}, ctx.Err()
+	}
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n atomic.Int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+func TestImportCancelNoLeaks(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	input := bigCSV(200_000)
+	src := &countingReader{r: strings.NewReader(input)}
+	up := &blockingUploader{started: make(chan struct{}), release: make(chan struct{})}
+	ctx, cancel := context.WithCancel(context.Background())
+	dir := t.TempDir()
+	done := make(chan error, 1)
+	var rep contactpipe.Report
+	go func() {
+		var err error
+		rep, err = contactpipe.Import(ctx, src, contactpipe.Config{Uploader: up, WorkDir: dir, MaxChunkBytes: 32 << 10, NoDedupe: true, UploadConcurrency: 2})
+		done <- err
+	}()
+	<-up.started
+	// Back-pressure: with the uploader stuck, the reader stops far short of the end of the input.
+	time.Sleep(100 * time.Millisecond)
+	read := src.n.Load()
+	assert.Less(t, read, int64(len(input)/2), "the parser must not run ahead of a stuck uploader")
+	cancel()
+	select {
+	case err := <-done:
+		assert.ErrorIs(t, err, context.Canceled)
+	case <-time.After(10 * time.Second):
+		t.Fatal("Import did not return after cancel")
+	}
+	checkInvariant(t, rep)
+	left, _ := filepath.Glob(filepath.Join(dir, "*"))
+	assert.Empty(t, left, "unfinished chunk files are removed")
+}
+
+// failingUploader fails chunks whose index is in fail; with stop, the error stops the import.
+type failingUploader struct {
+	fail map[int]bool
+	stop bool
+}
+
+func (u failingUploader) Upload(ctx context.Context, c upload.Chunk) (upload.Result, error) {
+	defer os.Remove(c.Path)
+	if u.fail[c.Index] {
+		if u.stop {
+			return upload.Result{Target: "test"}, fmt.Errorf("key refused: %w", upload.ErrStopImport)
+		}
+		return upload.Result{Target: "test"}, errors.New("bad chunk")
+	}
+	return upload.Result{Target: "test", Landed: c.Rows}, nil
+}
+
+func TestImportChunkFailure(t *testing.T) {
+	cfg := contactpipe.Config{Uploader: failingUploader{fail: map[int]bool{2: true}}, WorkDir: t.TempDir(), MaxChunkBytes: 4 << 10, NoDedupe: true}
+	rep, err := contactpipe.Import(context.Background(), strings.NewReader(bigCSV(1000)), cfg)
+	require.ErrorIs(t, err, contactpipe.ErrNotLanded)
+	checkInvariant(t, rep)
+	assert.Equal(t, 1000, rep.Accepted)
+	assert.Equal(t, "bad chunk", rep.Chunks[1].Error)
+	assert.Equal(t, rep.Accepted-rep.Chunks[1].Rows, rep.Landed)
+}
+
+func TestImportStopError(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	dir := t.TempDir()
+	cfg := contactpipe.Config{Uploader: failingUploader{fail: map[int]bool{1: true}, stop: true}, WorkDir: dir, MaxChunkBytes: 4 << 10, NoDedupe: true}
+	rep, err := contactpipe.Import(context.Background(), strings.NewReader(bigCSV(20_000)), cfg)
+	require.ErrorIs(t, err, upload.ErrStopImport)
+	checkInvariant(t, rep)
+	left, _ := filepath.Glob(filepath.Join(dir, "*"))
+	assert.Empty(t, left)
+}
+
+func TestImportBadConfig(t *testing.T) {
+	for _, cfg := range []contactpipe.Config{
+		{Groups: []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}},
+		{Groups: []int{0}},
+		{DefaultCountry: "Atlantis"},
+	} {
+		_, err := contactpipe.Import(context.Background(), strings.NewReader("msisdn\n+12015550123\n"), cfg)
+		assert.ErrorIs(t, err, contactpipe.ErrConfig, "%+v", cfg)
+	}
+}
+
+func TestImportProgress(t *testing.T) {
+	var calls []contactpipe.Progress
+	r := runImport(t, strings.NewReader(bigCSV(5000)), contactpipe.Config{
+		NoDedupe: true, ProgressEvery: time.Nanosecond,
+		Progress: func(p contactpipe.Progress) { calls = append(calls, p) },
+	})
+	require.NoError(t, r.err)
+	require.NotEmpty(t, calls)
+	last := calls[len(calls)-1]
+	assert.True(t, last.Done)
+	assert.Equal(t, 5000, last.Rows)
+	assert.True(t, slices.IsSortedFunc(calls, func(a, b contactpipe.Progress) int { return a.Rows - b.Rows }))
+}
