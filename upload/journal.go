@@ -274,8 +274,7 @@ type FileNamer interface {
 // not found → uploaded), and otherwise re-sent (Kore.ai, counted in Result.Resent); the rest are
 // uploaded. Every step is journaled before it happens.
 //
-// Journaled implements Columner on behalf of the inner uploader: Columns and Required return nil
-// when the inner uploader is not a Columner (meaning: the canonical columns).
+// Give the pipeline Uploader(), not the *Journaled itself: it keeps the inner uploader's Columner.
 type Journaled struct {
 	// Stats, when set, counts chunks skipped as already landed.
 	Stats *Stats
@@ -311,21 +310,24 @@ func (u *Journaled) Inner() Uploader { return u.inner }
 // Close closes the journal.
 func (u *Journaled) Close() error { return u.j.Close() }
 
-// Columns returns the inner uploader's columns, or nil.
-func (u *Journaled) Columns() []string {
+// Uploader returns u as the Uploader to give the pipeline. When the wrapped uploader is a Columner
+// (Kore.ai) the value returned is one too, with the same columns; otherwise it is not, so the
+// pipeline writes the canonical columns. (*Journaled itself is not a Columner.)
+func (u *Journaled) Uploader() Uploader {
 	if c, ok := u.inner.(Columner); ok {
-		return c.Columns()
+		return journaledColumner{Journaled: u, c: c}
 	}
-	return nil
+	return u
 }
 
-// Required returns the inner uploader's required fields, or nil.
-func (u *Journaled) Required() []string {
-	if c, ok := u.inner.(Columner); ok {
-		return c.Required()
-	}
-	return nil
+// journaledColumner is a Journaled whose inner uploader picks the chunk columns.
+type journaledColumner struct {
+	*Journaled
+	c Columner
 }
+
+func (j journaledColumner) Columns() []string  { return j.c.Columns() }
+func (j journaledColumner) Required() []string { return j.c.Required() }
 
 func (u *Journaled) log() *slog.Logger {
 	if u.Logger != nil {
