@@ -234,12 +234,13 @@ func (d *decoder) decode(rec []byte, ends []int) (text string, bad int) {
 		if isASCII(rec) {
 			return string(rec), -1
 		}
-		if utf8.Valid(rec) {
+		bad := invalidUTF8At(rec, ends)
+		if bad < 0 {
 			d.sawNonASCII = true
 			return string(rec), -1
 		}
 		if d.forced || d.sawNonASCII {
-			return string(rec), invalidUTF8At(rec)
+			return string(rec), bad
 		}
 		// Every record so far was ASCII, which reads the same in Windows-1252: the file is not UTF-8
 		// after all (an old Excel export whose first non-ASCII letter comes late). Switch for good.
@@ -304,13 +305,26 @@ func isASCII(b []byte) bool {
 	return true
 }
 
-func invalidUTF8At(b []byte) int {
-	for i := 0; i < len(b); {
-		r, n := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && n <= 1 {
-			return i
+// invalidUTF8At returns the offset of the first byte of rec that is not valid UTF-8 within its
+// field, or -1. Fields are concatenated in rec, so a sequence cut at the end of one field and
+// continued at the start of the next ("\xce" + "\x95") is invalid although rec looks valid.
+func invalidUTF8At(rec []byte, ends []int) int {
+	start := 0
+	for _, e := range ends {
+		if e > len(rec) || e < start {
+			break
 		}
-		i += n
+		f := rec[start:e]
+		if !utf8.Valid(f) {
+			for i := 0; i < len(f); {
+				r, n := utf8.DecodeRune(f[i:])
+				if r == utf8.RuneError && n <= 1 {
+					return start + i
+				}
+				i += n
+			}
+		}
+		start = e
 	}
-	return 0
+	return -1
 }

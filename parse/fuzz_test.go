@@ -116,7 +116,9 @@ func checkTypedOpenError(t *testing.T, err error) {
 	)
 	switch {
 	case errors.As(err, &he), errors.As(err, &re), errors.As(err, &fe),
-		errors.Is(err, parse.ErrNoHeader), errors.Is(err, parse.ErrColumnsRequired):
+		errors.Is(err, parse.ErrNoHeader), errors.Is(err, parse.ErrColumnsRequired),
+		errors.Is(err, parse.ErrMalformedSpreadsheet), errors.Is(err, parse.ErrSpreadsheetTooLarge),
+		errors.Is(err, parse.ErrEncrypted), errors.Is(err, parse.ErrSheetNotFound):
 	default:
 		t.Fatalf("untyped error from Open: %v", err)
 	}

@@ -91,9 +91,9 @@ type Source struct {
 	done error    // sticky fatal error or io.EOF
 }
 
-// sheetRows is what spreadsheet.go provides.
+// sheetRows is the part of sheet.Reader that Source uses.
 type sheetRows interface {
-	next() (row int, cells []string, err error)
+	Next() (row int, cells []string, err error)
 }
 
 // countingReader counts bytes read; BytesRead may be called from another goroutine.
@@ -142,6 +142,7 @@ func Open(r io.Reader, opts Options) (*Source, error) {
 	}
 
 	s := &Source{opts: opts, counter: &countingReader{r: r}}
+	start, seekable := seekStart(r)
 	br := bufio.NewReaderSize(s.counter, sniffSize)
 	head, err := br.Peek(sniffSize)
 	atEOF := errors.Is(err, io.EOF)
@@ -160,7 +161,7 @@ func Open(r io.Reader, opts Options) (*Source, error) {
 		return nil, &FormatError{Detected: string(format), Hint: "the content is a spreadsheet, not csv: leave the format to detection"}
 	case format == XLSX || format == XLS:
 		s.format = format
-		if err := s.openSheet(r, br, format); err != nil {
+		if err := s.openSheet(r, br, format, start, seekable); err != nil {
 			return nil, err
 		}
 		return s.started(colMapping)
@@ -260,7 +261,7 @@ func (s *Source) start(colMapping Mapping) error {
 // only; err is fatal (io.EOF at the end).
 func (s *Source) readRow() (row int, cells []string, rerr *RowError, err error) {
 	if s.text == nil {
-		row, cells, err = s.sheet.next()
+		row, cells, err = s.sheet.Next()
 		if err != nil {
 			return row, nil, nil, err
 		}

@@ -2,10 +2,102 @@ package parse
 
 import (
 	"bufio"
+	"errors"
 	"io"
+	"os"
+	"strconv"
+
+	"github.com/contactpipe/contactpipe/parse/sheet"
 )
 
-// openSheet opens a spreadsheet (temporary stub until parse/sheet has its readers).
-func (s *Source) openSheet(r io.Reader, br *bufio.Reader, format Format) error {
-	return &FormatError{Detected: string(format), Hint: "spreadsheets are not supported yet"}
+// Spreadsheet errors of package parse/sheet, re-exported so that callers of Open can test for them
+// with errors.Is without importing it.
+var (
+	ErrSheetNotFound        = sheet.ErrSheetNotFound // the sheet asked for does not exist (the error lists those that do)
+	ErrEncrypted            = sheet.ErrEncrypted     // password-protected workbook
+	ErrSpreadsheetTooLarge  = sheet.ErrTooLarge      // zip bomb, or a part, row or cell over a limit
+	ErrMalformedSpreadsheet = sheet.ErrMalformed     // corrupt workbook
+)
+
+// MaxSpoolBytes bounds the size of a spreadsheet read from a stream that must be spooled to disk.
+const MaxSpoolBytes = 4 << 30
+
+// seekStart reports whether r can be read at offsets (io.ReaderAt + io.Seeker that really seeks: not
+// a pipe), and its current offset, where the content starts.
+func seekStart(r io.Reader) (int64, bool) {
+	_, isAt := r.(io.ReaderAt)
+	sk, isSeeker := r.(io.Seeker)
+	if !isAt || !isSeeker {
+		return 0, false
+	}
+	off, err := sk.Seek(0, io.SeekCurrent)
+	return off, err == nil
+}
+
+// openSheet opens a spreadsheet with package parse/sheet. r is read in place when it is seekable
+// (start is its offset when Open was called); otherwise the stream (the bytes buffered in br, then
+// the rest) is spooled to a 0600 temporary file in Options.TempDir, removed by Close.
+//
+// In spreadsheets a row over Options.MaxFields cells or a cell over Options.MaxRecordBytes bytes
+// is a fatal error of parse/sheet (ErrSpreadsheetTooLarge), not a rejected row.
+func (s *Source) openSheet(r io.Reader, br *bufio.Reader, format Format, start int64, seekable bool) error {
+	var (
+		ra      io.ReaderAt
+		size    int64
+		cleanup = func() error { return nil }
+	)
+	if seekable {
+		end, err := r.(io.Seeker).Seek(0, io.SeekEnd)
+		if err != nil {
+			return err
+		}
+		size = end - start
+		ra = io.NewSectionReader(r.(io.ReaderAt), start, size)
+		s.counter.n.Store(size)
+	} else {
+		f, err := os.CreateTemp(s.opts.TempDir, "contactpipe-spool-*")
+		if err != nil {
+			return err
+		}
+		cleanup = func() error {
+			err := f.Close()
+			if rerr := os.Remove(f.Name()); err == nil {
+				err = rerr
+			}
+			return err
+		}
+		n, err := io.Copy(f, io.LimitReader(br, MaxSpoolBytes+1))
+		if err == nil && n > MaxSpoolBytes {
+			err = errors.Join(ErrSpreadsheetTooLarge,
+				errors.New("spreadsheet stream larger than "+strconv.Itoa(MaxSpoolBytes>>30)+" GiB"))
+		}
+		if err != nil {
+			_ = cleanup()
+			return err
+		}
+		ra, size = f, n
+	}
+	opts := sheet.Options{Sheet: s.opts.Sheet, MaxCells: s.opts.MaxFields, MaxCellBytes: s.opts.MaxRecordBytes}
+	var (
+		rd  sheet.Reader
+		err error
+	)
+	if format == XLSX {
+		rd, err = sheet.OpenXLSX(ra, size, opts)
+	} else {
+		rd, err = sheet.OpenXLS(ra, size, opts)
+	}
+	if err != nil {
+		_ = cleanup()
+		return err
+	}
+	s.sheet = rd
+	s.closer = func() error {
+		err := rd.Close()
+		if cerr := cleanup(); err == nil {
+			err = cerr
+		}
+		return err
+	}
+	return nil
 }

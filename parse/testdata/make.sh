@@ -90,3 +90,26 @@ crlf() { sed 's/$/\r/'; }
   printf ',,,\n'
   printf '+15550604,Dee,Diaz,dee@example.com,, ,\n'
 } | crlf > ragged_rows.csv
+
+# The same contacts as a CSV, and as XLSX and XLS written by LibreOffice (a real writer): numbers
+# such as 16505550101 become numeric cells, a blank row stays blank.
+{
+  printf 'First Name,Last Name,Mobile,Email,Country\n'
+  printf 'Ann,Lee,16505550101,ann@example.com,US\n'
+  printf 'José,García,+34 600 555 102,jose@example.es,ES\n'
+  printf ',,,,\n'
+  printf 'Zoë,Ashford,447700900103,zoe@example.co.uk,GB\n'
+} > spreadsheet_contacts.csv
+if command -v soffice >/dev/null; then
+  tmp=$(mktemp -d)
+  soffice -env:UserInstallation=file://$tmp --headless --infilter=CSV:44,34,76,1 \
+    --convert-to xlsx --outdir . spreadsheet_contacts.csv >/dev/null
+  soffice -env:UserInstallation=file://$tmp --headless --infilter=CSV:44,34,76,1 \
+    --convert-to xls --outdir . spreadsheet_contacts.csv >/dev/null
+  rm -rf "$tmp"
+fi
+
+# What web apps save under an .xls name: an HTML table (refused with a clear error), and
+# tab-separated text (read as text).
+printf '<html><head><meta charset="utf-8"></head><body>\n<table border="1">\n<tr><th>Name</th><th>Phone</th></tr>\n<tr><td>Ann Lee</td><td>+1 555 0701</td></tr>\n</table></body></html>\n' > html_table.xls
+printf 'Name\tPhone\r\nAnn Lee\t+1 555 0702\r\nBob Brown\t+1 555 0703\r\n' > tab_text.xls

@@ -1,0 +1,141 @@
+package parse_test
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/contactpipe/contactpipe/parse"
+)
+
+// streamOnly hides every method but Read, as a pipe or an HTTP body would.
+type streamOnly struct{ r io.Reader }
+
+func (s streamOnly) Read(p []byte) (int, error) { return s.r.Read(p) }
+
+func readLanded(t *testing.T, src *parse.Source) []landed {
+	t.Helper()
+	var got []landed
+	for rec, err := range src.All() {
+		require.NoError(t, err)
+		require.NoError(t, rec.Err)
+		assert.Len(t, rec.Raw, len(src.Header()))
+		got = append(got, landed{row: rec.Row, values: rec.Values})
+	}
+	return got
+}
+
+// TestSpreadsheetsMatchCSV reads the same contacts as CSV, and as XLSX and XLS written by
+// LibreOffice (testdata/make.sh), seekable and streamed: the same rows land with the same values.
+func TestSpreadsheetsMatchCSV(t *testing.T) {
+	want := []landed{
+		ok(2, person("16505550101", "Ann", "Lee", "ann@example.com", parse.Country, "US")),
+		ok(3, person("+34 600 555 102", "José", "García", "jose@example.es", parse.Country, "ES")),
+		ok(5, person("447700900103", "Zoë", "Ashford", "zoe@example.co.uk", parse.Country, "GB")),
+	}
+	wantColumns := map[string]string{"First Name": "firstName", "Last Name": "lastName", "Mobile": "msisdn", "Email": "email", "Country": "country"}
+	for _, tt := range []struct {
+		file   string
+		format parse.Format
+	}{
+		{"spreadsheet_contacts.csv", parse.CSV},
+		{"spreadsheet_contacts.xlsx", parse.XLSX},
+		{"spreadsheet_contacts.xls", parse.XLS},
+	} {
+		for _, streamed := range []bool{false, true} {
+			name := tt.file
+			if streamed {
+				name += " streamed"
+			}
+			t.Run(name, func(t *testing.T) {
+				f, err := os.Open(filepath.Join("testdata", tt.file))
+				require.NoError(t, err)
+				defer f.Close()
+				var r io.Reader = f
+				tmp := t.TempDir()
+				if streamed {
+					r = streamOnly{f}
+				}
+				src, err := parse.Open(r, parse.Options{TempDir: tmp})
+				require.NoError(t, err)
+				assert.Equal(t, tt.format, src.Format())
+				assert.Equal(t, wantColumns, src.Mapping().Columns())
+				if streamed && tt.format != parse.CSV {
+					spooled, err := filepath.Glob(filepath.Join(tmp, "*"))
+					require.NoError(t, err)
+					require.Len(t, spooled, 1, "the stream is spooled to TempDir")
+					info, err := os.Stat(spooled[0])
+					require.NoError(t, err)
+					assert.Equal(t, os.FileMode(0o600), info.Mode().Perm())
+				}
+				assert.Equal(t, want, readLanded(t, src))
+				st, err := f.Stat()
+				require.NoError(t, err)
+				assert.Equal(t, st.Size(), src.BytesRead())
+				require.NoError(t, src.Close())
+				left, err := filepath.Glob(filepath.Join(tmp, "*"))
+				require.NoError(t, err)
+				assert.Empty(t, left, "Close removes the spool file")
+			})
+		}
+	}
+}
+
+func TestSpreadsheetErrors(t *testing.T) {
+	f, err := os.Open(filepath.Join("testdata", "spreadsheet_contacts.xlsx"))
+	require.NoError(t, err)
+	defer f.Close()
+	_, err = parse.Open(f, parse.Options{Sheet: "No Such Sheet"})
+	assert.ErrorIs(t, err, parse.ErrSheetNotFound)
+
+	tmp := t.TempDir()
+	_, err = parse.Open(streamOnly{bytesReader("PK\x03\x04 not really a zip")}, parse.Options{TempDir: tmp})
+	assert.ErrorIs(t, err, parse.ErrMalformedSpreadsheet)
+	left, _ := filepath.Glob(filepath.Join(tmp, "*"))
+	assert.Empty(t, left, "a failed Open removes its spool file")
+
+	_, err = parse.Open(bytesReader("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1 truncated"), parse.Options{})
+	assert.ErrorIs(t, err, parse.ErrMalformedSpreadsheet)
+}
+
+// TestFakeXLS: web apps save HTML tables and tab-separated text under an .xls name.
+func TestFakeXLS(t *testing.T) {
+	f, err := os.Open(filepath.Join("testdata", "html_table.xls"))
+	require.NoError(t, err)
+	defer f.Close()
+	_, err = parse.Open(f, parse.Options{Format: parse.XLS})
+	var fe *parse.FormatError
+	require.ErrorAs(t, err, &fe)
+	assert.Equal(t, "html", fe.Detected)
+	assert.Contains(t, err.Error(), "save it as xlsx or csv")
+
+	f2, err := os.Open(filepath.Join("testdata", "tab_text.xls"))
+	require.NoError(t, err)
+	defer f2.Close()
+	src, err := parse.Open(f2, parse.Options{Format: parse.XLS})
+	require.NoError(t, err)
+	assert.Equal(t, parse.CSV, src.Format())
+	assert.Equal(t, '\t', src.Delimiter())
+	assert.Equal(t, []landed{
+		ok(2, values(parse.FirstName, "Ann", parse.LastName, "Lee", parse.Msisdn, "+1 555 0702")),
+		ok(3, values(parse.FirstName, "Bob", parse.LastName, "Brown", parse.Msisdn, "+1 555 0703")),
+	}, readLanded(t, src))
+}
+
+func bytesReader(s string) io.Reader { return &stringsReader{s: s} }
+
+// stringsReader is a plain io.Reader over a string (no ReaderAt, no Seeker).
+type stringsReader struct{ s string }
+
+func (r *stringsReader) Read(p []byte) (int, error) {
+	if r.s == "" {
+		return 0, io.EOF
+	}
+	n := copy(p, r.s)
+	r.s = r.s[n:]
+	return n, nil
+}
