@@ -45,10 +45,10 @@ const batchSize = 512
 // Rejected and duplicate rows are not errors: they are counted in the Report and handed to
 // cfg.OnRejected and cfg.OnDuplicate. A chunk that fails to upload is recorded in its
 // ChunkReport, and Import then returns an error wrapping ErrNotLanded.
-func Import(ctx context.Context, src io.Reader, cfg Config) (Report, error) {
+func Import(ctx context.Context, src io.Reader, cfg Config) (rep Report, err error) {
 	start := time.Now()
 	cfg = cfg.withDefaults()
-	rep := Report{Source: cfg.Source, Columns: map[string]string{}, IgnoredColumns: []string{}, RejectReasons: map[string]int{}, Chunks: []ChunkReport{}}
+	rep = Report{Source: cfg.Source, Columns: map[string]string{}, IgnoredColumns: []string{}, RejectReasons: map[string]int{}, Chunks: []ChunkReport{}}
 	defer func() { rep.DurationMs = time.Since(start).Milliseconds() }()
 
 	p, err := newPipeline(cfg)

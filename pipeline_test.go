@@ -107,6 +107,7 @@ func TestImportContactsCSV(t *testing.T) {
 	assert.Equal(t, 10, r.rep.Rows)
 	assert.Equal(t, 10, r.rep.Accepted)
 	assert.Equal(t, "csv", r.rep.Format)
+	assert.Equal(t, 10, r.rep.Landed)
 	require.Len(t, r.headers, 1)
 	assert.Equal(t, []string{"msisdn", "firstName", "lastName", "externalId", "country", "email"}, r.headers[0])
 	assert.Equal(t, wantContacts, r.chunks)
@@ -352,4 +353,19 @@ func TestImportProgress(t *testing.T) {
 	assert.True(t, last.Done)
 	assert.Equal(t, 5000, last.Rows)
 	assert.True(t, slices.IsSortedFunc(calls, func(a, b contactpipe.Progress) int { return a.Rows - b.Rows }))
+}
+
+// slowUploader takes at least delay per chunk.
+type slowUploader struct{ delay time.Duration }
+
+func (u slowUploader) Upload(ctx context.Context, c upload.Chunk) (upload.Result, error) {
+	time.Sleep(u.delay)
+	os.Remove(c.Path)
+	return upload.Result{Target: "test", Landed: c.Rows}, nil
+}
+
+func TestImportReportsDuration(t *testing.T) {
+	rep, err := contactpipe.Import(context.Background(), strings.NewReader(bigCSV(10)), contactpipe.Config{Uploader: slowUploader{20 * time.Millisecond}, WorkDir: t.TempDir()})
+	require.NoError(t, err)
+	assert.GreaterOrEqual(t, rep.DurationMs, int64(20))
 }
