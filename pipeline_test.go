@@ -149,6 +149,15 @@ func TestImportXLSXSameAsCSV(t *testing.T) {
 	assert.Equal(t, csvRes.chunks, xlsxRes.chunks)
 }
 
+func TestImportXLSSameAsCSV(t *testing.T) {
+	csvRes := runImport(t, openFile(t, "contacts.csv"), contactpipe.Config{})
+	xlsRes := runImport(t, openFile(t, "contacts.xls"), contactpipe.Config{})
+	require.NoError(t, xlsRes.err)
+	assert.Equal(t, "xls", xlsRes.rep.Format)
+	assert.Equal(t, csvRes.headers, xlsRes.headers)
+	assert.Equal(t, csvRes.chunks, xlsRes.chunks)
+}
+
 func TestImportMessy(t *testing.T) {
 	r := runImport(t, openFile(t, "messy.csv"), contactpipe.Config{})
 	require.NoError(t, r.err)
