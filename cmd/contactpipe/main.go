@@ -46,6 +46,8 @@ const usage = `usage: contactpipe <command> [flags] [args]
 
 commands:
   import [flags] FILE   import a contact list (FILE "-" reads standard input)
+  batch status ID       show an 8x8 batch job (batch list: list them)
+  groups copy           copy an 8x8 group's contacts into another group
 
 run "contactpipe import -h" for the import flags.
 `
@@ -59,6 +61,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	switch args[0] {
 	case "import":
 		return runImport(ctx, args[1:], stdin, stdout, stderr)
+	case "batch": // 8x8 client subcommands: targets.go, client.go
+		return runBatch(ctx, args[1:], stdout, stderr)
+	case "groups":
+		return runGroups(ctx, args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
@@ -86,6 +92,7 @@ type importFlags struct {
 	target            string
 	uploadConcurrency int
 	quiet             bool
+	api               targetFlags // -target 8x8 / koreai settings (targets.go)
 }
 
 func (f *importFlags) register(fs *flag.FlagSet) {
@@ -101,9 +108,10 @@ func (f *importFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.maxChunkRows, "max-chunk-rows", 0, "most rows per chunk (0: no limit)")
 	fs.StringVar(&f.groups, "groups", "", "comma-separated contact group ids to add contacts to (at most 10)")
 	fs.BoolVar(&f.noDedupe, "no-dedupe", false, "keep rows that share an address with an earlier row")
-	fs.StringVar(&f.target, "target", "dir", "where chunks go: dir (the -out directory)")
+	fs.StringVar(&f.target, "target", "dir", "where chunks go: dir (the -out directory), 8x8 or koreai")
 	fs.IntVar(&f.uploadConcurrency, "upload-concurrency", 2, "chunks uploaded at once")
 	fs.BoolVar(&f.quiet, "quiet", false, "print nothing but errors")
+	f.api.register(fs)
 }
 
 func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -209,8 +217,8 @@ func (f *importFlags) config() (contactpipe.Config, error) {
 	if f.uploadConcurrency <= 0 {
 		return cfg, errors.New("-upload-concurrency must be positive")
 	}
-	if f.target != "dir" {
-		return cfg, fmt.Errorf("-target %q: want dir", f.target)
+	if err := checkTarget(f.target); err != nil {
+		return cfg, err
 	}
 	return cfg, nil
 }
@@ -225,7 +233,17 @@ func importTo(ctx context.Context, src io.Reader, size int64, f importFlags, cfg
 		return exitFatal
 	}
 	cfg.WorkDir = f.out
-	cfg.Uploader = upload.Dir{Path: f.out}
+	stats := new(upload.Stats)
+	up, closeUp, err := f.uploader(cfg, src, size, stats) // targets.go
+	if err != nil {
+		fmt.Fprintf(stderr, "contactpipe import: %v\n", err)
+		if errors.As(err, new(usageError)) {
+			return exitUsage
+		}
+		return exitFatal
+	}
+	defer closeUp()
+	cfg.Uploader = up
 
 	rejFile, err := createPrivate(filepath.Join(f.out, "rejected.csv"))
 	if err != nil {
@@ -271,6 +289,12 @@ func importTo(ctx context.Context, src io.Reader, size int64, f importFlags, cfg
 	}
 	if !f.quiet {
 		fmt.Fprintln(stdout, summary(rep, f.out))
+		if f.target != "dir" {
+			fmt.Fprintln(stdout, landedLine(&f, rep, stats))
+		}
+	}
+	if notLanded(&f, rep) {
+		return exitFatal
 	}
 	return exitOK
 }

@@ -1,0 +1,255 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/time/rate"
+
+	"github.com/contactpipe/contactpipe"
+	"github.com/contactpipe/contactpipe/upload"
+)
+
+// Environment variables that carry secrets: they are never taken from flags, so they do not end up
+// in shell history or process listings.
+const (
+	envAPIKey           = "CONTACTPIPE_8X8_API_KEY"
+	envKoreJWT          = "CONTACTPIPE_KOREAI_JWT"
+	envKoreClientID     = "CONTACTPIPE_KOREAI_CLIENT_ID"
+	envKoreClientSecret = "CONTACTPIPE_KOREAI_CLIENT_SECRET"
+)
+
+// targetFlags are the flags that choose and reach an API target (-target 8x8 or koreai), shared
+// by "import" and, for 8x8, by the client subcommands.
+type targetFlags struct {
+	region        string
+	baseURL       string
+	accountID     string
+	apiKeyFile    string
+	wait          bool
+	noWait        bool
+	koreURL       string
+	streamID      string
+	koreAccountID string
+	fresh         bool
+	rate          float64
+}
+
+// register8x8 adds the flags that reach the 8x8 API.
+func (t *targetFlags) register8x8(fs *flag.FlagSet) {
+	fs.StringVar(&t.region, "region", "apac", "8x8 region: apac, us, uk or id")
+	fs.StringVar(&t.baseURL, "base-url", "", "8x8 API base `url` (overrides -region; http only to loopback, e.g. the simulator)")
+	fs.StringVar(&t.accountID, "account-id", "", "8x8 account `id` (checked against the API's pattern)")
+	fs.StringVar(&t.apiKeyFile, "api-key-file", "", "read the 8x8 API key from this `file` (default: $"+envAPIKey+")")
+	fs.Float64Var(&t.rate, "rate", 0, "at most this many API requests per second (0: no limit)")
+}
+
+// register adds every target flag to the import flag set.
+func (t *targetFlags) register(fs *flag.FlagSet) {
+	t.register8x8(fs)
+	fs.BoolVar(&t.wait, "wait", true, "follow each 8x8 batch until it ends (the default)")
+	fs.BoolVar(&t.noWait, "no-wait", false, "only submit the 8x8 batches")
+	fs.StringVar(&t.koreURL, "koreai-url", "", "Kore.ai environment `url`, e.g. https://bots.kore.ai")
+	fs.StringVar(&t.streamID, "stream-id", "", "Kore.ai bot (stream) `id`")
+	fs.StringVar(&t.koreAccountID, "koreai-account-id", "", "Kore.ai account `id` (the accountId header)")
+	fs.BoolVar(&t.fresh, "fresh", false, "discard the upload journal in -out and start over instead of resuming")
+}
+
+// checkTarget validates -target.
+func checkTarget(name string) error {
+	switch name {
+	case "dir", "8x8", "koreai":
+		return nil
+	}
+	return fmt.Errorf("-target %q: want dir, 8x8 or koreai", name)
+}
+
+// usageError marks a problem with the command line or environment (exit status 2).
+type usageError struct{ error }
+
+func (e usageError) Unwrap() error { return e.error }
+
+// apiKey reads the 8x8 key from -api-key-file or the environment.
+func (t *targetFlags) apiKey() (string, error) {
+	if t.apiKeyFile != "" {
+		b, err := os.ReadFile(t.apiKeyFile)
+		if err != nil {
+			return "", usageError{fmt.Errorf("-api-key-file: %w", err)}
+		}
+		k := strings.TrimSpace(string(b))
+		if k == "" {
+			return "", usageError{errors.New("-api-key-file: the file is empty")}
+		}
+		return k, nil
+	}
+	if k := strings.TrimSpace(os.Getenv(envAPIKey)); k != "" {
+		return k, nil
+	}
+	return "", usageError{fmt.Errorf("the 8x8 API key is missing: set %s or use -api-key-file", envAPIKey)}
+}
+
+func (t *targetFlags) limiter() *rate.Limiter {
+	if t.rate <= 0 {
+		return nil
+	}
+	return rate.NewLimiter(rate.Limit(t.rate), max(1, int(t.rate)))
+}
+
+// fillClient sets c's connection settings from the flags (c must not be in use yet).
+func (t *targetFlags) fillClient(c *upload.Client, log *slog.Logger, stats *upload.Stats) error {
+	if t.accountID == "" {
+		return usageError{errors.New("-account-id is required for 8x8")}
+	}
+	if !upload.ValidAccountID(t.accountID) {
+		return usageError{errors.New("-account-id does not match the 8x8 API's pattern (32 to 36 hex digits and dashes)")}
+	}
+	if t.rate < 0 {
+		return usageError{errors.New("-rate must not be negative")}
+	}
+	key, err := t.apiKey()
+	if err != nil {
+		return err
+	}
+	region := t.region
+	if t.baseURL != "" {
+		region = ""
+	} else if _, ok := upload.Regions[region]; !ok {
+		return usageError{fmt.Errorf("-region %q: want apac, us, uk or id", t.region)}
+	}
+	c.BaseURL, c.Region, c.APIKey, c.AccountID = t.baseURL, region, key, t.accountID
+	c.Logger, c.Limiter, c.Stats = log, t.limiter(), stats
+	if err := c.Validate(); err != nil {
+		return usageError{err}
+	}
+	return nil
+}
+
+// runKey identifies an import for the journal: the source's name and content hash and every
+// setting that shapes the chunks or where they go. A rerun with the same key resumes.
+func runKey(f *importFlags, cfg contactpipe.Config, src io.Reader, size int64) (string, error) {
+	content := "stdin"
+	if file, ok := src.(*os.File); ok && file != os.Stdin && size >= 0 {
+		h := sha256.New()
+		// ReadAt: the file offset the import reads from is left alone.
+		if _, err := io.Copy(h, io.NewSectionReader(file, 0, size)); err != nil {
+			return "", err
+		}
+		content = hex.EncodeToString(h.Sum(nil))
+	}
+	b, err := json.Marshal(map[string]any{
+		"source": cfg.Source, "content": content, "format": cfg.Format, "noHeader": cfg.NoHeader,
+		"columns": cfg.Columns, "delimiter": cfg.Delimiter, "encoding": cfg.Encoding, "sheet": cfg.Sheet,
+		"country": cfg.DefaultCountry, "noDedupe": cfg.NoDedupe, "maxChunkBytes": cfg.MaxChunkBytes,
+		"maxChunkRows": cfg.MaxChunkRows, "groups": cfg.Groups, "target": f.target,
+		"baseURL": f.api.baseURL, "region": f.api.region, "account": f.api.accountID,
+		"koreURL": f.api.koreURL, "stream": f.api.streamID, "koreAccount": f.api.koreAccountID,
+	})
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:]), nil
+}
+
+// uploader builds the uploader for -target. For the API targets it is journaled in the out
+// directory (resuming an interrupted run of the same import) and the returned close function
+// closes the journal; stats collects the request figures.
+func (f *importFlags) uploader(cfg contactpipe.Config, src io.Reader, size int64, stats *upload.Stats) (upload.Uploader, func() error, error) {
+	none := func() error { return nil }
+	log := cfg.Logger
+	var inner upload.Uploader
+	switch f.target {
+	case "dir", "":
+		return upload.Dir{Path: f.out}, none, nil
+	case "8x8":
+		u := &upload.EightByEight{NoWait: f.api.noWait || !f.api.wait, FilePrefix: cfg.Source, KeepDir: f.out}
+		if err := f.api.fillClient(&u.Client, log, stats); err != nil {
+			return nil, none, err
+		}
+		if err := u.Validate(); err != nil {
+			return nil, none, usageError{err}
+		}
+		inner = u
+	case "koreai":
+		if f.api.koreURL == "" || f.api.streamID == "" || f.api.koreAccountID == "" {
+			return nil, none, usageError{errors.New("-target koreai needs -koreai-url, -stream-id and -koreai-account-id")}
+		}
+		k := &upload.KoreAI{
+			BaseURL: f.api.koreURL, StreamID: f.api.streamID, AccountID: f.api.koreAccountID,
+			JWT: os.Getenv(envKoreJWT), ClientID: os.Getenv(envKoreClientID), ClientSecret: os.Getenv(envKoreClientSecret),
+			Logger: log, Limiter: f.api.limiter(), Stats: stats, FilePrefix: cfg.Source, KeepDir: f.out,
+		}
+		if k.JWT == "" && (k.ClientID == "" || k.ClientSecret == "") {
+			return nil, none, usageError{fmt.Errorf("kore.ai credentials are missing: set %s, or %s and %s", envKoreJWT, envKoreClientID, envKoreClientSecret)}
+		}
+		if err := k.Validate(); err != nil {
+			return nil, none, usageError{err}
+		}
+		inner = k
+	default:
+		return nil, none, usageError{checkTarget(f.target)}
+	}
+	key, err := runKey(f, cfg, src, size)
+	if err != nil {
+		return nil, none, err
+	}
+	path := filepath.Join(f.out, upload.JournalFileName)
+	if f.api.fresh {
+		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, none, err
+		}
+	}
+	j, err := upload.WithJournal(inner, path, key)
+	if errors.Is(err, upload.ErrJournalMismatch) {
+		return nil, none, fmt.Errorf("%s holds the journal of another import (other file or settings): rerun with -fresh to start over", path)
+	}
+	if err != nil {
+		return nil, none, err
+	}
+	j.Stats, j.Logger = stats, log
+	return j.Uploader(), j.Close, nil
+}
+
+// landedLine completes the summary for an API target: how many accepted rows landed.
+func landedLine(f *importFlags, rep contactpipe.Report, stats *upload.Stats) string {
+	s := stats.Snapshot()
+	what := "landed"
+	if f.api.noWait || !f.api.wait {
+		what = "submitted (not followed: -no-wait)"
+	}
+	inDoubt := 0
+	for _, c := range rep.Chunks {
+		if c.InDoubt {
+			inDoubt++
+		}
+	}
+	line := fmt.Sprintf("%s: %d of %d accepted rows %s; %d requests, %d retries", f.target, rep.Landed, rep.Accepted, what, s.Requests, s.Retries)
+	if s.Resumed > 0 {
+		line += fmt.Sprintf(", %d chunks already landed in an earlier run", s.Resumed)
+	}
+	if s.Reconciled > 0 || s.Resent > 0 {
+		line += fmt.Sprintf(", %d reconciled, %d re-sent after a lost answer", s.Reconciled, s.Resent)
+	}
+	if inDoubt > 0 {
+		line += fmt.Sprintf(", %d chunks in doubt (rerun the same command to reconcile them)", inDoubt)
+	}
+	return line
+}
+
+// notLanded reports whether an API import left accepted rows that did not land (exit status 1).
+// With -no-wait nothing is known to have landed, so it is not held against the run.
+func notLanded(f *importFlags, rep contactpipe.Report) bool {
+	if f.target == "dir" || f.api.noWait || !f.api.wait {
+		return false
+	}
+	return rep.Landed < rep.Accepted
+}
