@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -338,10 +339,16 @@ type xlsxReader struct {
 	f      *excelize.File
 	o      Options
 	names  []string
+	sheet  string
 	rows   *excelize.Rows
 	row    int
 	st     sticky
 	closed bool
+
+	// raw is a second iterator over the same sheet, reading unformatted
+	// values, advanced lazily (rawRow) to the rows that need it: see exact.
+	raw    *excelize.Rows
+	rawRow int
 }
 
 // pick selects the sheet and starts its row iterator. excelize lists chart
@@ -361,7 +368,7 @@ func (x *xlsxReader) pick() error {
 		}
 		rows, err := x.f.Rows(info[i].name)
 		if err == nil {
-			x.rows = rows
+			x.rows, x.sheet = rows, info[i].name
 			return nil
 		}
 		if x.o.Sheet != "" {
@@ -452,6 +459,9 @@ func (x *xlsxReader) Next() (row int, cells []string, err error) {
 			return 0, nil, x.st.set(err)
 		}
 		if out != nil {
+			if err := x.exact(out); err != nil {
+				return 0, nil, x.st.set(err)
+			}
 			return x.row, out, nil
 		}
 	}
@@ -462,6 +472,64 @@ func (x *xlsxReader) Next() (row int, cells []string, err error) {
 		return 0, nil, x.st.set(xlsxErr("%v", err))
 	}
 	return 0, nil, io.EOF
+}
+
+// exact replaces the scientific notation that excelize writes for numbers
+// of more than 15 significant digits ("1.23456789012346E+18") by the exact
+// value stored in the file, read from a second, raw iterator that is advanced
+// to this row only when needed (such numbers are rare).
+func (x *xlsxReader) exact(cells []string) error {
+	need := false
+	for _, c := range cells {
+		if isExponent(c) {
+			need = true
+			break
+		}
+	}
+	if !need {
+		return nil
+	}
+	if x.raw == nil {
+		raw, err := x.f.Rows(x.sheet)
+		if err != nil {
+			return xlsxErr("%v", err)
+		}
+		x.raw = raw
+	}
+	for x.rawRow < x.row {
+		if !x.raw.Next() {
+			return &CellError{Row: x.row, Err: xlsxErr("raw values of the row not found")}
+		}
+		x.rawRow++
+	}
+	raw, err := x.raw.Columns(excelize.Options{RawCellValue: true})
+	if err != nil {
+		return &CellError{Row: x.row, Err: xlsxErr("%v", err)}
+	}
+	for i, c := range cells {
+		if !isExponent(c) || i >= len(raw) || raw[i] == c {
+			continue // a text cell, or the file itself stores this notation
+		}
+		if strings.ContainsAny(raw[i], "Ee") {
+			if v, err := strconv.ParseFloat(raw[i], 64); err == nil {
+				cells[i] = rawNumber(v)
+				continue
+			}
+		}
+		cells[i] = raw[i]
+	}
+	return nil
+}
+
+// isExponent reports whether s looks like a number in scientific notation
+// such as "1.23456789012346E+18".
+func isExponent(s string) bool {
+	e := strings.IndexAny(s, "Ee")
+	if e < 1 || e+2 > len(s) || len(s) > 32 {
+		return false
+	}
+	_, err := strconv.ParseFloat(s, 64)
+	return err == nil
 }
 
 // Sheets implements Reader.
@@ -479,6 +547,9 @@ func (x *xlsxReader) Close() (err error) {
 	var errs []error
 	if x.rows != nil {
 		errs = append(errs, x.rows.Close())
+	}
+	if x.raw != nil {
+		errs = append(errs, x.raw.Close())
 	}
 	errs = append(errs, x.f.Close())
 	return errors.Join(errs...)
