@@ -191,22 +191,6 @@ func looksUTF16(b []byte) (le, ok bool) {
 	return false, false
 }
 
-// validUTF8Prefix reports whether b is valid UTF-8, allowing a rune cut at the end when !atEOF.
-func validUTF8Prefix(b []byte, atEOF bool) bool {
-	if !atEOF {
-		// Drop an incomplete rune at the end (at most 3 bytes).
-		for i := len(b) - 1; i >= 0 && i >= len(b)-3; i-- {
-			if utf8.RuneStart(b[i]) {
-				if !utf8.FullRune(b[i:]) {
-					b = b[:i]
-				}
-				break
-			}
-		}
-	}
-	return utf8.Valid(b)
-}
-
 // textInput returns the reader of text for the scanner: r itself for UTF-8 and Windows-1252 (decoded
 // per record), or r through the x/text decoder.
 func (c encodingChoice) textInput(r io.Reader) io.Reader {

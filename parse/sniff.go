@@ -36,7 +36,7 @@ func sniffFormat(head []byte) (Format, error) {
 // apps save as .xls), an XML spreadsheet, or binary data (NUL bytes).
 func sniffText(text []byte) error {
 	if bytes.IndexByte(text[:min(len(text), 8192)], 0) >= 0 {
-		return &FormatError{Detected: "binary data", Hint: "not a text file"}
+		return &FormatError{Detected: "binary data", Hint: "not a text file; if it is utf-16 text without a byte order mark, give the encoding"}
 	}
 	t := bytes.TrimLeft(text, " \t\r\n\uFEFF")
 	if len(t) == 0 || t[0] != '<' {

@@ -1,0 +1,38 @@
+package parse_test
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/contactpipe/contactpipe/parse"
+)
+
+func ExampleOpen() {
+	const file = "First Name;Last Name;Mobile Phone;E-mail;Notes\r\n" +
+		"Ann;Lee;+1 555 0101;ann@example.com;VIP\r\n" +
+		"Bob;Brown;+1 555 0102;bob@example;\r\n" +
+		"Cy;Young;+1 555 0103;cy@example.com;x;extra\r\n"
+	src, err := parse.Open(strings.NewReader(file), parse.Options{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer src.Close()
+	fmt.Printf("%s, %s, delimiter %q, ignored %q\n", src.Format(), src.Encoding(), src.Delimiter(), src.Mapping().Ignored())
+	for rec, err := range src.All() {
+		if err != nil {
+			fmt.Println("fatal:", err)
+			return
+		}
+		if rec.Err != nil {
+			fmt.Println("rejected:", rec.Err)
+			continue
+		}
+		fmt.Println(rec.Row, rec.Values[parse.Msisdn], rec.Values[parse.FirstName], rec.Values[parse.Email])
+	}
+	// Output:
+	// csv, utf-8, delimiter ';', ignored ["Notes"]
+	// 2 +1 555 0101 Ann ann@example.com
+	// 3 +1 555 0102 Bob bob@example
+	// rejected: row 4: row has a value in field 6 but the header has 5 columns
+}
