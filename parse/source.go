@@ -223,7 +223,7 @@ func (s *Source) start(colMapping Mapping) error {
 		return nil
 	}
 	for {
-		row, cells, rerr, err := s.readRow()
+		_, cells, rerr, err := s.readRow()
 		if err == io.EOF {
 			s.Close()
 			return ErrNoHeader
@@ -239,7 +239,6 @@ func (s *Source) start(colMapping Mapping) error {
 		if cells == nil { // blank
 			continue
 		}
-		_ = row
 		s.header = cells
 		break
 	}
