@@ -15,25 +15,25 @@ type PhoneStyle uint8
 // The styles of valid numbers follow the normalization rules of issue 5; the last four are
 // invalid numbers. Examples are for a German mobile number, +4915123456789.
 const (
-	NoPhone             PhoneStyle = iota // the cell is empty
-	StyleE164                             // +4915123456789
-	StyleInternational                    // +49 151 23456789
-	StyleNational                         // 0151 23456789 (read in the row's country)
-	StyleNationalDashes                   // 0151-23456789
-	StyleNationalDots                     // 0151.23456789
-	StyleNationalParens                   // (0151) 23456789
-	StyleIDD00                            // 0049 151 23456789 (only where 00 is the international prefix)
-	StyleDigits                           // 4915123456789: international, without '+'
-	StyleExcelScientific                  // 4.915123456789E+12: every digit kept, as Excel writes a number
-	StyleExcelDotZero                     // 4915123456789.0: a numeric cell exported with one decimal
-	StyleApostrophe                       // '015123456789: Excel's text marker before a national number
-	StyleTel                              // tel:+49-151-23456789
-	StyleUnicode                          // +49 151 23456789 with no-break spaces; fullwidth ０９０－… in Japan
-	StyleExtension                        // +49 151 23456789 ext. 12
-	StyleTruncated                        // +4915123456: digits missing, not a valid number
-	StyleTooLong                          // +49151234567891234: digits too many, not a valid number
-	StyleExcelLossy                       // 4.91512E+12: Excel dropped digits; must be rejected
-	StyleText                             // n/a, unknown …: not a number at all
+	NoPhone              PhoneStyle = iota // the cell is empty
+	StyleE164                              // +4915123456789
+	StyleInternational                     // +49 151 23456789
+	StyleNational                          // 0151 23456789 (read in the row's country)
+	StyleNationalDashes                    // 0151-23456789
+	StyleNationalDots                      // 0151.23456789
+	StyleNationalParens                    // (0151) 23456789
+	StyleIDD00                             // 0049 151 23456789 (only where 00 is the international prefix)
+	StyleDigits                            // 4915123456789: international, without '+'
+	StyleExcelScientific                   // 4.915123456789E+12: every digit kept, as Excel writes a number
+	StyleExcelDotZero                      // 4915123456789.0: a numeric cell exported with one decimal
+	StyleApostrophe                        // '015123456789: Excel's text marker before a national number
+	StyleTel                               // tel:+49-151-23456789
+	StyleUnicode                           // +49 151 23456789 with no-break spaces; fullwidth ０９０－… in Japan
+	StyleExtension                         // +49 151 23456789 ext. 12
+	StyleTruncated                         // +4915123456: digits missing, not a valid number
+	StyleTooLong                           // +49151234567891234: digits too many, not a valid number
+	StyleExcelLossy                        // 4.91512E+12: Excel dropped digits; must be rejected
+	StyleText                              // n/a, unknown …: not a number at all
 	numStyles
 )
 
