@@ -196,6 +196,8 @@ func TestMappingValues(t *testing.T) {
 		{"one-word full name", full, []string{" Cher ", "", "", ""},
 			values(parse.FirstName, "Cher")},
 		{"short row", outlook, []string{"A"}, values(parse.FirstName, "A")},
+		{"google new format labels", []string{"First Name", "Phone 1 - Label", "Phone 1 - Value", "Phone 2 - Label", "Phone 2 - Value"},
+			[]string{"Ann", "Work", "+1 111", "Mobile", "+1 222"}, values(parse.FirstName, "Ann", parse.Msisdn, "+1 222")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -63,6 +63,10 @@ func TestSpreadsheetsMatchCSV(t *testing.T) {
 				src, err := parse.Open(r, parse.Options{TempDir: tmp})
 				require.NoError(t, err)
 				assert.Equal(t, tt.format, src.Format())
+				if tt.format != parse.CSV {
+					assert.Empty(t, src.Encoding())
+					assert.Zero(t, src.Delimiter())
+				}
 				assert.Equal(t, wantColumns, src.Mapping().Columns())
 				if streamed && tt.format != parse.CSV {
 					spooled, err := filepath.Glob(filepath.Join(tmp, "*"))
