@@ -57,7 +57,7 @@ func xlString(s string, lenSize int) []byte {
 func rcx(row, col, ixfe uint16) []byte { return cat(u16(row), u16(col), u16(ixfe)) }
 
 func bof(dt uint16) []byte { return rec(recBOF, u16(0x0600), u16(dt), make([]byte, 12)) }
-func eof() []byte           { return rec(recEOF) }
+func eof() []byte          { return rec(recEOF) }
 
 func rkInt(v int32) uint32 { return uint32(v)<<2 | 2 }
 
@@ -336,7 +336,7 @@ func xlsRecordCases() []xlsRecordCase {
 				b := buildBIFF(nil, sheet(rec(recRK, rcx(0, 0, 0), u32(rkInt(1)))))
 				return buildCFB([]string{"Workbook"}, [][]byte{b[:len(b)-4]})
 			}(),
-			err:  ErrMalformed,
+			err: ErrMalformed,
 		},
 	}
 }

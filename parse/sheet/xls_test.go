@@ -35,7 +35,7 @@ func readAll(t *testing.T, open func(io.ReaderAt, int64, Options) (Reader, error
 	}
 }
 
-func readFile(t *testing.T, name string) []byte {
+func readFile(t testing.TB, name string) []byte {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join("testdata", name))
 	require.NoError(t, err)

@@ -187,8 +187,10 @@ func selectParts(zr *zip.Reader, o *Options) ([]*zip.File, error) {
 		usize, csize := zf.UncompressedSize64, zf.CompressedSize64
 		total += usize
 		switch {
-		case usize > uint64(o.MaxUnzipSize) || total > uint64(o.MaxUnzipSize):
-			return nil, tooLarge("parts inflate to more than %d bytes (limit)", o.MaxUnzipSize)
+		case usize > uint64(o.MaxUnzipSize):
+			return nil, tooLarge("part %q inflates to %d bytes, over the %d-byte limit", zf.Name, usize, o.MaxUnzipSize)
+		case total > uint64(o.MaxUnzipSize):
+			return nil, tooLarge("parts inflate to more than the %d-byte limit", o.MaxUnzipSize)
 		case usize > ratioFloor && usize/maxRatio > csize:
 			return nil, tooLarge("part %q inflates %d bytes to %d (more than 1:%d: a zip bomb?)", zf.Name, csize, usize, maxRatio)
 		case kind == partMeta && usize > uint64(o.MaxXMLSize):

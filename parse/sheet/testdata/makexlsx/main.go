@@ -117,13 +117,13 @@ func stream(path string) error {
 	defer f.Close()
 	must(f.SetSheetName("Sheet1", "Data"))
 	bold := style(f, &excelize.Style{Font: &excelize.Font{Bold: true}})
-	sci := style(f, &excelize.Style{NumFmt: 11})     // 0.00E+00
-	text := style(f, &excelize.Style{NumFmt: 49})    // @
-	percent := style(f, &excelize.Style{NumFmt: 9})  // 0%
+	sci := style(f, &excelize.Style{NumFmt: 11})      // 0.00E+00
+	text := style(f, &excelize.Style{NumFmt: 49})     // @
+	percent := style(f, &excelize.Style{NumFmt: 9})   // 0%
 	thousands := style(f, &excelize.Style{NumFmt: 3}) // #,##0
-	date14 := style(f, &excelize.Style{NumFmt: 14})  // m/d/yyyy (locale short date)
-	date22 := style(f, &excelize.Style{NumFmt: 22})  // m/d/yy h:mm
-	time21 := style(f, &excelize.Style{NumFmt: 21})  // h:mm:ss
+	date14 := style(f, &excelize.Style{NumFmt: 14})   // m/d/yyyy (locale short date)
+	date22 := style(f, &excelize.Style{NumFmt: 22})   // m/d/yy h:mm
+	time21 := style(f, &excelize.Style{NumFmt: 21})   // h:mm:ss
 	ddmm := style(f, custom(`dd/mm/yyyy`))
 	phone := style(f, custom(`(000) 000-0000`))
 
