@@ -18,8 +18,10 @@
 //
 // A byte order mark decides: UTF-8, UTF-16LE or UTF-16BE (the BOM is dropped and never reaches the
 // first header name). UTF-16 without a BOM is recognized by its zero bytes. Otherwise the first
-// 64 KiB decide: valid UTF-8 is UTF-8, anything else is Windows-1252 (what Excel on Windows writes
-// as "CSV"). When the first 64 KiB are plain ASCII the decision is deferred: if a later row is not
+// 64 KiB decide: text with any valid multi-byte UTF-8 sequence is UTF-8 (read as Windows-1252 it
+// would be mojibake such as "MÃ¼ller", so its invalid rows are rejected instead); text whose only
+// non-ASCII bytes are invalid UTF-8 is Windows-1252 (what Excel on Windows writes as "CSV"). When
+// the first 64 KiB are plain ASCII the decision is deferred: if a later row is not
 // valid UTF-8 and no earlier row had a non-ASCII UTF-8 character, the file switches to Windows-1252
 // from that row on (earlier rows read the same in both). Options.Encoding overrides detection.
 // Decoding uses golang.org/x/text. A row that cannot be decoded (bytes that are not UTF-8 in a UTF-8
@@ -30,8 +32,10 @@
 //
 // # Dialect (text)
 //
-// The delimiter is sniffed among ',' ';' tab and '|' from the first records, respecting quotes
-// (see sniffDelimiter); Options.Delimiter overrides it. Records end at "\n", "\r\n" or a lone "\r".
+// The delimiter is sniffed among ',' ';' tab and '|' from the first 100 records, respecting quotes:
+// a candidate must occur in the first record, and the one whose count per record agrees with the
+// first record's most often wins (then the one giving more fields, then that order); a file with
+// none of them is one column. Options.Delimiter overrides it. Records end at "\n", "\r\n" or a lone "\r".
 // The quote is '"', doubled inside a quoted field. Line breaks inside quotes are kept as they are
 // (a CRLF stays CRLF). A '"' inside an unquoted field is an ordinary character (5" screen).
 //
