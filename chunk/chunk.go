@@ -110,6 +110,21 @@ func (w *Writer) Add(fields []string) (*File, error) {
 	return done, nil
 }
 
+// Fits reports whether a row fits in a chunk on its own, that is whether Add would not refuse it
+// with ErrRowTooLarge. It lets a caller check before committing to the row elsewhere.
+func (w *Writer) Fits(fields []string) bool {
+	// Quoting at most doubles a field and adds two quotes; most rows are decided without encoding.
+	bound := len(w.header) + len(fields) + 1
+	for _, f := range fields {
+		bound += 2*len(f) + 2
+	}
+	if int64(bound) <= w.opts.MaxBytes {
+		return true
+	}
+	w.line = AppendRow(w.line[:0], fields)
+	return int64(len(w.header)+len(w.line)) <= w.opts.MaxBytes
+}
+
 // Close finishes the current chunk and returns it, or nil when it holds no rows.
 func (w *Writer) Close() (*File, error) {
 	if w.f == nil {

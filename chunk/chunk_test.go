@@ -116,8 +116,13 @@ func TestPacking(t *testing.T) {
 func TestRowTooLarge(t *testing.T) {
 	w, err := chunk.NewWriter(chunk.Options{Dir: t.TempDir(), Header: header, MaxBytes: 40})
 	require.NoError(t, err)
-	_, err = w.Add([]string{strings.Repeat("x", 40), "", ""})
+	big := []string{strings.Repeat("x", 40), "", ""}
+	assert.False(t, w.Fits(big))
+	_, err = w.Add(big)
 	assert.ErrorIs(t, err, chunk.ErrRowTooLarge)
+	assert.True(t, w.Fits([]string{"+1651", "a", "b"}))
+	assert.True(t, w.Fits([]string{strings.Repeat("x", 40-len("msisdn,firstName,lastName\n")-3), "", ""}), "exactly at the limit fits")
+	assert.False(t, w.Fits([]string{strings.Repeat("x", 40-len("msisdn,firstName,lastName\n")-2), "", ""}))
 	f, err := w.Close()
 	require.NoError(t, err)
 	assert.Nil(t, f, "a refused row leaves no chunk behind")
