@@ -60,7 +60,8 @@ type Client struct {
 	Logger *slog.Logger
 	// Retry is the retry policy; its zero value is useful.
 	Retry RetryPolicy
-	// Timeout bounds each request, upload included (default 2 minutes).
+	// Timeout bounds each request (default 2 minutes), plus a second per 256 KiB of an upload's
+	// body so a large chunk on a slow link is not cut off.
 	Timeout time.Duration
 	// Limiter, when set, paces every request.
 	Limiter *rate.Limiter

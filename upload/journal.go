@@ -381,6 +381,7 @@ func (u *Journaled) Upload(ctx context.Context, c Chunk) (Result, error) {
 				}
 			} else {
 				resend = true
+				ctx = withResend(ctx)
 			}
 		}
 	}

@@ -308,7 +308,24 @@ func TestJournalKoreAIResendsChunksInDoubt(t *testing.T) {
 	res, err := j2.Upload(t.Context(), writeChunk(t, src, 1, upload.KoreAIColumns, koreRows(2, 0)))
 	require.NoError(t, err)
 	assert.Equal(t, 1, res.Resent, "kore.ai has no batch list: the chunk in doubt is re-sent, and counted")
-	assert.Equal(t, 2, res.Landed)
+	assert.Equal(t, 2, res.Landed, "the first attempt never reached kore.ai")
+
+	// Had it landed, the re-sent rows come back refused, saying why.
+	down.Store(true)
+	j4, err := upload.WithJournal(koreAI(srv.URL, srv.Client()), path, "kore")
+	require.NoError(t, err)
+	defer j4.Close()
+	k4 := koreAI(srv.URL, srv.Client())
+	k4.Retry.MaxAttempts = 1
+	j5 := j4.Journal().Wrap(k4)
+	_, err = j5.Upload(t.Context(), writeChunk(t, src, 2, upload.KoreAIColumns, koreRows(2, 0)))
+	require.ErrorIs(t, err, upload.ErrInDoubt)
+	down.Store(false)
+	res, err = j4.Upload(t.Context(), writeChunk(t, src, 2, upload.KoreAIColumns, koreRows(2, 0)))
+	require.NoError(t, err)
+	assert.Equal(t, 0, res.Landed)
+	require.Len(t, res.ServerRejected, 2)
+	assert.Contains(t, res.ServerRejected[0].Message, "re-sent")
 
 	j3, err := upload.WithJournal(eightByEight(srv.URL, srv.Client()), filepath.Join(t.TempDir(), "j"), "x")
 	require.NoError(t, err)

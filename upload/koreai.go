@@ -57,7 +57,7 @@ type KoreAI struct {
 	Logger *slog.Logger
 	// Retry is the retry policy; its zero value is useful.
 	Retry RetryPolicy
-	// Timeout bounds each request (default 2 minutes).
+	// Timeout bounds each request (default 2 minutes, plus a second per 256 KiB of upload).
 	Timeout time.Duration
 	// Limiter, when set, paces every request.
 	Limiter *rate.Limiter
@@ -226,7 +226,7 @@ func (k *KoreAI) uploadPart(ctx context.Context, path, name string, rows int) (R
 		res.InDoubt, res.Status = true, "in-doubt"
 		return res, fmt.Errorf("%w: koreai import of %s: %w", ErrInDoubt, name, err)
 	}
-	rej, landed, err := matchKoreCreated(path, created, info.resent > 0)
+	rej, landed, err := matchKoreCreated(path, created, info.resent > 0 || isResend(ctx))
 	if err != nil {
 		return res, err
 	}

@@ -19,16 +19,16 @@ type runInfo struct {
 	// onBatch is told about each batch created for a chunk (file name, batch id), before the
 	// uploader follows it, so that a crash while polling leaves the batch id in the journal.
 	onBatch func(file, batchID string)
+	// resend says an earlier run left this chunk in doubt and it is being sent again.
+	resend bool
 }
 
 // WithRunID returns a context carrying a run id: the API uploaders put it in the names of the files
 // they upload, so that the same import resumed later gives its chunks the same names (and a lost
 // answer can be reconciled by name). Journaled sets it from the journal.
 func WithRunID(ctx context.Context, id string) context.Context {
-	ri := runInfo{id: id}
-	if prev, ok := ctx.Value(runKey{}).(runInfo); ok {
-		ri.onBatch = prev.onBatch
-	}
+	ri, _ := ctx.Value(runKey{}).(runInfo)
+	ri.id = id
 	return context.WithValue(ctx, runKey{}, ri)
 }
 
@@ -42,6 +42,17 @@ func withBatchHook(ctx context.Context, f func(file, batchID string)) context.Co
 	ri, _ := ctx.Value(runKey{}).(runInfo)
 	ri.onBatch = f
 	return context.WithValue(ctx, runKey{}, ri)
+}
+
+func withResend(ctx context.Context) context.Context {
+	ri, _ := ctx.Value(runKey{}).(runInfo)
+	ri.resend = true
+	return context.WithValue(ctx, runKey{}, ri)
+}
+
+func isResend(ctx context.Context) bool {
+	ri, _ := ctx.Value(runKey{}).(runInfo)
+	return ri.resend
 }
 
 func batchHook(ctx context.Context) func(file, batchID string) {

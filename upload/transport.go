@@ -332,7 +332,22 @@ func ctxErr(ctx context.Context, err error) error {
 // may have acted on it). A response whose body could not be read is reported as an error with
 // sent=true.
 func (t *transport) once(ctx context.Context, r *request) (*answer, bool, error) {
-	actx, cancel := context.WithTimeout(ctx, t.timeout)
+	// The body is opened before the clock starts; a big upload on a slow link must not time out,
+	// so the timeout grows by a second per 256 KiB of body.
+	var (
+		reqBody io.ReadCloser
+		n       int64
+		ctype   string
+	)
+	timeout := t.timeout
+	if r.body != nil {
+		var err error
+		if reqBody, n, ctype, err = r.body(); err != nil {
+			return nil, false, fmt.Errorf("upload: %s %s: open body: %w", t.target, r.op, err)
+		}
+		timeout += time.Duration(n/(256<<10)) * time.Second
+	}
+	actx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	var wrote atomic.Bool
 	actx = httptrace.WithClientTrace(actx, &httptrace.ClientTrace{
@@ -344,14 +359,13 @@ func (t *transport) once(ctx context.Context, r *request) (*answer, bool, error)
 	})
 	req, err := http.NewRequestWithContext(actx, r.method, r.url, nil)
 	if err != nil {
+		if reqBody != nil {
+			reqBody.Close()
+		}
 		return nil, false, fmt.Errorf("upload: %s %s: %w", t.target, r.op, err)
 	}
-	if r.body != nil {
-		body, n, ctype, err := r.body()
-		if err != nil {
-			return nil, false, fmt.Errorf("upload: %s %s: open body: %w", t.target, r.op, err)
-		}
-		req.Body = body
+	if reqBody != nil {
+		req.Body = reqBody
 		req.ContentLength = n
 		req.GetBody = func() (io.ReadCloser, error) {
 			b, _, _, err := r.body()
