@@ -483,6 +483,7 @@ func (p *pipeline) upload(ctx context.Context, chunks <-chan pendingChunk) error
 		cr := ChunkReport{
 			Index: f.Index, Rows: f.Rows, Bytes: f.Bytes, SHA256: f.SHA256,
 			Target: res.Target, BatchID: res.BatchID, Status: res.Status, Attempts: res.Attempts, InDoubt: res.InDoubt, Landed: res.Landed,
+			Server: res.Counts, Reconciled: res.Reconciled, Resent: res.Resent, Resumed: res.Resumed,
 		}
 		if res.File != "" {
 			cr.File = filepath.Base(res.File)

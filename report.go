@@ -6,6 +6,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/contactpipe/contactpipe/upload"
 )
 
 // Report accounts for every row of an import. Rows = Accepted + Rejected + Duplicates, and the
@@ -40,6 +42,14 @@ type ChunkReport struct {
 	InDoubt  bool   `json:"inDoubt,omitempty"`
 	Landed   int    `json:"landed"`
 	Error    string `json:"error,omitempty"`
+	// Server is the batch's result counts as the API reported them, when it did.
+	Server *upload.BatchCounts `json:"server,omitempty"`
+	// Reconciled is true when an answer was lost and the batch was found again instead of re-sent.
+	Reconciled bool `json:"reconciled,omitempty"`
+	// Resent counts re-sends after an answer was lost.
+	Resent int `json:"resent,omitempty"`
+	// Resumed is true when an earlier run had already uploaded the chunk (from the journal).
+	Resumed bool `json:"resumed,omitempty"`
 }
 
 // WriteJSON writes r as indented JSON.

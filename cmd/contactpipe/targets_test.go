@@ -63,6 +63,10 @@ func TestImportTo8x8(t *testing.T) {
 		assert.Equal(t, "8x8", c.Target)
 		assert.Equal(t, "completed", c.Status)
 		assert.NotEmpty(t, c.BatchID)
+		if assert.NotNil(t, c.Server, "the batch's result counts are in the report") {
+			assert.Equal(t, c.Rows, c.Server.Total)
+			assert.Equal(t, c.Rows, c.Server.Inserted)
+		}
 		assert.Regexp(t, `^people-[0-9a-f]{8}-chunk-000\d\.csv$`, c.File)
 		assert.FileExists(t, filepath.Join(out, fmt.Sprintf("chunk-%04d.csv", c.Index)), "chunks kept in -out")
 	}
