@@ -222,7 +222,7 @@ func normalizeRow(r *bench.Row) (c struct{ msisdn, email, country, first, last s
 // of every kind of row what the generator says it is: the generator's labels and the normalization
 // rules agree, so the benchmarks measure the work they claim to.
 func TestImportAccountsForGeneratedRows(t *testing.T) {
-	const n = 5000
+	const n = 5000 / scale
 	for _, tc := range []struct {
 		name string
 		opts bench.Options

@@ -90,7 +90,7 @@ func TestGenerateCSVShape(t *testing.T) {
 // every phone with phonenumbers itself: valid styles read back to the row's E164, invalid ones
 // do not read as a valid number.
 func TestProportions(t *testing.T) {
-	const n = 20_000
+	const n = 20_000 / scale
 	rows := rowsOf(t, n, 42)
 	kinds := map[bench.Kind]int{}
 	styles := map[bench.PhoneStyle]int{}
@@ -134,10 +134,10 @@ func TestProportions(t *testing.T) {
 		{bench.Valid, 0.85}, {bench.Duplicate, 0.05}, {bench.InvalidPhone, 0.04},
 		{bench.InvalidEmail, 0.03}, {bench.NoAddress, 0.015}, {bench.InvalidCountry, 0.015},
 	} {
-		assert.InDelta(t, tc.want, share(kinds[tc.kind]), 0.01, "share of %s", tc.kind)
+		assert.InDelta(t, tc.want, share(kinds[tc.kind]), 0.01*scale, "share of %s", tc.kind)
 	}
 	invalid := n - kinds[bench.Valid] - kinds[bench.Duplicate]
-	assert.InDelta(t, 0.10, share(invalid), 0.01, "about 10%% invalid")
+	assert.InDelta(t, 0.10, share(invalid), 0.01*scale, "about 10%% invalid")
 	assert.InDelta(t, 0.85*0.95+0.05*0.6+0.03*0.7+0.015, share(validPhones), 0.02, "rows with a valid phone")
 	assert.Greater(t, invalidByPhonenumbers, n/100)
 	for _, st := range []bench.PhoneStyle{
@@ -146,7 +146,7 @@ func TestProportions(t *testing.T) {
 		bench.StyleApostrophe, bench.StyleTel, bench.StyleUnicode, bench.StyleExtension,
 		bench.StyleTruncated, bench.StyleTooLong, bench.StyleExcelLossy, bench.StyleText,
 	} {
-		assert.Greater(t, styles[st], n/400, "style %s is represented", st)
+		assert.Greater(t, styles[st], n/400/scale, "style %s is represented", st)
 	}
 	for _, cc := range []string{"US", "GB", "DE", "FR", "BR", "IN", "JP", "AU", "ES", "MX"} {
 		assert.Greater(t, share(regions[cc]), 0.03, "contacts from %s", cc)
@@ -185,7 +185,7 @@ func expandScientific(s string) string {
 }
 
 func TestAddressesAreUniqueButForDuplicates(t *testing.T) {
-	rows := rowsOf(t, 20_000, 5)
+	rows := rowsOf(t, 20_000/scale, 5)
 	phones := map[string]int{}
 	emails := map[string]int{}
 	address := func(s string) string {
@@ -226,7 +226,7 @@ func TestAddressesAreUniqueButForDuplicates(t *testing.T) {
 }
 
 func TestInvalidRows(t *testing.T) {
-	for i, r := range rowsOf(t, 10_000, 9) {
+	for i, r := range rowsOf(t, 10_000/scale, 9) {
 		switch r.Kind {
 		case bench.InvalidEmail:
 			_, err := mail.ParseAddress(r.Email)

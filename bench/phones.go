@@ -104,21 +104,35 @@ var exampleNumbers = sync.OnceValue(func() map[string][2]string {
 })
 
 // template is a family of 10^4 valid numbers of one region sharing all but their last four
-// digits, with the text forms phonenumbers formats for them. Which styles read back to the
-// right number is checked with phonenumbers once, when the template is made, so writing a number
-// costs no phonenumbers call.
+// digits. Its shape (formats, which styles read back) is checked with phonenumbers once per
+// process, so writing a number costs no phonenumbers call.
 type template struct {
+	*shape
 	region *region
 	cc     string // calling code digits
 	prefix string // national significant number without its last four digits
-	intl   form   // phonenumbers' INTERNATIONAL format
-	nat    form   // phonenumbers' NATIONAL format
-	ok     [numStyles]bool
-	jpFull bool // the fullwidth national form reads back (StyleUnicode with a country)
 
 	issued   int    // numbers handed out
 	mul, add uint32 // issued → suffix, a bijection on [0, 10^4)
 }
+
+// shape is what phonenumbers says about the numbers of one prefix: whether they are valid, how
+// they are formatted, and which styles read back to the same number. It depends only on the
+// region and the prefix, so generators share it; it is read-only once made.
+type shape struct {
+	valid  bool
+	intl   form // phonenumbers' INTERNATIONAL format
+	nat    form // phonenumbers' NATIONAL format
+	ok     [numStyles]bool
+	jpFull bool // the fullwidth national form reads back (StyleUnicode with a country)
+}
+
+// shapes caches the shapes of valid prefixes by region and prefix (*shape): about one entry per
+// 10,000 numbers any generator of the process issued.
+var shapes sync.Map
+
+// shapeSamples are the suffixes a prefix is checked with.
+var shapeSamples = [...]string{"0000", "9999", "3141", "8527"}
 
 // form is a formatted number whose last four digits sit at pos.
 type form struct {
@@ -204,24 +218,21 @@ func (g *Generator) newTemplate(r *region, typ int) (*template, error) {
 	return nil, fmt.Errorf("bench: no unused valid number prefix left for region %s", r.code)
 }
 
-// makeTemplate checks that prefix followed by any four digits is a valid number of r, formats
-// it, and records which styles read back to the same number.
+// makeTemplate returns a template of prefix if its numbers are valid numbers of r.
 func (g *Generator) makeTemplate(r *region, cc, prefix string) (*template, bool) {
-	samples := []string{"0000", "9999", fmt.Sprintf("%04d", g.intn(suffixSpace)), fmt.Sprintf("%04d", g.intn(suffixSpace))}
-	var nums []*phonenumbers.PhoneNumber
-	for _, s := range samples {
-		n, err := phonenumbers.Parse("+"+cc+prefix+s, "")
-		if err != nil || !phonenumbers.IsValidNumber(n) || phonenumbers.GetRegionCodeForNumber(n) != r.code {
-			return nil, false
+	var sh *shape
+	if v, ok := shapes.Load(r.code + prefix); ok {
+		sh = v.(*shape)
+	} else {
+		sh = makeShape(r, cc, prefix)
+		if sh.valid { // invalid prefixes are cheap to reject again; keep the cache small
+			shapes.Store(r.code+prefix, sh)
 		}
-		nums = append(nums, n)
 	}
-	intl, ok1 := newForm(phonenumbers.Format(nums[2], phonenumbers.INTERNATIONAL))
-	nat, ok2 := newForm(phonenumbers.Format(nums[2], phonenumbers.NATIONAL))
-	if !ok1 || !ok2 {
+	if !sh.valid {
 		return nil, false
 	}
-	t := &template{region: r, cc: cc, prefix: prefix, intl: intl, nat: nat}
+	t := &template{shape: sh, region: r, cc: cc, prefix: prefix}
 	for {
 		t.mul = uint32(1 + 2*g.intn(suffixSpace/2))
 		if t.mul%5 != 0 {
@@ -229,26 +240,46 @@ func (g *Generator) makeTemplate(r *region, cc, prefix string) (*template, bool)
 		}
 	}
 	t.add = uint32(g.intn(suffixSpace))
-	for s := StyleE164; s < numStyles; s++ {
-		t.ok[s] = true
+	return t, true
+}
+
+// makeShape checks that prefix followed by four digits is a valid number of r, formats it, and
+// records which styles read back to the same number.
+func makeShape(r *region, cc, prefix string) *shape {
+	sh := &shape{}
+	var nums []*phonenumbers.PhoneNumber
+	for _, s := range shapeSamples {
+		n, err := phonenumbers.Parse("+"+cc+prefix+s, "")
+		if err != nil || !phonenumbers.IsValidNumber(n) || phonenumbers.GetRegionCodeForNumber(n) != r.code {
+			return sh
+		}
+		nums = append(nums, n)
 	}
-	t.jpFull = r.code == "JP"
-	for _, s := range samples[2:] {
+	var ok1, ok2 bool
+	sh.intl, ok1 = newForm(phonenumbers.Format(nums[2], phonenumbers.INTERNATIONAL))
+	sh.nat, ok2 = newForm(phonenumbers.Format(nums[2], phonenumbers.NATIONAL))
+	if !ok1 || !ok2 {
+		return sh
+	}
+	for s := StyleE164; s < numStyles; s++ {
+		sh.ok[s] = true
+	}
+	sh.jpFull = r.code == "JP"
+	t := &template{shape: sh, region: r, cc: cc, prefix: prefix}
+	for _, s := range shapeSamples[2:] {
 		n := number{t: t, suffix: s}
 		want := n.e164()
 		for st := StyleE164; st < numStyles; st++ {
-			if t.ok[st] && !readsBack(n, st, want) {
-				t.ok[st] = false
+			if sh.ok[st] && !readsBack(n, st, want) {
+				sh.ok[st] = false
 			}
 		}
-		if t.jpFull && !readsAs(n.fullwidthNational(), r.code, want) {
-			t.jpFull = false
+		if sh.jpFull && !readsAs(n.fullwidthNational(), r.code, want) {
+			sh.jpFull = false
 		}
 	}
-	if !t.ok[StyleE164] || !t.ok[StyleInternational] {
-		return nil, false
-	}
-	return t, true
+	sh.valid = sh.ok[StyleE164] && sh.ok[StyleInternational]
+	return sh
 }
 
 // readsBack reports whether n written in style st, with n's country in the row, normalizes to
