@@ -71,7 +71,8 @@ type Options struct {
 	Sheet string
 	// MaxUnzipSize bounds the total uncompressed size of an XLSX file's parts,
 	// in bytes (0 = DefaultMaxUnzipSize). It is passed to excelize as
-	// UnzipSizeLimit.
+	// UnzipSizeLimit, and also bounds the shared string table to
+	// MaxUnzipSize/256 entries (excelize indexes each in memory).
 	MaxUnzipSize int64
 	// MaxXMLSize bounds, in bytes, the XLSX parts kept in memory (0 =
 	// DefaultMaxXMLSize): worksheets and the shared string table larger than

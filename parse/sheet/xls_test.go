@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -152,4 +153,37 @@ func TestCellError(t *testing.T) {
 	assert.Equal(t, 1, ce.Row)
 	assert.Equal(t, 1, ce.Column) // "firstName" is 9 bytes
 	assert.ErrorIs(t, err, ErrTooLarge)
+}
+
+// BenchmarkXLS60k reads a generated 60,000-row BIFF8 workbook (LABEL,
+// NUMBER and RK cells; the format allows 65,536 rows per sheet).
+func BenchmarkXLS60k(b *testing.B) {
+	const n = 60_000
+	recs := make([][]byte, 0, 4*n)
+	for i := 0; i < n; i++ {
+		r := uint16(i)
+		recs = append(recs,
+			rec(recLabel, rcx(r, 0, 0), xlString(fmt.Sprintf("First%d", i), 2)),
+			rec(recLabel, rcx(r, 1, 0), xlString(fmt.Sprintf("user%d@example.com", i), 2)),
+			rec(recNumber, rcx(r, 2, 0), f64(float64(15551000000+i))),
+			rec(recRK, rcx(r, 3, 0), u32(rkInt(int32(i)))),
+		)
+	}
+	data := buildXLS(nil, []testSheet{{name: "Contacts", records: recs}})
+	rows := 0
+	start := time.Now()
+	for b.Loop() {
+		r, err := OpenXLS(bytes.NewReader(data), int64(len(data)), Options{})
+		require.NoError(b, err)
+		for {
+			_, _, err := r.Next()
+			if err == io.EOF {
+				break
+			}
+			require.NoError(b, err)
+			rows++
+		}
+		require.NoError(b, r.Close())
+	}
+	b.ReportMetric(float64(rows)/time.Since(start).Seconds(), "rows/s")
 }

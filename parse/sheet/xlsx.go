@@ -26,11 +26,14 @@ const (
 	ratioFloor = 1 << 20
 	// maxMarkup bounds the number of XML tags ('<') in the parts excelize
 	// decodes whole (workbook, relationships, styles, content types), whose
-	// in-memory form is many times larger than the XML.
-	maxMarkup = 1 << 20
-	// maxSharedStrings bounds the entries of the shared string table, which
-	// excelize indexes in memory (tens of bytes per entry).
-	maxSharedStrings = 4 << 20
+	// in-memory form is many times larger than the XML: 250,000 cell formats
+	// take about 35 MiB. Excel itself allows 64,000 cell formats.
+	maxMarkup = 256 << 10
+	// sharedStringCost is the bytes of MaxUnzipSize allowed per entry of the
+	// shared string table, which excelize indexes in memory (measured: 40 to
+	// 70 bytes retained per entry): the default 1 GiB allows 4Mi strings.
+	sharedStringCost = 256
+	minSharedStrings = 64 << 10
 	// inMemoryZip is the largest rewritten package kept in memory rather
 	// than in a temporary file.
 	inMemoryZip = 8 << 20
@@ -60,8 +63,9 @@ func tooLarge(format string, a ...any) error {
 // The parts needed to read cell values (workbook, relationships, styles,
 // shared strings, worksheets) are then inflated once to verify their
 // checksums (excelize would silently read a truncated part) and to count the
-// shared strings (at most 4Mi) and the markup of the parts excelize decodes
-// whole; they are copied, still compressed, into a reduced package (in
+// shared strings (at most opts.MaxUnzipSize/256: 4Mi by default, which
+// excelize indexes with 40 to 70 bytes each) and the tags of the parts
+// excelize decodes whole (at most 256Ki); they are copied, still compressed, into a reduced package (in
 // memory up to 8 MiB, else in a temporary file) that excelize opens; images,
 // drawings, pivot caches and the like are never inflated. Worksheets larger
 // than opts.MaxXMLSize are extracted by excelize to temporary files and
@@ -198,7 +202,7 @@ func selectParts(zr *zip.Reader, o *Options) ([]*zip.File, error) {
 		}
 		keep = append(keep, zf)
 	}
-	if err := verifyParts(keep); err != nil {
+	if err := verifyParts(keep, max(minSharedStrings, o.MaxUnzipSize/sharedStringCost)); err != nil {
 		return nil, err
 	}
 	return keep, nil
@@ -207,7 +211,7 @@ func selectParts(zr *zip.Reader, o *Options) ([]*zip.File, error) {
 // verifyParts inflates the kept parts once: archive/zip checks each one's
 // size and CRC-32 (excelize ignores a read error and would read a truncated
 // part), and the markup excelize will hold in memory is counted.
-func verifyParts(keep []*zip.File) error {
+func verifyParts(keep []*zip.File, maxSharedStrings int64) error {
 	var meta int64
 	br := bufio.NewReaderSize(nil, 64<<10)
 	for _, zf := range keep {
