@@ -15,8 +15,8 @@
 // PhoneNumber(raw, region) applies these rules, in order:
 //
 //  1. Clean the text. Blanks at both ends are trimmed. A leading ' (Excel's
-//     text marker), ="…" (Excel's formula-quoted text) and a tel: prefix are
-//     removed. Unicode spaces (NBSP, thin space …), Unicode dashes and dots,
+//     text marker), ="…" (Excel's formula-quoted text), the = of a cell
+//     written as a formula (=+4930…) and a tel: prefix are removed. Unicode spaces (NBSP, thin space …), Unicode dashes and dots,
 //     brackets and slashes are separators and are dropped; fullwidth and
 //     other Unicode decimal digits become ASCII digits, and a fullwidth plus
 //     becomes '+'. What remains must be one optional leading '+' and digits;
@@ -51,15 +51,22 @@
 //     7 or more than 15 digits with the country code) is rejected with
 //     unsupported_phone_length.
 //
+// # Speed
+//
 // PhoneNumber computes exactly what PhoneNumberReference computes with
-// phonenumbers' Parse, IsValidNumber and Format(E164), but answers almost
-// every number from per-region tables compiled once from phonenumbers'
-// own metadata: the national-number patterns of each region become one
-// deterministic automaton over digits, and the national and international
-// prefix patterns run on a small allocation-free matcher. It allocates at
-// most the result string, none when the input is already E.164, and takes
-// no lock, so it scales with the cores. Input it cannot decide goes to
-// phonenumbers. A differential test holds the two to 100% agreement.
+// phonenumbers' Parse, IsValidNumber and Format(E164) for each reading of
+// rule 4, but answers from tables compiled once (on first use, about a
+// quarter of a second) from phonenumbers' own metadata: the
+// national-number patterns of each region become one deterministic
+// automaton over digits, walked with one table lookup per digit, and the
+// national and international prefix patterns run on a small
+// leftmost-first matcher that reproduces regexp's matches. A valid number
+// costs at most one allocation (the E.164 string; none when the input is
+// already E.164) plus one for an extension; a rejection costs two (the
+// *Error and its message). It takes no lock, so it scales with the cores.
+// Anything the tables cannot decide goes to phonenumbers. A differential
+// test (fastpath_test.go; go test -long for 1,000,000 numbers) and a fuzz
+// target hold the two to identical results.
 //
 // SplitE164 splits an E.164 number into its calling code and national
 // number, for Kore.ai's cellPhoneCountryCode.

@@ -1,7 +1,525 @@
 package normalize
 
-// fastRead answers readIn without phonenumbers when it can; ok is false
-// when it cannot decide, and the caller asks phonenumbers.
+import (
+	"strconv"
+	"sync"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+// The fast path answers readIn — phonenumbers.Parse of "+digits" or
+// "digits" in a region, then IsValidNumber and Format(E164) — from tables
+// compiled once from phonenumbers' own metadata. It follows parseHelper,
+// maybeExtractCountryCode, maybeStripNationalPrefixAndCarrierCode,
+// testNumberLength, GetRegionCodeForNumber and getNumberTypeHelper step by
+// step for that input:
+//
+//   - every "does the number match pattern P" becomes a walk of a digit
+//     automaton (digitDFA) compiled from P;
+//   - the national and international prefix patterns, whose match end and
+//     groups matter, run on a leftmost-first backtracker (prefixProg) that
+//     reproduces regexp's answer;
+//   - the possible-length rules become small tables.
+//
+// Whatever it does not model (a region whose patterns are too large, a '+'
+// followed by an unknown country code, input past the limits) it reports
+// as undecided, and phonenumbers answers. The differential test in
+// fastpath_test.go holds the two to identical results.
+
+// numberTables is what the fast path knows about one metadata entry (a
+// region, or a non-geographic calling code such as 800).
+type numberTables struct {
+	id       string
+	cc       int
+	ccDigits string
+	ok       bool // false: the fast path cannot decide for this entry
+
+	// valid runs the general description (pattern 0) and every number
+	// type's pattern at once. validLens[s] has bit L set when a national
+	// number of length L ending in state s is a valid number
+	// (getNumberTypeHelper != UNKNOWN), lengths included.
+	valid     *digitDFA
+	validLens []uint32
+
+	// testNumberLength(number, metadata, UNKNOWN) data.
+	lengths lengthRule
+
+	idd       *prefixProg // international prefix; nil never matches
+	npp       *prefixProg // national prefix for parsing; nil if none
+	nppGroups int         // number of groups of npp
+	transform []byte      // national prefix transform rule
+	leading   *digitDFA   // leading digits (prefix mode); nil if none
+}
+
+// lengthRule is testNumberLength for the general description.
+type lengthRule struct {
+	first, last int    // first and last element of possibleLengths
+	possible    uint64 // bit L: L is a possible length
+	local       uint64 // bit L: L is a local-only length
+	none        bool   // possibleLengths[0] == -1
+}
+
+type lengthResult int
+
+const (
+	isPossible lengthResult = iota
+	isPossibleLocalOnly
+	tooShort
+	tooLong
+	invalidLength
+)
+
+func (r *lengthRule) test(n int) lengthResult {
+	if r.none {
+		return invalidLength
+	}
+	if n < 64 && r.local&(1<<n) != 0 {
+		return isPossibleLocalOnly
+	}
+	switch {
+	case r.first == n:
+		return isPossible
+	case r.first > n:
+		return tooShort
+	case r.last < n:
+		return tooLong
+	case n < 64 && r.possible&(1<<n) != 0:
+		return isPossible
+	}
+	return invalidLength
+}
+
+// generalMatch reports whether digits match the general description's
+// pattern (no length check), as phonenumbers' "validNumberPattern" does.
+func (t *numberTables) generalMatch(digits []byte) bool {
+	s := t.valid.walk(digits)
+	return t.valid.accept[s]&1 != 0
+}
+
+// validNumber is getNumberTypeHelper(nsn, metadata) != UNKNOWN.
+func (t *numberTables) validNumber(nsn []byte) bool {
+	if len(nsn) >= 32 {
+		return false
+	}
+	return t.validLens[t.valid.walk(nsn)]&(1<<len(nsn)) != 0
+}
+
+// callingCode is what the fast path knows about one country calling code.
+type callingCode struct {
+	cc      int
+	digits  string          // cc in decimal
+	main    *numberTables   // metadata phonenumbers formats and strips with
+	regions []*numberTables // GetRegionCodesForCountryCode order
+}
+
+type fastTables struct {
+	codes   [1000]*callingCode
+	regions [26 * 26]*numberTables // by regionIndex; read-only once built
+}
+
+// regionIndex maps an upper-case alpha-2 code to 0…675, anything else to -1.
+func regionIndex(region string) int {
+	if len(region) != 2 || region[0] < 'A' || region[0] > 'Z' || region[1] < 'A' || region[1] > 'Z' {
+		return -1
+	}
+	return int(region[0]-'A')*26 + int(region[1]-'A')
+}
+
+var (
+	fastOnce sync.Once
+	fastTab  *fastTables
+)
+
+// tables returns the fast path's tables, building them on first use.
+func tables() *fastTables {
+	fastOnce.Do(func() { fastTab = buildFastTables() })
+	return fastTab
+}
+
+func buildFastTables() *fastTables {
+	ft := &fastTables{}
+	coll, err := phonenumbers.MetadataCollection()
+	if err != nil {
+		return ft // every answer will be undecided
+	}
+	byRegion := map[string]*phonenumbers.PhoneMetadata{}
+	nonGeo := map[int]*phonenumbers.PhoneMetadata{}
+	for _, m := range coll.GetMetadata() {
+		if m.GetId() == "001" {
+			nonGeo[int(m.GetCountryCode())] = m
+		} else {
+			byRegion[m.GetId()] = m
+		}
+	}
+	for cc := range phonenumbers.GetSupportedCallingCodes() {
+		if cc <= 0 || cc >= len(ft.codes) {
+			continue
+		}
+		c := &callingCode{cc: cc, digits: strconv.Itoa(cc)}
+		for _, id := range phonenumbers.GetRegionCodesForCountryCode(cc) {
+			var m *phonenumbers.PhoneMetadata
+			if id == "001" {
+				m = nonGeo[cc]
+			} else {
+				m = byRegion[id]
+			}
+			t := &numberTables{id: id, cc: cc, ccDigits: strconv.Itoa(cc)}
+			if m != nil {
+				t = compileTables(id, m)
+			}
+			c.regions = append(c.regions, t)
+			if i := regionIndex(id); i >= 0 {
+				ft.regions[i] = t
+			}
+		}
+		if len(c.regions) > 0 {
+			c.main = c.regions[0]
+		}
+		ft.codes[cc] = c
+	}
+	return ft
+}
+
+// compileTables compiles one metadata entry. On any pattern the compilers
+// do not handle, it returns tables with ok false.
+func compileTables(id string, m *phonenumbers.PhoneMetadata) *numberTables {
+	t := &numberTables{id: id, cc: int(m.GetCountryCode())}
+	t.ccDigits = strconv.Itoa(t.cc)
+	gen := m.GetGeneralDesc()
+	if gen == nil || len(gen.PossibleLength) == 0 {
+		return t // testNumberLength would index an empty slice
+	}
+
+	// getNumberTypeHelper checks the general description, then each type;
+	// mobile only when its pattern differs from fixed-line's.
+	descs := []*phonenumbers.PhoneNumberDesc{gen,
+		m.GetPremiumRate(), m.GetTollFree(), m.GetSharedCost(), m.GetVoip(),
+		m.GetPersonalNumber(), m.GetPager(), m.GetUan(), m.GetVoicemail(), m.GetFixedLine()}
+	if !m.GetSameMobileAndFixedLinePattern() {
+		descs = append(descs, m.GetMobile())
+	}
+	patterns := make([]string, len(descs))
+	for i, d := range descs {
+		patterns[i] = d.GetNationalNumberPattern() // "" for a nil desc: matches only ""
+	}
+	var err error
+	if t.valid, err = compileDFA(patterns, false); err != nil {
+		return t
+	}
+	lens := make([]uint32, len(descs))
+	for i, d := range descs {
+		lens[i] = lengthMask(d.GetPossibleLength())
+	}
+	t.validLens = make([]uint32, len(t.valid.accept))
+	for s, acc := range t.valid.accept {
+		if acc&1 == 0 {
+			continue
+		}
+		var any uint32
+		for i := 1; i < len(descs); i++ {
+			if acc&(1<<i) != 0 {
+				any |= lens[i]
+			}
+		}
+		t.validLens[s] = lens[0] & any
+	}
+
+	t.lengths = lengthRule{
+		first: int(gen.PossibleLength[0]),
+		last:  int(gen.PossibleLength[len(gen.PossibleLength)-1]),
+		none:  gen.PossibleLength[0] == -1,
+	}
+	for _, l := range gen.PossibleLength {
+		if l >= 0 && l < 64 {
+			t.lengths.possible |= 1 << l
+		}
+	}
+	for _, l := range gen.PossibleLengthLocalOnly {
+		if l >= 0 && l < 64 {
+			t.lengths.local |= 1 << l
+		}
+	}
+
+	if id != "001" { // non-geographic entries are never a default region
+		// phonenumbers compiles the prefix as is (an empty one would match
+		// everywhere).
+		if t.idd, err = newPrefixProg(m.GetInternationalPrefix()); err != nil {
+			return t
+		}
+	}
+	if npp := m.GetNationalPrefixForParsing(); npp != "" {
+		if t.npp, err = newPrefixProg("^(?:" + npp + ")"); err != nil {
+			return t
+		}
+		t.nppGroups = t.npp.ncap/2 - 1
+		if tr := m.GetNationalPrefixTransformRule(); tr != "" {
+			t.transform = []byte(tr)
+		}
+	}
+	if ld := m.GetLeadingDigits(); ld != "" {
+		if t.leading, err = compileDFA([]string{ld}, true); err != nil {
+			return t
+		}
+	}
+	t.ok = true
+	return t
+}
+
+// lengthMask turns possible lengths into a mask for isNumberPossibleForDesc:
+// an empty list allows every length; -1 allows none.
+func lengthMask(lengths []int32) uint32 {
+	if len(lengths) == 0 {
+		return ^uint32(0)
+	}
+	var m uint32
+	for _, l := range lengths {
+		if l >= 0 && l < 32 {
+			m |= 1 << l
+		}
+	}
+	return m
+}
+
+// extractCountryCode is phonenumbers' extractCountryCode: the first one to
+// three digits that form a known calling code.
+func (ft *fastTables) extractCountryCode(full []byte) (*callingCode, []byte) {
+	if len(full) == 0 || full[0] == '0' {
+		return nil, nil
+	}
+	cc := 0
+	for i := 1; i <= 3 && i <= len(full); i++ {
+		cc = cc*10 + int(full[i-1]-'0')
+		if c := ft.codes[cc]; c != nil {
+			return c, full[i:]
+		}
+	}
+	return nil, nil
+}
+
+// fastScratch holds the buffers of one fastRead call.
+type fastScratch struct {
+	bt   *btState // from btPool, when a backtracker ran
+	pot  [64]byte // national number after stripping a prefix
+	pot2 [64]byte
+}
+
+func (sc *fastScratch) release() {
+	if sc.bt != nil {
+		btPool.Put(sc.bt)
+		sc.bt = nil
+	}
+}
+
+// stripNationalPrefix is maybeStripNationalPrefixAndCarrierCode: it returns
+// number with the national prefix removed or transformed (written to buf
+// when transformed), or number itself. ok is false when undecided.
+func (t *numberTables) stripNationalPrefix(number []byte, buf *[64]byte, sc *fastScratch) (out []byte, ok bool) {
+	if len(number) == 0 || t.npp == nil {
+		return number, true
+	}
+	end, matched, ok := t.npp.match(number, &sc.bt)
+	if !ok {
+		return nil, false
+	}
+	if !matched {
+		return number, true
+	}
+	viableOriginal := t.generalMatch(number)
+	if len(t.transform) == 0 || (t.nppGroups > 0 && sc.bt.matchcap[2*t.nppGroups] < 0) {
+		if viableOriginal && !t.generalMatch(number[end:]) {
+			return number, true
+		}
+		return number[end:], true
+	}
+	// ReplaceAllString of a pattern anchored at the start: one
+	// replacement, then the rest of the number. Without groups the match
+	// is [0, end] (the backtracker may not have run).
+	var whole [2]int
+	match := whole[:]
+	if t.nppGroups == 0 {
+		whole[1] = end
+	} else {
+		match = sc.bt.matchcap[:t.npp.ncap]
+	}
+	out = t.npp.re.Expand(buf[:0], t.transform, number, match)
+	if len(out)+len(number)-end > len(buf) {
+		return nil, false
+	}
+	out = append(out, number[end:]...)
+	for _, c := range out {
+		if c < '0' || c > '9' {
+			return nil, false
+		}
+	}
+	if viableOriginal && !t.generalMatch(out) {
+		return number, true
+	}
+	return out, true
+}
+
+type extractStatus int
+
+const (
+	extractNone      extractStatus = iota // no calling code in the number
+	extractFound                          // a calling code was found
+	extractError                          // Parse fails
+	extractUndecided                      // the fast path cannot tell
+)
+
+// extractWithoutPlus is maybeExtractCountryCode for a number without a
+// leading '+' in default region t: an international prefix followed by a
+// calling code, or t's own calling code when removing it gives a better
+// national number.
+func (t *numberTables) extractWithoutPlus(ft *fastTables, digits []byte, sc *fastScratch) (*callingCode, []byte, extractStatus) {
+	if t.idd != nil {
+		end, matched, ok := t.idd.match(digits, &sc.bt)
+		if !ok {
+			return nil, nil, extractUndecided
+		}
+		if matched && (end == len(digits) || digits[end] != '0') {
+			rest := digits[end:]
+			if len(rest) <= 2 {
+				return nil, nil, extractError // ErrTooShortAfterIDD
+			}
+			code, national := ft.extractCountryCode(rest)
+			if code == nil {
+				return nil, nil, extractError // ErrInvalidCountryCode
+			}
+			return code, national, extractFound
+		}
+	}
+	if len(digits) >= len(t.ccDigits) && string(digits[:len(t.ccDigits)]) == t.ccDigits {
+		pot := digits[len(t.ccDigits):]
+		stripped, ok := t.stripNationalPrefix(pot, &sc.pot, sc)
+		if !ok {
+			return nil, nil, extractUndecided
+		}
+		if (!t.generalMatch(digits) && t.generalMatch(stripped)) ||
+			t.lengths.test(len(digits)) == tooLong {
+			return ft.codes[t.cc], stripped, extractFound
+		}
+	}
+	return nil, nil, extractNone
+}
+
+// fastRead answers readIn(digits, plus, region) from the tables; ok is
+// false when it cannot decide, and the caller asks phonenumbers.
 func fastRead(digits []byte, plus bool, region string, out *[maxE164]byte) (n int, ok bool) {
-	return 0, false
+	var sc fastScratch
+	n, ok = fastParse(tables(), digits, plus, region, out, &sc)
+	sc.release()
+	return n, ok
+}
+
+// fastParse mirrors phonenumbers.Parse(text, region) + IsValidNumber +
+// Format(E164) for text = ("+" if plus) + digits, where digits are ASCII.
+func fastParse(ft *fastTables, digits []byte, plus bool, region string, out *[maxE164]byte, sc *fastScratch) (int, bool) {
+	if len(digits) > maxPhoneDigits {
+		return 0, false
+	}
+	// isViablePhoneNumber: two digits alone, or three digits after '+'.
+	if len(digits) < 2 || plus && len(digits) < 3 {
+		return 0, true
+	}
+	var md *numberTables
+	if i := regionIndex(region); i >= 0 {
+		md = ft.regions[i]
+	}
+	if md == nil && !plus {
+		return 0, true // checkRegionForParsing: ErrInvalidCountryCode
+	}
+	if md != nil && !md.ok {
+		return 0, false
+	}
+
+	// maybeExtractCountryCode.
+	var code *callingCode
+	var national []byte
+	if plus {
+		// len(digits) ≥ 3 > MIN_LENGTH_FOR_NSN here.
+		code, national = ft.extractCountryCode(digits)
+		if code == nil {
+			// ErrInvalidCountryCode after a '+': phonenumbers tries again
+			// without it, and fails unless that finds a calling code.
+			if md == nil {
+				return 0, true
+			}
+			var st extractStatus
+			code, national, st = md.extractWithoutPlus(ft, digits, sc)
+			if st != extractFound {
+				return 0, st != extractUndecided
+			}
+		}
+	} else {
+		var st extractStatus
+		code, national, st = md.extractWithoutPlus(ft, digits, sc)
+		switch st {
+		case extractUndecided:
+			return 0, false
+		case extractError:
+			return 0, true
+		}
+	}
+	meta := md
+	if code != nil {
+		meta = code.main
+	} else {
+		code, national = ft.codes[md.cc], digits
+	}
+	if code == nil || meta == nil || !meta.ok {
+		return 0, false
+	}
+	if len(national) < 2 {
+		return 0, true // ErrTooShortNSN
+	}
+
+	// Strip the national prefix when what remains has a possible length.
+	potential, ok := meta.stripNationalPrefix(national, &sc.pot2, sc)
+	if !ok {
+		return 0, false
+	}
+	switch meta.lengths.test(len(potential)) {
+	case tooShort, isPossibleLocalOnly, invalidLength:
+	default:
+		national = potential
+	}
+	if len(national) < 2 || len(national) > 17 {
+		return 0, true
+	}
+
+	// IsValidNumber: the region of the number, then its patterns.
+	var reg *numberTables
+	if len(code.regions) == 1 {
+		reg = code.regions[0]
+	} else {
+		for _, r := range code.regions {
+			if !r.ok {
+				return 0, false
+			}
+			if r.leading != nil {
+				if r.leading.matchesPrefix(national) {
+					reg = r
+					break
+				}
+			} else if r.validNumber(national) {
+				reg = r
+				break
+			}
+		}
+	}
+	if reg == nil {
+		return 0, true
+	}
+	if !reg.ok {
+		return 0, false
+	}
+	if !reg.validNumber(national) {
+		return 0, true
+	}
+
+	// Format(E164).
+	out[0] = '+'
+	n := 1 + copy(out[1:], code.digits)
+	n += copy(out[n:], national)
+	return n, true
 }

@@ -74,3 +74,35 @@ func FuzzFields(f *testing.F) {
 		}
 	})
 }
+
+// FuzzFastRead compares the fast engine with phonenumbers on one reading:
+// any digits, with or without '+', in any region (two letters, or none).
+func FuzzFastRead(f *testing.F) {
+	for _, s := range []struct {
+		digits string
+		plus   bool
+		region string
+	}{
+		{"4930123456", true, ""}, {"030123456", false, "DE"}, {"0049301234", false, "FR"},
+		{"011493012345", false, "US"}, {"16502530000", false, "GB"}, {"01115234567890", false, "AR"},
+		{"0151123456789", true, "BR"}, {"4412", true, "GB"}, {"7624123456", false, "IM"},
+		{"0", false, "DE"}, {"999", true, "US"}, {"00", false, "JP"},
+	} {
+		f.Add(s.digits, s.plus, s.region)
+	}
+	f.Fuzz(func(t *testing.T, digits string, plus bool, region string) {
+		b := make([]byte, 0, len(digits))
+		for i := 0; i < len(digits) && len(b) < maxPhoneDigits; i++ {
+			b = append(b, '0'+digits[i]%10)
+		}
+		if len(region) > 2 {
+			region = region[:2]
+		}
+		var fo, so [maxE164]byte
+		fn, ok := fastRead(b, plus, region, &fo)
+		sn := slowRead(b, plus, region, &so)
+		if ok && string(fo[:fn]) != string(so[:sn]) {
+			t.Fatalf("fastRead(%q, %v, %q) = %q; phonenumbers %q", b, plus, region, fo[:fn], so[:sn])
+		}
+	})
+}

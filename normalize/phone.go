@@ -52,13 +52,13 @@ func phoneNumber(raw, region string, fast bool) (Phone, error) {
 	if t.errCode != "" {
 		return Phone{}, phoneTextError(t)
 	}
-	if len(t.digits) == 0 {
+	if t.n == 0 {
 		return Phone{}, nil // blank cell
 	}
 	region = upperRegion(region)
 
 	var out [maxE164]byte
-	n := readNumber(&t, region, fast, &out)
+	n := readNumber(digitBuf[:t.n], t.plus, region, fast, &out)
 	if n == 0 {
 		return Phone{}, invalidPhoneError(&t, region)
 	}
@@ -88,7 +88,7 @@ func upperRegion(region string) string {
 	return region
 }
 
-// readNumber applies rule 4 to the digits of t and writes the E.164 form of
+// readNumber applies rule 4 to the digits d ('+' before them if plus) and writes the E.164 form of
 // the first valid reading to out, returning its length, or 0 when no
 // reading is valid.
 //
@@ -99,12 +99,18 @@ func upperRegion(region string) string {
 //   - Otherwise the digits are read in the region; if that is not a valid
 //     number and they do not start with 00, they are read as international
 //     ("16511112222" → "+16511112222").
-func readNumber(t *phoneText, region string, fast bool, out *[maxE164]byte) int {
-	d := t.digits
-	if t.plus {
+func readNumber(d []byte, plus bool, region string, fast bool, out *[maxE164]byte) int {
+	if plus {
 		return readIn(d, true, "", fast, out)
 	}
-	if !supportedRegion(region) {
+	known := false
+	if fast {
+		i := regionIndex(region)
+		known = i >= 0 && tables().regions[i] != nil
+	} else {
+		known = supportedRegion(region)
+	}
+	if !known {
 		if len(d) > 2 && d[0] == '0' && d[1] == '0' {
 			return readIn(d[2:], true, "", fast, out)
 		}

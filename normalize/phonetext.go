@@ -14,10 +14,14 @@ const (
 
 // phoneText is the result of rules 1–3: the number as an optional '+' and
 // ASCII digits, the extension split off, or the reason it was rejected.
+//
+// The digits are kept in the caller's buffer, not in this struct: escape
+// analysis does not tell fields apart, and a slice next to the returned
+// strings would move the buffer to the heap.
 type phoneText struct {
-	plus   bool
-	digits []byte // ASCII digits, without the '+'; points into a caller buffer
-	ext    string // extension digits, "" when none
+	plus bool
+	n    int    // number of ASCII digits (without the '+') in the buffer
+	ext  string // extension digits, "" when none
 	// direct is true when the trimmed raw text was exactly "+digits", so the
 	// E.164 result may be the raw text itself (no allocation).
 	direct  string
@@ -246,7 +250,7 @@ func readPhoneText(raw string, digitBuf *[maxPhoneDigits]byte) phoneText {
 				return t
 			}
 			t.plus = plus
-			t.digits = digitBuf[:copy(digitBuf[:], d)]
+			t.n = copy(digitBuf[:], d)
 			if plus {
 				t.direct = s
 			}
@@ -264,12 +268,12 @@ func readPhoneText(raw string, digitBuf *[maxPhoneDigits]byte) phoneText {
 	b := buf[:n]
 
 	// Rule 3: Excel damage.
-	if m, ok := excelNumber(b); ok {
-		if m.code != "" {
-			t.errCode, t.errWhy = m.code, m.why
+	if digits, code, why, ok := excelNumber(b); ok {
+		if code != "" {
+			t.errCode, t.errWhy = code, why
 			return t
 		}
-		b = m.digits
+		b = digits
 	}
 
 	// Rule 2: extension.
@@ -305,16 +309,8 @@ func readPhoneText(raw string, digitBuf *[maxPhoneDigits]byte) phoneText {
 		t.errCode, t.errWhy = CodeInvalidPhone, whyNoDigits
 		return t
 	}
-	t.digits = digitBuf[:nd]
+	t.n = nd
 	return t
-}
-
-// excelResult is the outcome of rule 3 on a text that looks like a number a
-// spreadsheet wrote.
-type excelResult struct {
-	digits []byte
-	code   string
-	why    string
 }
 
 // excelNumber recognizes the two forms a numeric spreadsheet cell takes in
@@ -323,15 +319,15 @@ type excelResult struct {
 // any other text. Scientific notation is expanded by string arithmetic
 // only when the mantissa holds every digit the exponent implies; otherwise
 // digits may have been lost and the result carries
-// CodePhoneTruncatedByExcel.
-func excelNumber(b []byte) (excelResult, bool) {
+// CodePhoneTruncatedByExcel (and why, a detail for CodeInvalidPhone).
+func excelNumber(b []byte) (digits []byte, code, why string, ok bool) {
 	i := 0
 	for i < len(b) && '0' <= b[i] && b[i] <= '9' {
 		i++
 	}
 	intPart := b[:i]
 	if len(intPart) == 0 {
-		return excelResult{}, false
+		return nil, "", "", false
 	}
 	var frac []byte
 	if i < len(b) && (b[i] == '.' || b[i] == ',') {
@@ -345,12 +341,12 @@ func excelNumber(b []byte) (excelResult, bool) {
 	if i == len(b) {
 		// 447911123456.0 → 447911123456 (a numeric cell's decimal part).
 		if len(frac) > 0 && allZero(frac) && b[len(intPart)] == '.' {
-			return excelResult{digits: intPart}, true
+			return intPart, "", "", true
 		}
-		return excelResult{}, false
+		return nil, "", "", false
 	}
 	if b[i] != 'e' {
-		return excelResult{}, false
+		return nil, "", "", false
 	}
 	i++
 	neg := false
@@ -360,14 +356,14 @@ func excelNumber(b []byte) (excelResult, bool) {
 	}
 	expDigits := b[i:]
 	if len(expDigits) == 0 || len(expDigits) > 3 || !isDigits(string(expDigits)) {
-		return excelResult{}, false
+		return nil, "", "", false
 	}
 	exp := 0
 	for _, c := range expDigits {
 		exp = exp*10 + int(c-'0')
 	}
 	if neg && exp > 0 {
-		return excelResult{code: CodeInvalidPhone, why: whyDecimal}, true
+		return nil, CodeInvalidPhone, whyDecimal, true
 	}
 	// The mantissa's digits, and where the decimal point lands.
 	// Both parts are adjacent in b except for the point, so copy them.
@@ -378,11 +374,11 @@ func excelNumber(b []byte) (excelResult, bool) {
 	switch {
 	case point > len(mant):
 		// Fewer digits than the number had: the rest were rounded away.
-		return excelResult{code: CodePhoneTruncatedByExcel}, true
+		return nil, CodePhoneTruncatedByExcel, "", true
 	case point < len(mant) && !allZero(mant[point:]):
-		return excelResult{code: CodeInvalidPhone, why: whyDecimal}, true
+		return nil, CodeInvalidPhone, whyDecimal, true
 	}
-	return excelResult{digits: mant[:point]}, true
+	return mant[:point], "", "", true
 }
 
 func allZero(b []byte) bool {
