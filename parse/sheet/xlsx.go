@@ -62,14 +62,20 @@ func tooLarge(format string, a ...any) error {
 // part other than worksheets and the shared strings at most opts.MaxXMLSize.
 // The parts needed to read cell values (workbook, relationships, styles,
 // shared strings, worksheets) are then inflated once to verify their
-// checksums (excelize would silently read a truncated part) and to count the
-// shared strings (at most opts.MaxUnzipSize/256: 4Mi by default, which
-// excelize indexes with 40 to 70 bytes each) and the tags of the parts
-// excelize decodes whole (at most 256Ki); they are copied, still compressed, into a reduced package (in
-// memory up to 8 MiB, else in a temporary file) that excelize opens; images,
-// drawings, pivot caches and the like are never inflated. Worksheets larger
-// than opts.MaxXMLSize are extracted by excelize to temporary files and
-// streamed with its row iterator.
+// checksums (excelize would silently read a truncated part), to count the
+// shared strings (at most opts.MaxUnzipSize/256: 4Mi by default; excelize
+// keeps 40 to 70 bytes for each) and to count the tags of the parts excelize
+// decodes whole (at most 256Ki). They are copied, still compressed, into a
+// reduced package (in memory up to 8 MiB, else in a 0600 temporary file,
+// removed at once) that excelize opens; images, drawings, pivot caches and
+// the like are never inflated. Worksheets larger than opts.MaxXMLSize are
+// extracted by excelize to temporary files (removed by Close) and streamed
+// with its row iterator.
+//
+// Known limit: excelize holds one cell's text in memory before this package
+// can check it against opts.MaxCellBytes, so a single huge cell costs memory
+// up to its worksheet's size (itself bounded by opts.MaxUnzipSize and the
+// 1:100 ratio) before it is refused.
 //
 // An encrypted (password-protected) workbook, which is an OLE2 container
 // rather than a zip, is refused with ErrEncrypted.
