@@ -116,7 +116,11 @@ func main() {
 
 func run(o options) error {
 	dir := o.workDir
-	if dir == "" {
+	if dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+	} else {
 		var err error
 		if dir, err = os.MkdirTemp("", "contactpipe-compare-"); err != nil {
 			return err
