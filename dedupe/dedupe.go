@@ -4,6 +4,10 @@
 // Addresses are compared exactly (E.164 phone numbers, chat ids), except email, which is compared
 // case-insensitively (callers give the kind "email" and the Set folds case).
 //
+// Memory: the set is an open-addressing hash table of 20-byte slots, split into 256 shards that
+// grow one at a time by half again, kept between 53% and 80% full: 25 to 38 bytes per address,
+// and growing never copies more than a 256th of the set at once.
+//
 // A Set does not keep the addresses themselves: it keeps a 128-bit hash of each (kind and value),
 // made of two independent 64-bit maphash values with random seeds, and the row that claimed it.
 // Two different addresses share a key with probability about n²/2¹²⁹ for n addresses — for a
@@ -13,7 +17,9 @@ package dedupe
 
 import (
 	"hash/maphash"
+	"math/bits"
 	"strings"
+	"unsafe"
 )
 
 // Address is one address of a row: its kind (a field name such as "msisdn" or "email") and value.
@@ -30,27 +36,52 @@ type Match struct {
 
 type key [2]uint64
 
+// slot is one entry of a shard's open-addressing table: a 128-bit key and the row that claimed
+// it, in 20 bytes (four uint32 halves of the key and the row; row 0 marks an empty slot).
+type slot [5]uint32
+
+// shardCount splits the set into independently grown tables, so that growing one copies only a
+// 1/shardCount slice of the set: memory never jumps by the size of the whole set.
+const shardCount = 256
+
+// maxLoad is the fill at which a shard grows, by half again; so a shard is between 53% and 80%
+// full, which with 20-byte slots is 25 to 38 bytes per address.
+const maxLoad = 0.8
+
+// shard is an open-addressing hash table with linear probing.
+type shard struct {
+	slots []slot
+	n     int
+}
+
 // Set is a set of claimed addresses. The zero value is not usable; call New. A Set is not safe for
 // concurrent use: one goroutine owns it.
 type Set struct {
-	seeds [2]maphash.Seed
-	rows  map[key]int32
+	seeds  [2]maphash.Seed
+	shards [shardCount]shard
+	n      int
 }
 
 // New returns an empty Set.
 func New() *Set {
-	return &Set{
-		seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
-		rows:  make(map[key]int32),
-	}
+	return &Set{seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}}
 }
 
 // Len is the number of addresses claimed.
-func (s *Set) Len() int { return len(s.rows) }
+func (s *Set) Len() int { return s.n }
 
-// Claim looks up every non-empty address of row. If one is already claimed, Claim returns the
-// first such match and true, and claims nothing. Otherwise it claims all of them for row and
-// returns false.
+// Bytes is the memory held by the set's tables.
+func (s *Set) Bytes() int {
+	total := 0
+	for i := range s.shards {
+		total += cap(s.shards[i].slots) * int(unsafe.Sizeof(slot{}))
+	}
+	return total
+}
+
+// Claim looks up every non-empty address of row (row ≥ 1). If one is already claimed, Claim
+// returns the first such match and true, and claims nothing. Otherwise it claims all of them for
+// row and returns false.
 func (s *Set) Claim(row int, addrs []Address) (Match, bool) {
 	var keys [16]key
 	ks := keys[:0]
@@ -59,18 +90,94 @@ func (s *Set) Claim(row int, addrs []Address) (Match, bool) {
 			continue
 		}
 		k := s.key(a)
-		if first, ok := s.rows[k]; ok {
+		if first := s.lookup(k); first != 0 {
 			return Match{Row: int(first), Address: a}, true
 		}
 		ks = append(ks, k)
 	}
 	for _, k := range ks {
 		// A row may hold the same address twice (two columns); the first claim stays.
-		if _, ok := s.rows[k]; !ok {
-			s.rows[k] = int32(row)
+		if s.lookup(k) == 0 {
+			s.insert(k, uint32(row))
 		}
 	}
 	return Match{}, false
+}
+
+func (s *Set) shardOf(k key) *shard { return &s.shards[k[0]>>56] }
+
+func (k key) slot(row uint32) slot {
+	return slot{uint32(k[0]), uint32(k[0] >> 32), uint32(k[1]), uint32(k[1] >> 32), row}
+}
+
+func (sl *slot) is(k key) bool {
+	return sl[0] == uint32(k[0]) && sl[1] == uint32(k[0]>>32) && sl[2] == uint32(k[1]) && sl[3] == uint32(k[1]>>32)
+}
+
+// home is k's first slot in a table of n slots (Lemire's multiply-shift reduction, any n).
+func home(k key, n int) int {
+	hi, _ := bits.Mul64(k[1], uint64(n))
+	return int(hi)
+}
+
+// lookup returns the row that claimed k, or 0.
+func (s *Set) lookup(k key) uint32 {
+	sh := s.shardOf(k)
+	n := len(sh.slots)
+	if n == 0 {
+		return 0
+	}
+	for i := home(k, n); ; {
+		sl := &sh.slots[i]
+		if sl[4] == 0 {
+			return 0
+		}
+		if sl.is(k) {
+			return sl[4]
+		}
+		if i++; i == n {
+			i = 0
+		}
+	}
+}
+
+// insert adds k, known to be absent, for row.
+func (s *Set) insert(k key, row uint32) {
+	sh := s.shardOf(k)
+	if float64(sh.n+1) > maxLoad*float64(len(sh.slots)) {
+		sh.grow()
+	}
+	sh.put(k.slot(row))
+	sh.n++
+	s.n++
+}
+
+func (sh *shard) put(v slot) {
+	k := key{uint64(v[0]) | uint64(v[1])<<32, uint64(v[2]) | uint64(v[3])<<32}
+	n := len(sh.slots)
+	for i := home(k, n); ; {
+		if sh.slots[i][4] == 0 {
+			sh.slots[i] = v
+			return
+		}
+		if i++; i == n {
+			i = 0
+		}
+	}
+}
+
+func (sh *shard) grow() {
+	old := sh.slots
+	n := len(old) * 3 / 2
+	if n < 16 {
+		n = 16
+	}
+	sh.slots = make([]slot, n)
+	for i := range old {
+		if old[i][4] != 0 {
+			sh.put(old[i])
+		}
+	}
 }
 
 func (s *Set) key(a Address) key {

@@ -87,13 +87,18 @@ func TestManyDistinctAddressesNoFalseDuplicates(t *testing.T) {
 }
 
 func BenchmarkClaim(b *testing.B) {
+	const n = 1 << 20
+	phones := make([]string, n)
+	for i := range phones {
+		phones[i] = "+1" + strconv.Itoa(6500000000+i)
+	}
 	s := dedupe.New()
 	addrs := make([]dedupe.Address, 2)
 	i := 0
 	for b.Loop() {
-		addrs[0] = dedupe.Address{Kind: "msisdn", Value: "+1" + strconv.Itoa(6500000000+i)}
-		addrs[1] = dedupe.Address{Kind: "email", Value: "x@example.com"}
-		s.Claim(i, addrs[:1])
+		addrs[0] = dedupe.Address{Kind: "msisdn", Value: phones[i%n]}
+		addrs[1] = dedupe.Address{Kind: "email", Value: phones[(i+7)%n]}
+		s.Claim(i+1, addrs)
 		i++
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "rows/s")
@@ -105,4 +110,23 @@ func ExampleSet_Claim() {
 	m, dup := s.Claim(3, []dedupe.Address{{Kind: "email", Value: "ANN@example.com"}})
 	fmt.Println(dup, m.Row, m.Address.Kind)
 	// Output: true 2 email
+}
+
+func TestBytesPerAddress(t *testing.T) {
+	s := dedupe.New()
+	addr := make([]dedupe.Address, 1)
+	for i := range 300_000 {
+		addr[0] = dedupe.Address{Kind: "msisdn", Value: "+1" + strconv.Itoa(6500000000+i)}
+		s.Claim(i+2, addr)
+		if n := i + 1; n%50_000 == 0 {
+			per := float64(s.Bytes()) / float64(n)
+			assert.LessOrEqual(t, per, 40.0, "bytes per address at %d addresses", n)
+		}
+	}
+	// Every address is still found, with its row.
+	for i := 0; i < 300_000; i += 997 {
+		m, dup := s.Claim(1, []dedupe.Address{{Kind: "msisdn", Value: "+1" + strconv.Itoa(6500000000+i)}})
+		assert.True(t, dup)
+		assert.Equal(t, i+2, m.Row)
+	}
 }
