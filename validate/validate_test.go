@@ -3,8 +3,10 @@ package validate_test
 import (
 	"errors"
 	"fmt"
+	"net/mail"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 
@@ -38,6 +40,13 @@ func TestField(t *testing.T) {
 		{"email", "Ann <a@example.com>", validate.CodeInvalidEmail},
 		{"email", "not an email", validate.CodeInvalidEmail},
 		{"email", "@example.com", validate.CodeInvalidEmail},
+		{"email", "a..b@example.com", validate.CodeInvalidEmail},
+		{"email", ".a@example.com", validate.CodeInvalidEmail},
+		{"email", "a@example..com", validate.CodeInvalidEmail},
+		{"email", "a@b@example.com", validate.CodeInvalidEmail},
+		{"email", "o'brien+tag@example.com", ""},
+		{"email", "用户@例子.广告", ""},
+		{"email", `"john doe"@example.com`, validate.CodeInvalidEmail}, // quoted local parts with spaces are refused
 		{"email", strings.Repeat("a", 64) + "@" + strings.Repeat("b", 256) + ".com", validate.CodeEmailTooLong},
 		{"weChatUserId", strings.Repeat("w", 128), ""},
 		{"kakaoTalkId", strings.Repeat("k", 129), validate.CodeChatIDTooLong},
@@ -92,4 +101,29 @@ func ExampleField() {
 	// Output:
 	// invalid_msisdn
 	// <nil>
+}
+
+// FuzzEmailShortcut checks that the dot-atom shortcut never accepts what net/mail refuses.
+func FuzzEmailShortcut(f *testing.F) {
+	for _, s := range []string{"a@example.com", "a..b@x", "o'brien@x.y", "a@b@c", `"q"@x`, "用户@例子.广告", "a@[1.2.3.4]"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if s == "" {
+			return // an absent field is valid
+		}
+		got := validate.Field("email", s) == nil
+		a, err := mail.ParseAddress(s)
+		want := err == nil && a.Address == s && a.Name == "" && !strings.ContainsAny(s, "<> \t\r\n") && utf8.RuneCountInString(s) <= validate.MaxEmailLen
+		if got != want {
+			t.Fatalf("Field(email, %q) valid=%v, net/mail says %v", s, got, want)
+		}
+	})
+}
+
+func BenchmarkFieldEmail(b *testing.B) {
+	for b.Loop() {
+		_ = validate.Field("email", "firstname.lastname@example.co.uk")
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "values/s")
 }
