@@ -28,6 +28,11 @@ func Country(raw string) (string, error) {
 	if s == "" {
 		return "", nil
 	}
+	if len(s) == 2 {
+		if code := alpha2Table()[alpha2Index(s)]; code != "" {
+			return code, nil
+		}
+	}
 	if code, ok := countryCode(s); ok {
 		return code, nil
 	}
@@ -40,6 +45,38 @@ func Country(raw string) (string, error) {
 		msg = "country " + strconv.Quote(s) + " is not a known country code or name; use an ISO 3166 alpha-2 code such as DE or US"
 	}
 	return "", newError(countryField, CodeInvalidCountry, msg)
+}
+
+// alpha2Index maps a two-letter code in any case to its slot in alpha2Table (0 for non-letters:
+// slot 0 is "aa", never a country).
+func alpha2Index(s string) int {
+	a, b := s[0]|0x20, s[1]|0x20
+	if a < 'a' || a > 'z' || b < 'a' || b > 'z' {
+		return 0
+	}
+	return int(a-'a')*26 + int(b-'a')
+}
+
+var (
+	alpha2Once sync.Once
+	alpha2Tab  *[26 * 26]string
+)
+
+// alpha2Table holds countryCode's answer for every two-letter code, so that the common case, a
+// country column of alpha-2 codes, costs an index and no allocation. Built once on first use.
+func alpha2Table() *[26 * 26]string {
+	alpha2Once.Do(func() {
+		tab := new([26 * 26]string)
+		for a := byte('A'); a <= 'Z'; a++ {
+			for b := byte('A'); b <= 'Z'; b++ {
+				if code, ok := countryCode(string([]byte{a, b})); ok {
+					tab[alpha2Index(string([]byte{a, b}))] = code
+				}
+			}
+		}
+		alpha2Tab = tab
+	})
+	return alpha2Tab
 }
 
 // countryCode reads s as an alpha-2 or alpha-3 code.

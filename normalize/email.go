@@ -26,6 +26,74 @@ func Email(raw string) (string, error) {
 	if s == "" {
 		return "", nil
 	}
+	if addr, ok := plainEmail(s); ok {
+		return addr, nil
+	}
+	return emailSlow(s)
+}
+
+// plainEmail is Email's shortcut for the common shape: an ASCII dot-atom, '@', and an ASCII host
+// name of at least two LDH labels (1–63 characters, no hyphen at either end, no "--" at positions
+// 3–4, so no punycode), at most 253 characters in all. emailSlow accepts every such address and
+// gives the same result, so ok=false only means "ask emailSlow". It allocates only to lower-case
+// a domain that is not lower case already.
+func plainEmail(s string) (string, bool) {
+	if len(s) > MaxEmailLength {
+		return "", false
+	}
+	at := strings.IndexByte(s, '@')
+	if at <= 0 {
+		return "", false
+	}
+	local, domain := s[:at], s[at+1:]
+	if local[0] == '.' || local[len(local)-1] == '.' {
+		return "", false
+	}
+	for i := 0; i < len(local); i++ {
+		c := local[i]
+		if c == '.' {
+			if local[i-1] == '.' {
+				return "", false
+			}
+		} else if !isAtext(c) {
+			return "", false
+		}
+	}
+	if len(domain) > 253 {
+		return "", false
+	}
+	labels, start, upper := 0, 0, false
+	for i := 0; i <= len(domain); i++ {
+		if i < len(domain) && domain[i] != '.' {
+			c := domain[i]
+			switch {
+			case 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '-':
+			case 'A' <= c && c <= 'Z':
+				upper = true
+			default:
+				return "", false
+			}
+			continue
+		}
+		label := domain[start:i]
+		if len(label) == 0 || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' ||
+			len(label) >= 4 && label[2] == '-' && label[3] == '-' {
+			return "", false
+		}
+		labels++
+		start = i + 1
+	}
+	if labels < 2 {
+		return "", false
+	}
+	if upper {
+		return local + "@" + strings.ToLower(domain), true
+	}
+	return s, true
+}
+
+// emailSlow is Email for any text: the reference plainEmail must agree with.
+func emailSlow(s string) (string, error) {
 	invalid := newError(emailField, CodeInvalidEmail,
 		"email is not a well-formed address (like name@example.com); correct the cell")
 	a, err := mail.ParseAddress(s)

@@ -62,3 +62,47 @@ func TestEmailLengthLimit(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, addr, got)
 }
+
+// FuzzPlainEmail checks Email's shortcut against the full parse: whenever the shortcut answers,
+// emailSlow gives the same address.
+func FuzzPlainEmail(f *testing.F) {
+	for _, s := range []string{"a@example.com", "A.B@Example.COM", "a@b", "a..b@x.y", "a@-x.com", "a@xn--bcher-kva.ch",
+		"a@ab--c.com", "o'brien+x@mail.example.org", "a@x.y.", "a@1.2", "用户@例子.广告"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		fast, ok := plainEmail(s)
+		if !ok {
+			return
+		}
+		slow, err := emailSlow(s)
+		if err != nil {
+			t.Fatalf("plainEmail(%q) = %q, but emailSlow refuses it: %v", s, fast, err)
+		}
+		if fast != slow {
+			t.Fatalf("plainEmail(%q) = %q, emailSlow = %q", s, fast, slow)
+		}
+	})
+}
+
+func TestCountryAlpha2TableMatchesCountryCode(t *testing.T) {
+	n := 0
+	for a := byte('A'); a <= 'Z'; a++ {
+		for b := byte('A'); b <= 'Z'; b++ {
+			for _, s := range []string{string([]byte{a, b}), string([]byte{a | 0x20, b})} {
+				code, ok := countryCode(s)
+				if !ok {
+					continue
+				}
+				n++
+				got, err := Country(s)
+				if err != nil || got != code {
+					t.Errorf("Country(%q) = %q, %v; countryCode says %q", s, got, err, code)
+				}
+			}
+		}
+	}
+	if n < 2*240 {
+		t.Errorf("only %d two-letter codes known", n/2)
+	}
+}
