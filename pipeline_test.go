@@ -378,3 +378,26 @@ func TestImportReportsDuration(t *testing.T) {
 	require.NoError(t, err)
 	assert.GreaterOrEqual(t, rep.DurationMs, int64(20))
 }
+
+// firstCallUploader records how much of the input had been read when the first chunk arrived.
+type firstCallUploader struct {
+	src       *countingReader
+	once      sync.Once
+	readAtOne int64
+}
+
+func (u *firstCallUploader) Upload(ctx context.Context, c upload.Chunk) (upload.Result, error) {
+	u.once.Do(func() { u.readAtOne = u.src.n.Load() })
+	os.Remove(c.Path)
+	return upload.Result{Target: "test", Landed: c.Rows}, nil
+}
+
+func TestImportUploadOverlapsParsing(t *testing.T) {
+	input := bigCSV(100_000)
+	src := &countingReader{r: strings.NewReader(input)}
+	up := &firstCallUploader{src: src}
+	rep, err := contactpipe.Import(context.Background(), src, contactpipe.Config{Uploader: up, WorkDir: t.TempDir(), MaxChunkBytes: 256 << 10, NoDedupe: true})
+	require.NoError(t, err)
+	require.Greater(t, len(rep.Chunks), 10)
+	assert.Less(t, up.readAtOne, int64(len(input)/2), "the first chunk is uploaded while the file is still being read")
+}
