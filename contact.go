@@ -10,7 +10,14 @@
 package contactpipe
 
 import (
+	"errors"
 	"fmt"
+	"strings"
+
+	"github.com/contactpipe/contactpipe/dedupe"
+	"github.com/contactpipe/contactpipe/normalize"
+	"github.com/contactpipe/contactpipe/parse"
+	"github.com/contactpipe/contactpipe/validate"
 )
 
 // Contact is one contact in canonical form: phones in E.164, country alpha-2, trimmed text.
@@ -70,3 +77,184 @@ const (
 	CodeMissingField   = "missing_field"   // the target needs a field the row lacks (e.g. a phone for Kore.ai)
 	CodeServerRejected = "server_rejected" // the API refused the row after upload
 )
+
+func fieldIndex(name string) int {
+	f, _ := parse.FieldByName(name)
+	return int(f)
+}
+
+// fieldGetter returns the Contact accessor of a field.
+func fieldGetter(f parse.Field) func(*Contact) string {
+	switch f {
+	case parse.Msisdn:
+		return func(c *Contact) string { return c.Msisdn }
+	case parse.FirstName:
+		return func(c *Contact) string { return c.FirstName }
+	case parse.LastName:
+		return func(c *Contact) string { return c.LastName }
+	case parse.ExternalID:
+		return func(c *Contact) string { return c.ExternalID }
+	case parse.Country:
+		return func(c *Contact) string { return c.Country }
+	case parse.Email:
+		return func(c *Contact) string { return c.Email }
+	case parse.WeChatUserID:
+		return func(c *Contact) string { return c.WeChatUserID }
+	case parse.FacebookUserID:
+		return func(c *Contact) string { return c.FacebookUserID }
+	case parse.ZaloID:
+		return func(c *Contact) string { return c.ZaloID }
+	case parse.LineID:
+		return func(c *Contact) string { return c.LineID }
+	case parse.KakaoTalkID:
+		return func(c *Contact) string { return c.KakaoTalkID }
+	case parse.Salutation:
+		return func(c *Contact) string { return c.Salutation }
+	}
+	return func(*Contact) string { return "" }
+}
+
+// derivedColumn returns the accessor of a chunk column an uploader may ask for: a field name or
+// one of Kore.ai's phone columns.
+func derivedColumn(name string) (func(*Contact) string, bool) {
+	switch name {
+	case "cellPhoneNumber":
+		return func(c *Contact) string { _, n := normalize.SplitE164(c.Msisdn); return n }, true
+	case "cellPhoneCountryCode":
+		return func(c *Contact) string { cc, _ := normalize.SplitE164(c.Msisdn); return cc }, true
+	case "cellPhoneExtension":
+		return func(c *Contact) string { return c.Extension }, true
+	}
+	f, ok := parse.FieldByName(name)
+	if !ok {
+		return nil, false
+	}
+	return fieldGetter(f), true
+}
+
+// normalize turns one parsed record into a canonical contact, or the reason it is rejected. It
+// runs on several goroutines at once and touches only its arguments and read-only pipeline state.
+func (p *pipeline) normalize(rec *parse.Record, out *outcome) {
+	*out = outcome{}
+	if rec.Err != nil {
+		out.err = fromParseError(rec)
+		return
+	}
+	v := &rec.Values
+	c := &out.contact
+	fail := func(f parse.Field, err error) {
+		out.err = &RowError{Row: rec.Row, Column: p.column[f], Code: codeOf(err), Err: err}
+	}
+	var err error
+	if s := strings.TrimSpace(v[parse.Country]); s != "" {
+		if c.Country, err = normalize.Country(s); err != nil {
+			fail(parse.Country, err)
+			return
+		}
+	}
+	if s := v[parse.Msisdn]; strings.TrimSpace(s) != "" {
+		region := c.Country
+		if region == "" {
+			region = p.cfg.DefaultCountry
+		}
+		ph, err := normalize.PhoneNumber(s, region)
+		if err != nil {
+			fail(parse.Msisdn, err)
+			return
+		}
+		c.Msisdn, c.Extension = ph.E164, ph.Extension
+	}
+	if s := v[parse.Email]; s != "" {
+		if c.Email, err = normalize.Email(s); err != nil {
+			fail(parse.Email, err)
+			return
+		}
+	}
+	for _, n := range []struct {
+		f   parse.Field
+		dst *string
+	}{{parse.FirstName, &c.FirstName}, {parse.LastName, &c.LastName}, {parse.Salutation, &c.Salutation}} {
+		if s := v[n.f]; s != "" {
+			if *n.dst, err = normalize.Name(s); err != nil {
+				fail(n.f, err)
+				return
+			}
+		}
+	}
+	c.ExternalID = strings.TrimSpace(v[parse.ExternalID])
+	for _, n := range []struct {
+		f   parse.Field
+		dst *string
+	}{{parse.WeChatUserID, &c.WeChatUserID}, {parse.FacebookUserID, &c.FacebookUserID}, {parse.ZaloID, &c.ZaloID}, {parse.LineID, &c.LineID}, {parse.KakaoTalkID, &c.KakaoTalkID}} {
+		if s := v[n.f]; s != "" {
+			if *n.dst, err = normalize.ChatID(n.f.String(), s); err != nil {
+				fail(n.f, err)
+				return
+			}
+		}
+	}
+	// The API contract, on the canonical values.
+	for f := range parse.NumFields {
+		if err := validate.Field(f.String(), fieldGetter(f)(c)); err != nil {
+			fail(f, err)
+			return
+		}
+	}
+	if err := validate.Addresses(c.Msisdn, c.Email, c.WeChatUserID, c.FacebookUserID, c.ZaloID, c.LineID, c.KakaoTalkID); err != nil {
+		out.err = &RowError{Row: rec.Row, Code: codeOf(err), Err: err}
+		return
+	}
+	for _, f := range p.required {
+		if fieldGetter(f)(c) == "" {
+			fail(f, fmt.Errorf("%s is required by the upload target and the row has none", f))
+			out.err.Code = CodeMissingField
+			return
+		}
+	}
+}
+
+// fromParseError turns a row the parser could not read into a RowError.
+func fromParseError(rec *parse.Record) *RowError {
+	var pe *parse.RowError
+	if errors.As(rec.Err, &pe) {
+		return &RowError{Row: rec.Row, Column: pe.Column, Code: pe.Code, Err: pe.Err}
+	}
+	return &RowError{Row: rec.Row, Code: "unreadable_row", Err: rec.Err}
+}
+
+// codeOf extracts a stage error's reason code.
+func codeOf(err error) string {
+	var ne *normalize.Error
+	if errors.As(err, &ne) {
+		return ne.Code
+	}
+	var ve *validate.Error
+	if errors.As(err, &ve) {
+		return ve.Code
+	}
+	return "invalid_value"
+}
+
+func appendAddresses(dst []dedupe.Address, c *Contact) []dedupe.Address {
+	for _, a := range [...]dedupe.Address{
+		{Kind: "msisdn", Value: c.Msisdn},
+		{Kind: "email", Value: c.Email},
+		{Kind: "weChatUserId", Value: c.WeChatUserID},
+		{Kind: "facebookUserId", Value: c.FacebookUserID},
+		{Kind: "zaloId", Value: c.ZaloID},
+		{Kind: "lineId", Value: c.LineID},
+		{Kind: "kakaoTalkId", Value: c.KakaoTalkID},
+	} {
+		if a.Value != "" {
+			dst = append(dst, a)
+		}
+	}
+	return dst
+}
+
+func (p *pipeline) columnOf(field string) string {
+	if f, ok := parse.FieldByName(field); ok {
+		return p.column[f]
+	}
+	return field
+}
