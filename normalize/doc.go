@@ -39,8 +39,8 @@
 //     number. Otherwise it is read in region — the row's country, or else
 //     the default country — and if that is not a valid number and the text
 //     does not start with 00, its digits are read as an international
-//     number ("16511112222" → "+16511112222", as the API's examples write
-//     msisdn). Without a region (or with one phonenumbers does not know),
+//     number ("16502530000" → "+16502530000", the way the API's examples
+//     write msisdn). Without a region (or with one phonenumbers does not know),
 //     text starting with 00 is read with 00 as the international prefix and
 //     any other text is read as international. Validity is
 //     github.com/nyaruka/phonenumbers' IsValidNumber after Parse: a number

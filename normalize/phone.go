@@ -88,9 +88,9 @@ func upperRegion(region string) string {
 	return region
 }
 
-// readNumber applies rule 4 to the digits d ('+' before them if plus) and writes the E.164 form of
-// the first valid reading to out, returning its length, or 0 when no
-// reading is valid.
+// readNumber applies rule 4 to the digits d ('+' before them if plus) and
+// writes the E.164 form of the first valid reading to out, returning its
+// length, or 0 when no reading is valid.
 //
 //   - "+digits" is read as international only.
 //   - Without a region (or with one phonenumbers does not know), "00digits"
@@ -98,7 +98,7 @@ func upperRegion(region string) string {
 //     world, and without a region there is nothing else to read it in.
 //   - Otherwise the digits are read in the region; if that is not a valid
 //     number and they do not start with 00, they are read as international
-//     ("16511112222" → "+16511112222").
+//     ("16502530000" → "+16502530000").
 func readNumber(d []byte, plus bool, region string, fast bool, out *[maxE164]byte) int {
 	if plus {
 		return readIn(d, true, "", fast, out)
