@@ -306,6 +306,7 @@ func (p *pipeline) collect(ctx context.Context, ordered <-chan *batch, chunks ch
 	var set *dedupe.Set
 	if !p.cfg.NoDedupe {
 		set = dedupe.New()
+		defer set.Close()
 	}
 	var (
 		fields   = make([]string, len(p.chunkCols))

@@ -6,7 +6,8 @@
 //
 // Memory: the set is an open-addressing hash table of 20-byte slots, split into 256 shards that
 // grow one at a time by half again, kept between 53% and 80% full: 25 to 38 bytes per address,
-// and growing never copies more than a 256th of the set at once.
+// and growing never copies more than a 256th of the set at once. On Unix the tables live outside
+// the Go heap, so a large set does not make the garbage collector let the rest of the heap grow.
 //
 // A Set does not keep the addresses themselves: it keeps a 128-bit hash of each (kind and value),
 // made of two independent 64-bit maphash values with random seeds, and the row that claimed it.
@@ -18,6 +19,7 @@ package dedupe
 import (
 	"hash/maphash"
 	"math/bits"
+	"runtime"
 	"strings"
 	"unsafe"
 )
@@ -58,13 +60,29 @@ type shard struct {
 // concurrent use: one goroutine owns it.
 type Set struct {
 	seeds  [2]maphash.Seed
-	shards [shardCount]shard
+	shards *[shardCount]shard // tables outside the Go heap: see allocSlots
 	n      int
 }
 
-// New returns an empty Set.
+// New returns an empty Set. Its tables are released by Close, or when the Set is garbage
+// collected.
 func New() *Set {
-	return &Set{seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}}
+	s := &Set{seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}, shards: new([shardCount]shard)}
+	runtime.AddCleanup(s, releaseShards, s.shards)
+	return s
+}
+
+// Close releases the set's memory at once. The Set must not be used afterwards.
+func (s *Set) Close() {
+	releaseShards(s.shards)
+	s.n = 0
+}
+
+func releaseShards(shards *[shardCount]shard) {
+	for i := range shards {
+		freeSlots(shards[i].slots)
+		shards[i] = shard{}
+	}
 }
 
 // Len is the number of addresses claimed.
@@ -74,7 +92,7 @@ func (s *Set) Len() int { return s.n }
 func (s *Set) Bytes() int {
 	total := 0
 	for i := range s.shards {
-		total += cap(s.shards[i].slots) * int(unsafe.Sizeof(slot{}))
+		total += len(s.shards[i].slots) * int(unsafe.Sizeof(slot{}))
 	}
 	return total
 }
@@ -172,12 +190,13 @@ func (sh *shard) grow() {
 	if n < 16 {
 		n = 16
 	}
-	sh.slots = make([]slot, n)
+	sh.slots = allocSlots(n)
 	for i := range old {
 		if old[i][4] != 0 {
 			sh.put(old[i])
 		}
 	}
+	freeSlots(old)
 }
 
 func (s *Set) key(a Address) key {

@@ -130,3 +130,14 @@ func TestBytesPerAddress(t *testing.T) {
 		assert.Equal(t, i+2, m.Row)
 	}
 }
+
+func TestCloseReleases(t *testing.T) {
+	s := dedupe.New()
+	for i := range 10_000 {
+		s.Claim(i+1, []dedupe.Address{{Kind: "email", Value: strconv.Itoa(i) + "@x.y"}})
+	}
+	assert.Positive(t, s.Bytes())
+	s.Close()
+	assert.Zero(t, s.Bytes())
+	assert.Zero(t, s.Len())
+}
