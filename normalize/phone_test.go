@@ -125,6 +125,7 @@ var excelCases = []phoneCase{
 	{name: "trailing .0 national", raw: "30123456.0", region: "DE", want: "+4930123456"},
 	{name: "trailing .5 is not a number", raw: "447400123456.5", code: CodeInvalidPhone},
 	{name: "dotted number stays", raw: "030.123456", region: "DE", want: "+4930123456"},
+	{name: "leading zero: dots are separators, not a decimal part", raw: "036605.000", region: "DE", want: "+4936605000"},
 }
 
 // Rules 4 and 5: reading.

@@ -339,8 +339,10 @@ func excelNumber(b []byte) (digits []byte, code, why string, ok bool) {
 		i = j
 	}
 	if i == len(b) {
-		// 447911123456.0 → 447911123456 (a numeric cell's decimal part).
-		if len(frac) > 0 && allZero(frac) && b[len(intPart)] == '.' {
+		// 447911123456.0 → 447911123456 (a numeric cell's decimal part). A
+		// number never shows a leading zero, so 036605.000 is text with a dot
+		// for a separator, read as such.
+		if len(frac) > 0 && allZero(frac) && b[len(intPart)] == '.' && intPart[0] != '0' {
 			return intPart, "", "", true
 		}
 		return nil, "", "", false
