@@ -175,7 +175,7 @@ func (p *pipeline) normalize(rec *parse.Record, out *outcome) {
 		dst *string
 	}{{parse.FirstName, &c.FirstName}, {parse.LastName, &c.LastName}, {parse.Salutation, &c.Salutation}} {
 		if s := v[n.f]; s != "" {
-			if *n.dst, err = normalize.Name(s); err != nil {
+			if *n.dst, err = normalize.NameField(n.f.String(), s); err != nil {
 				fail(n.f, err)
 				return
 			}

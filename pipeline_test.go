@@ -441,3 +441,62 @@ func BenchmarkImportSteadyState(b *testing.B) {
 	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/float64(rows), "allocs/row")
 	b.SetBytes(int64(len(data)))
 }
+
+// koreLike writes chunks to a directory with Kore.ai's columns, and requires a phone.
+type koreLike struct{ upload.Dir }
+
+func (koreLike) Columns() []string {
+	return []string{"firstName", "lastName", "salutation", "cellPhoneNumber", "cellPhoneCountryCode", "cellPhoneExtension"}
+}
+func (koreLike) Required() []string { return []string{"msisdn"} }
+
+func TestImportRejectReasons(t *testing.T) {
+	src := "First Name,externalId,lineId,Phone\n" +
+		strings.Repeat("x", 201) + ",,,+12015550123\n" + // 2
+		"Ann," + strings.Repeat("e", 51) + ",,+12015550124\n" + // 3
+		"Bo,,,4.47911E+11\n" + // 4: Excel rounded the number
+		"Cy,,,+12015550125,cy@example.com\n" + // 5: a fifth, non-empty field
+		"Di,," + strings.Repeat("l", 129) + ",\n" + // 6
+		"Ed,,,+12015550126\n" // 7
+	r := runImport(t, strings.NewReader(src), contactpipe.Config{})
+	require.NoError(t, r.err)
+	assert.Equal(t, map[int]string{
+		2: "name_too_long", 3: "external_id_too_long", 4: "phone_truncated_by_excel", 5: "extra_fields", 6: "chat_id_too_long",
+	}, r.rejected)
+	assert.Equal(t, 1, r.rep.Accepted)
+	for _, rj := range r.rejections {
+		switch rj.Err.Row {
+		case 2:
+			assert.Equal(t, "First Name", rj.Err.Column, "the source column is named")
+		case 4:
+			assert.Contains(t, rj.Err.Error(), "text", "the message says to format the column as text")
+		}
+	}
+}
+
+func TestImportKoreColumnsAndRequiredPhone(t *testing.T) {
+	dir := t.TempDir()
+	src := "salutation,first name,last name,phone,email\nDr,Ann,Lee,+1 201 555 0123 ext. 12,\nMr,Bo,Chen,,bo@example.com\n"
+	var rejected []int
+	rep, err := contactpipe.Import(context.Background(), strings.NewReader(src), contactpipe.Config{
+		Uploader: koreLike{upload.Dir{Path: dir}}, WorkDir: dir,
+		OnRejected: func(r contactpipe.Rejected) {
+			assert.Equal(t, contactpipe.CodeMissingField, r.Err.Code)
+			rejected = append(rejected, r.Err.Row)
+		},
+	})
+	require.NoError(t, err)
+	checkInvariant(t, rep)
+	assert.Equal(t, []int{3}, rejected)
+	data, err := os.ReadFile(filepath.Join(dir, rep.Chunks[0].File))
+	require.NoError(t, err)
+	assert.Equal(t, "firstName,lastName,salutation,cellPhoneNumber,cellPhoneCountryCode,cellPhoneExtension\nAnn,Lee,Dr,2015550123,+1,12\n", string(data))
+}
+func TestImportRowTooLarge(t *testing.T) {
+	src := "msisdn,firstName\n+12015550123," + strings.Repeat("a", 150) + "\n+12015550123,Bo\n"
+	r := runImport(t, strings.NewReader(src), contactpipe.Config{MaxChunkBytes: 100})
+	require.NoError(t, r.err)
+	assert.Equal(t, map[int]string{2: contactpipe.CodeRowTooLarge}, r.rejected)
+	assert.Empty(t, r.duplicates, "a refused row claims no address: row 3 is not its duplicate")
+	assert.Equal(t, [][]string{{"+12015550123", "Bo"}}, r.chunks)
+}
