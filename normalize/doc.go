@@ -34,7 +34,8 @@
 //     number in a General cell) may have lost digits: it is rejected with
 //     phone_truncated_by_excel and a message to format the column as text,
 //     never guessed. A trailing ".0" of a numeric cell ("447911123456.0") is
-//     removed.
+//     removed; text with a leading zero is never a numeric cell, so in
+//     "036605.000" the dot is a separator.
 //  4. Read the number. Text starting with '+' is read as an international
 //     number. Otherwise it is read in region — the row's country, or else
 //     the default country — and if that is not a valid number and the text
