@@ -286,19 +286,15 @@ func (c *Client) BatchStatus(ctx context.Context, id string) (Batch, error) {
 	if id == "" {
 		return Batch{}, fmt.Errorf("upload: 8x8 batch status: empty batch id")
 	}
-	ans, _, err := c.t.do(ctx, &request{
+	var b Batch
+	if err := c.doJSON(ctx, &request{
 		op:         "batch status",
 		method:     http.MethodGet,
 		url:        c.t.endpoint(c.accountPath("/batches/"+url.PathEscape(id)), nil),
 		header:     c.auth,
 		idempotent: true,
-	})
-	if err != nil {
+	}, &b); err != nil {
 		return Batch{}, err
-	}
-	var b Batch
-	if err := json.Unmarshal(ans.body, &b); err != nil {
-		return Batch{}, fmt.Errorf("upload: 8x8 batch status: decoding the answer: %w", err)
 	}
 	return b, nil
 }
@@ -324,19 +320,15 @@ func (c *Client) ListBatches(ctx context.Context, opts ListBatchesOptions) (Batc
 	if opts.Type != "" {
 		q.Set("type", opts.Type)
 	}
-	ans, _, err := c.t.do(ctx, &request{
+	var p BatchPage
+	if err := c.doJSON(ctx, &request{
 		op:         "list batches",
 		method:     http.MethodGet,
 		url:        c.t.endpoint(c.accountPath("/batches"), q),
 		header:     c.auth,
 		idempotent: true,
-	})
-	if err != nil {
+	}, &p); err != nil {
 		return BatchPage{}, err
-	}
-	var p BatchPage
-	if err := json.Unmarshal(ans.body, &p); err != nil {
-		return BatchPage{}, fmt.Errorf("upload: 8x8 list batches: decoding the answer: %w", err)
 	}
 	return p, nil
 }
@@ -378,20 +370,16 @@ func (c *Client) CopyContacts(ctx context.Context, from, to int) (Batch, error) 
 		return Batch{}, fmt.Errorf("upload: 8x8 copy contacts: group ids must be positive")
 	}
 	q := url.Values{"from": {strconv.Itoa(from)}, "to": {strconv.Itoa(to)}}
-	ans, _, err := c.t.do(ctx, &request{
+	var b Batch
+	if err := c.doJSON(ctx, &request{
 		op:     "copy contacts",
 		method: http.MethodPost,
 		url:    c.t.endpoint(c.accountPath("/groups/batches/copyContacts"), q),
 		header: c.auth,
 		// Copying twice adds the same contacts to the same group: harmless to repeat.
 		idempotent: true,
-	})
-	if err != nil {
+	}, &b); err != nil {
 		return Batch{}, err
-	}
-	var b Batch
-	if err := json.Unmarshal(ans.body, &b); err != nil {
-		return Batch{}, fmt.Errorf("upload: 8x8 copy contacts: decoding the answer: %w", err)
 	}
 	return b, nil
 }
@@ -538,4 +526,16 @@ func (c *Client) CreateContact(ctx context.Context, nc NewContact) (CreateContac
 		}
 		return CreateContactResult{Outcome: o, Contact: &ct}, nil
 	}
+}
+
+// doJSON sends req and decodes the JSON answer into v.
+func (c *Client) doJSON(ctx context.Context, req *request, v any) error {
+	ans, _, err := c.t.do(ctx, req)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(ans.body, v); err != nil {
+		return fmt.Errorf("upload: 8x8 %s: decoding the answer: %w", req.op, err)
+	}
+	return nil
 }

@@ -110,14 +110,7 @@ func (u *EightByEight) Validate() error {
 // FileName is the name chunk c is uploaded under.
 func (u *EightByEight) FileName(ctx context.Context, c Chunk) string {
 	_ = u.Validate()
-	run := u.RunID
-	if run == "" {
-		run = RunIDFromContext(ctx)
-	}
-	if run == "" {
-		run = u.run
-	}
-	return UploadName(u.FilePrefix, run, c.Index)
+	return chunkUploadName(ctx, u.FilePrefix, u.RunID, u.run, c)
 }
 
 func (u *EightByEight) dispose(c Chunk) { disposeChunk(c, u.KeepDir) }

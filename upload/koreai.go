@@ -117,14 +117,7 @@ func (k *KoreAI) Validate() error {
 // FileName is the name chunk c is uploaded under.
 func (k *KoreAI) FileName(ctx context.Context, c Chunk) string {
 	_ = k.Validate()
-	run := k.RunID
-	if run == "" {
-		run = RunIDFromContext(ctx)
-	}
-	if run == "" {
-		run = k.run
-	}
-	return UploadName(k.FilePrefix, run, c.Index)
+	return chunkUploadName(ctx, k.FilePrefix, k.RunID, k.run, c)
 }
 
 func (k *KoreAI) dispose(c Chunk) { disposeChunk(c, k.KeepDir) }

@@ -138,3 +138,16 @@ func disposeChunk(c Chunk, keepDir string) {
 		}
 	}
 }
+
+// chunkUploadName is the name an API uploader gives chunk c: the run id the uploader was given,
+// else the one in ctx (WithRunID), else the one it made for itself.
+func chunkUploadName(ctx context.Context, prefix, configured, own string, c Chunk) string {
+	run := configured
+	if run == "" {
+		run = RunIDFromContext(ctx)
+	}
+	if run == "" {
+		run = own
+	}
+	return UploadName(prefix, run, c.Index)
+}
