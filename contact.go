@@ -78,11 +78,6 @@ const (
 	CodeServerRejected = "server_rejected" // the API refused the row after upload
 )
 
-func fieldIndex(name string) int {
-	f, _ := parse.FieldByName(name)
-	return int(f)
-}
-
 // fieldGetter returns the Contact accessor of a field.
 func fieldGetter(f parse.Field) func(*Contact) string {
 	switch f {

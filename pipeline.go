@@ -67,6 +67,9 @@ func Import(ctx context.Context, src io.Reader, cfg Config) (rep Report, err err
 		TempDir:        cfg.TempDir,
 	})
 	if err != nil {
+		if isOptionError(err) {
+			return rep, fmt.Errorf("contactpipe: %w: %w", ErrConfig, err)
+		}
 		return rep, fmt.Errorf("contactpipe: %w", err)
 	}
 	defer in.Close()
@@ -81,6 +84,16 @@ func Import(ctx context.Context, src io.Reader, cfg Config) (rep Report, err err
 	}
 	err = p.run(ctx, in, start, &rep)
 	return rep, err
+}
+
+// isOptionError reports whether a parse.Open error is about the options given rather than the file.
+func isOptionError(err error) bool {
+	for _, target := range []error{parse.ErrColumnsRequired, parse.ErrUnknownField, parse.ErrDuplicateField, parse.ErrUnknownEncoding, parse.ErrBadDelimiter} {
+		if errors.Is(err, target) {
+			return true
+		}
+	}
+	return false
 }
 
 // pipeline holds what the stages share for one import. Fields set by newPipeline and prepare are
@@ -166,17 +179,12 @@ func (p *pipeline) prepare(in *parse.Source) error {
 		}
 		return nil
 	}
-	for _, f := range in.Mapping().Fields() {
+	fields := slices.Sorted(slices.Values(in.Mapping().Fields())) // canonical order
+	for _, f := range slices.Compact(fields) {
 		if f == parse.Salutation { // not an 8x8 field
 			continue
 		}
 		p.chunkHdr = append(p.chunkHdr, f.String())
-		p.chunkCols = append(p.chunkCols, fieldGetter(f))
-	}
-	slices.SortStableFunc(p.chunkHdr, func(a, b string) int { return cmp.Compare(fieldIndex(a), fieldIndex(b)) })
-	p.chunkCols = p.chunkCols[:0]
-	for _, name := range p.chunkHdr {
-		f, _ := parse.FieldByName(name)
 		p.chunkCols = append(p.chunkCols, fieldGetter(f))
 	}
 	if len(p.chunkHdr) == 0 {

@@ -22,6 +22,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/contactpipe/contactpipe"
+	"github.com/contactpipe/contactpipe/parse"
 	"github.com/contactpipe/contactpipe/upload"
 )
 
@@ -136,9 +137,12 @@ func TestImportHeaderlessNeedsColumns(t *testing.T) {
 	_, err := contactpipe.Import(context.Background(), strings.NewReader("+12015550123,Ann\n"), contactpipe.Config{NoHeader: true, WorkDir: t.TempDir()})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "columns")
+	assert.ErrorIs(t, err, contactpipe.ErrConfig)
 	_, err = contactpipe.Import(context.Background(), strings.NewReader("+12015550123,Ann\n"), contactpipe.Config{NoHeader: true, Columns: []string{"msisdn", "nickname"}, WorkDir: t.TempDir()})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "nickname")
+	assert.ErrorIs(t, err, contactpipe.ErrConfig)
+	assert.ErrorIs(t, err, parse.ErrUnknownField)
 }
 
 func TestImportXLSXSameAsCSV(t *testing.T) {

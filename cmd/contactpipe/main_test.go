@@ -126,10 +126,12 @@ func TestUsageErrors(t *testing.T) {
 		{"bad target", []string{"import", "-target", "ftp", "x.csv"}, "-target"},
 		{"unknown flag", []string{"import", "-frobnicate", "x.csv"}, "frobnicate"},
 		{"bad country", []string{"import", "-out", "", "-country", "Atlantis", "../../testdata/contacts.csv"}, "country"},
+		{"unknown column field", []string{"import", "-out", "", "-header=false", "-columns", "msisdn,nickname", "../../testdata/contacts-noheader.csv"}, "nickname"},
+		{"unknown encoding", []string{"import", "-out", "", "-encoding", "ebcdic", "../../testdata/contacts.csv"}, "ebcdic"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if tt.name == "bad country" {
+			if len(tt.args) > 2 && tt.args[1] == "-out" {
 				tt.args[2] = t.TempDir()
 			}
 			code, _, stderr := runCLI(t, "", tt.args...)
