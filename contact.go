@@ -47,6 +47,7 @@ type RowError struct {
 	Err    error
 }
 
+// Error says which row and column, and what is wrong.
 func (e *RowError) Error() string {
 	if e.Column == "" {
 		return fmt.Sprintf("row %d: %v", e.Row, e.Err)
@@ -54,6 +55,7 @@ func (e *RowError) Error() string {
 	return fmt.Sprintf("row %d, column %q: %v", e.Row, e.Column, e.Err)
 }
 
+// Unwrap returns the stage error, for errors.Is and errors.As.
 func (e *RowError) Unwrap() error { return e.Err }
 
 // Rejected is a row that did not make it into a chunk, handed to Config.OnRejected.

@@ -45,6 +45,7 @@ type Error struct {
 	Message string // what is wrong and what to do, without the value itself
 }
 
+// Error is the field name and the message.
 func (e *Error) Error() string {
 	if e.Field == "" {
 		return e.Message
