@@ -141,3 +141,24 @@ func TestCloseReleases(t *testing.T) {
 	assert.Zero(t, s.Bytes())
 	assert.Zero(t, s.Len())
 }
+
+// BenchmarkFill builds a set of 2,000,000 distinct addresses (1,000,000 rows of two), growth
+// included, as an import of a 1M-row file does.
+func BenchmarkFill(b *testing.B) {
+	const rows = 1_000_000
+	phones := make([]string, 2*rows)
+	for i := range phones {
+		phones[i] = "+1" + strconv.Itoa(6500000000+i)
+	}
+	addrs := make([]dedupe.Address, 2)
+	for b.Loop() {
+		s := dedupe.New()
+		for i := range rows {
+			addrs[0] = dedupe.Address{Kind: "msisdn", Value: phones[2*i]}
+			addrs[1] = dedupe.Address{Kind: "email", Value: phones[2*i+1]}
+			s.Claim(i+1, addrs)
+		}
+		s.Close()
+	}
+	b.ReportMetric(float64(b.N*rows)/b.Elapsed().Seconds(), "rows/s")
+}
