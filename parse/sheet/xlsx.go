@@ -79,7 +79,26 @@ func tooLarge(format string, a ...any) error {
 //
 // An encrypted (password-protected) workbook, which is an OLE2 container
 // rather than a zip, is refused with ErrEncrypted.
-func OpenXLSX(r io.ReaderAt, size int64, opts Options) (_ Reader, err error) {
+func OpenXLSX(r io.ReaderAt, size int64, opts Options) (Reader, error) {
+	return openXLSX(r, size, opts, useFastXLSX)
+}
+
+// useFastXLSX selects the reader behind OpenXLSX: this package's streaming
+// reader (xlsxfast.go) or excelize's row iterator, kept as the reference the
+// differential tests compare the fast reader with.
+var useFastXLSX = true
+
+// openXLSXExcelize is OpenXLSX through excelize's row iterator.
+func openXLSXExcelize(r io.ReaderAt, size int64, opts Options) (Reader, error) {
+	return openXLSX(r, size, opts, false)
+}
+
+// openXLSXFastPath is OpenXLSX through this package's streaming reader.
+func openXLSXFastPath(r io.ReaderAt, size int64, opts Options) (Reader, error) {
+	return openXLSX(r, size, opts, true)
+}
+
+func openXLSX(r io.ReaderAt, size int64, opts Options, fast bool) (_ Reader, err error) {
 	defer recoverMalformed(&err)
 	o := opts.withDefaults()
 	var magic [8]byte
@@ -107,6 +126,9 @@ func OpenXLSX(r io.ReaderAt, size int64, opts Options) (_ Reader, err error) {
 	keep, err := selectParts(zr, &o)
 	if err != nil {
 		return nil, err
+	}
+	if fast {
+		return openXLSXFast(keep, o)
 	}
 	f, err := openReduced(keep, &o)
 	if err != nil {

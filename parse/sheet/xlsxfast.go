@@ -1,0 +1,1001 @@
+package sheet
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// fastMaxTag bounds one tag (with its attributes), comment or CDATA section
+// of a worksheet or the shared string table.
+const fastMaxTag = 1 << 20
+
+// excelMaxRows is the number of rows of a worksheet (excelize's TotalRows).
+const excelMaxRows = 1048576
+
+// excelMaxCols is the number of columns of a worksheet (XFD).
+const excelMaxCols = 16384
+
+// openXLSXFast reads the sheet with this package's own streaming reader
+// (see fastReader), after the same container checks as the excelize path.
+func openXLSXFast(keep []*zip.File, o Options) (_ Reader, err error) {
+	parts := map[string]*zip.File{}
+	lower := map[string]*zip.File{}
+	for _, zf := range keep {
+		name := strings.ReplaceAll(zf.Name, "\\", "/")
+		parts[name] = zf
+		lower[strings.ToLower(name)] = zf
+	}
+	lookup := func(name string) *zip.File {
+		if zf := parts[name]; zf != nil {
+			return zf
+		}
+		return lower[strings.ToLower(name)]
+	}
+
+	wbPath := "xl/workbook.xml"
+	var rootRels xmlRels
+	if err := decodePart(lookup("_rels/.rels"), &rootRels, o.MaxXMLSize); err != nil {
+		return nil, err
+	}
+	for _, rel := range rootRels.Rel {
+		if strings.HasSuffix(rel.Type, "/officeDocument") {
+			wbPath = strings.TrimPrefix(rel.Target, "/")
+			break
+		}
+	}
+	var wb xmlWorkbook
+	if zf := lookup(wbPath); zf == nil {
+		return nil, xlsxErr("no workbook part")
+	} else if err := decodePart(zf, &wb, o.MaxXMLSize); err != nil {
+		return nil, err
+	}
+	dir := path.Dir(wbPath)
+	var wbRels xmlRels
+	if err := decodePart(lookup(path.Join(dir, "_rels", path.Base(wbPath)+".rels")), &wbRels, o.MaxXMLSize); err != nil {
+		return nil, err
+	}
+	relByID := map[string]xmlRel{}
+	for _, rel := range wbRels.Rel {
+		relByID[rel.ID] = rel
+	}
+	x := &fastReader{o: o, date1904: wb.Pr.Date1904 != "" && wb.Pr.Date1904 != "0" && !strings.EqualFold(wb.Pr.Date1904, "false")}
+	info := make([]sheetInfo, len(wb.Sheets))
+	targets := make([]string, len(wb.Sheets))
+	for i, s := range wb.Sheets {
+		x.names = append(x.names, s.Name)
+		rel, ok := relByID[s.RID]
+		info[i] = sheetInfo{name: s.Name, visible: s.State == "" || s.State == "visible", worksheet: ok && strings.HasSuffix(rel.Type, "/worksheet")}
+		if ok {
+			t := rel.Target
+			if strings.HasPrefix(t, "/") {
+				t = strings.TrimPrefix(t, "/")
+			} else {
+				t = path.Join(dir, t)
+			}
+			targets[i] = t
+		}
+	}
+	i, err := pickSheet(info, o.Sheet)
+	if err != nil {
+		return nil, err
+	}
+	if !info[i].worksheet {
+		return nil, fmt.Errorf("%w: %q is not a worksheet", ErrSheetNotFound, info[i].name)
+	}
+
+	var styles xmlStyles
+	if err := decodePart(lookup("xl/styles.xml"), &styles, o.MaxXMLSize); err != nil {
+		return nil, err
+	}
+	x.styles = styleKinds(&styles)
+	if err := x.sst.load(lookup("xl/sharedStrings.xml"), &o); err != nil {
+		return nil, err
+	}
+
+	sheet := lookup(targets[i])
+	if sheet == nil {
+		x.done = true // excelize reads a missing part as an empty sheet
+		return x, nil
+	}
+	rc, err := sheet.Open()
+	if err != nil {
+		return nil, xlsxErr("part %q: %v", sheet.Name, err)
+	}
+	x.rc = rc
+	x.sc = newXMLScanner(rc, fastMaxTag)
+	return x, nil
+}
+
+// Parts decoded whole with encoding/xml (small: bounded by MaxXMLSize and
+// the tag count of verifyParts). Elements and attributes are matched by
+// local name, whatever their namespace, as excelize does after it rewrites
+// the strict namespaces.
+type (
+	xmlRels struct {
+		Rel []xmlRel `xml:"Relationship"`
+	}
+	xmlRel struct {
+		ID     string `xml:"Id,attr"`
+		Type   string `xml:"Type,attr"`
+		Target string `xml:"Target,attr"`
+	}
+	xmlWorkbook struct {
+		Pr struct {
+			Date1904 string `xml:"date1904,attr"`
+		} `xml:"workbookPr"`
+		Sheets []struct {
+			Name  string `xml:"name,attr"`
+			State string `xml:"state,attr"`
+			RID   string `xml:"id,attr"`
+		} `xml:"sheets>sheet"`
+	}
+	xmlStyles struct {
+		NumFmts []struct {
+			ID     int    `xml:"numFmtId,attr"`
+			Code   string `xml:"formatCode,attr"`
+			Code16 string `xml:"formatCode16,attr"`
+		} `xml:"numFmts>numFmt"`
+		CellXfs *struct {
+			Xf []struct {
+				NumFmtID *int `xml:"numFmtId,attr"`
+			} `xml:"xf"`
+		} `xml:"cellXfs"`
+	}
+)
+
+// decodePart decodes a small part; a missing part leaves v empty.
+func decodePart(zf *zip.File, v any, limit int64) error {
+	if zf == nil {
+		return nil
+	}
+	rc, err := zf.Open()
+	if err != nil {
+		return xlsxErr("part %q: %v", zf.Name, err)
+	}
+	defer rc.Close()
+	d := xml.NewDecoder(io.LimitReader(rc, limit+1))
+	d.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
+	if err := d.Decode(v); err != nil && err != io.EOF {
+		return xlsxErr("part %q: %v", zf.Name, err)
+	}
+	return nil
+}
+
+// styleKinds classifies each cell format (cellXfs) as the excelize path's
+// remapStyles does.
+func styleKinds(s *xmlStyles) []numFmt {
+	if s.CellXfs == nil {
+		return nil
+	}
+	custom := map[int]string{}
+	for _, nf := range s.NumFmts {
+		if _, dup := custom[nf.ID]; dup {
+			continue // excelize uses the first
+		}
+		code := nf.Code
+		if nf.Code16 != "" {
+			code = nf.Code16
+		}
+		custom[nf.ID] = code
+	}
+	out := make([]numFmt, len(s.CellXfs.Xf))
+	for i, xf := range s.CellXfs.Xf {
+		id := 0
+		if xf.NumFmtID != nil {
+			id = *xf.NumFmtID
+		}
+		if code, ok := custom[id]; ok {
+			out[i] = classifyFmt(code)
+		} else {
+			out[i] = builtinFmt(id)
+		}
+	}
+	return out
+}
+
+// xlsxStrings is the shared string table held compactly: every entry's text
+// in one string, and the offset where each ends (entry i is
+// text[end[i-1]:end[i]]). Entries are stored decoded, as cells show them.
+type xlsxStrings struct {
+	text string
+	end  []uint32
+}
+
+func (t *xlsxStrings) get(i int) (string, bool) {
+	if i < 0 || i >= len(t.end) {
+		return "", false
+	}
+	start := uint32(0)
+	if i > 0 {
+		start = t.end[i-1]
+	}
+	return t.text[start:t.end[i]], true
+}
+
+// load streams the shared string table into t. Its entry count was bounded
+// by verifyParts; its text by the part's size.
+func (t *xlsxStrings) load(zf *zip.File, o *Options) error {
+	if zf == nil {
+		return nil
+	}
+	rc, err := zf.Open()
+	if err != nil {
+		return xlsxErr("part %q: %v", zf.Name, err)
+	}
+	defer rc.Close()
+	sc := newXMLScanner(rc, fastMaxTag)
+	var (
+		arena       strings.Builder
+		direct, run []byte
+		item        []byte
+		siDepth     = -1
+		inT         = false
+		tKind       = 0 // 1 direct <t>, 2 <t> of a run
+		runStart    = 0
+		rDepth      = -1
+		limit       = int(min(o.MaxUnzipSize, math.MaxInt32))
+		scratchOver bool
+	)
+	arena.Grow(int(min(zf.UncompressedSize64/2, 64<<20)))
+	for {
+		if inT {
+			var over bool
+			if tKind == 1 {
+				direct, over, err = sc.text(direct, true, limit)
+			} else {
+				run, over, err = sc.text(run, true, limit)
+			}
+			scratchOver = scratchOver || over
+		} else {
+			_, _, err = sc.text(nil, false, 0)
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		tag, err := sc.next()
+		if err != nil {
+			return err
+		}
+		name := string(tag.name)
+		switch tag.kind {
+		case tagCDATA:
+			if inT {
+				if tKind == 1 {
+					direct = append(direct, tag.text...)
+				} else {
+					run = append(run, tag.text...)
+				}
+			}
+		case tagStart, tagEmpty:
+			d := sc.depth // depth inside the element for tagStart
+			if tag.kind == tagEmpty {
+				d++
+			}
+			switch {
+			case name == "si" && siDepth < 0 && d == 2:
+				siDepth = d
+				direct, run = direct[:0], run[:0]
+			case siDepth >= 0 && name == "t" && d == siDepth+1:
+				direct, tKind = direct[:0], 1
+				inT = tag.kind == tagStart
+			case siDepth >= 0 && name == "r" && d == siDepth+1:
+				rDepth, runStart = d, len(run)
+			case siDepth >= 0 && rDepth >= 0 && name == "t" && d == rDepth+1:
+				run, tKind = run[:runStart], 2
+				inT = tag.kind == tagStart
+			}
+			if tag.kind == tagEmpty && name == "si" && siDepth == d {
+				siDepth = -1
+				t.end = append(t.end, uint32(arena.Len()))
+			}
+		case tagEnd:
+			d := sc.depth + 1 // depth of the element just closed
+			switch {
+			case inT && name == "t":
+				inT = false
+			case name == "r" && d == rDepth:
+				rDepth = -1
+			case name == "si" && d == siDepth:
+				siDepth = -1
+				if scratchOver {
+					return tooLarge("shared string longer than the %d-byte limit", limit)
+				}
+				item = append(append(item[:0], direct...), run...)
+				arena.WriteString(bstrUnescape(item))
+				if arena.Len() > math.MaxUint32 || int64(arena.Len()) > o.MaxUnzipSize {
+					return tooLarge("shared strings larger than %d bytes", o.MaxUnzipSize)
+				}
+				t.end = append(t.end, uint32(arena.Len()))
+			}
+		}
+	}
+	t.text = arena.String()
+	return nil
+}
+
+// bstrUnescape decodes the _xHHHH_ escapes of OOXML strings as excelize's
+// bstrUnmarshal does: _x005F_ is "_", a code that is not a character (a
+// surrogate) is dropped.
+func bstrUnescape(b []byte) string {
+	if bytes.Index(b, []byte("_x")) < 0 {
+		return string(b)
+	}
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); {
+		if b[i] == '_' && i+7 <= len(b) && b[i+1] == 'x' && b[i+6] == '_' && isHex4(b[i+2:i+6]) {
+			v, _ := strconv.ParseUint(string(b[i+2:i+6]), 16, 32)
+			switch {
+			case v == 0x5F:
+				out = append(out, '_')
+			case v >= 0xD800 && v <= 0xDFFF:
+			default:
+				out = utf8.AppendRune(out, rune(v))
+			}
+			i += 7
+			continue
+		}
+		out = append(out, b[i])
+		i++
+	}
+	return string(out)
+}
+
+func isHex4(b []byte) bool {
+	for _, c := range b {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// fastReader streams one worksheet part with xmlScanner, rendering cells
+// by the package's value rules exactly as the excelize path does (the
+// differential tests in xlsxfast_test.go hold it to that).
+type fastReader struct {
+	o        Options
+	names    []string
+	styles   []numFmt
+	date1904 bool
+	sst      xlsxStrings
+	rc       io.ReadCloser
+	sc       *xmlScanner
+	st       sticky
+	closed   bool
+	done     bool
+
+	// Row numbering as excelize's iterator counts: cur is the row's own
+	// number (its r, else the previous plus one), reported is what Next
+	// returns (never less than the previous plus one).
+	cur, reported int
+	pendingRow    bool   // a <row> start was read and not yet processed
+	pendingAttrs  []byte // its attributes
+	pendingEmpty  bool
+
+	// The row being built: the text of its cells in arena, cells as
+	// positions into it or into the shared string table.
+	arena   []byte
+	cells   []fastCell
+	ncells  int // excelize's slice length: cells placed, empty ones included
+	v, is   []byte
+	isRun   []byte
+	scratch []byte
+}
+
+type fastCell struct {
+	pos        int
+	start, end int
+	sst        bool
+}
+
+var errReaderClosed = errors.New("sheet: reader closed")
+
+// Next implements Reader.
+func (x *fastReader) Next() (row int, cells []string, err error) {
+	defer recoverMalformed(&err)
+	if x.st.err != nil {
+		return 0, nil, x.st.err
+	}
+	if x.closed {
+		return 0, nil, errReaderClosed
+	}
+	for !x.done {
+		if !x.pendingRow {
+			ok, err := x.seekRow()
+			if err != nil {
+				return 0, nil, x.st.set(err)
+			}
+			if !ok {
+				x.done = true
+				break
+			}
+		}
+		x.pendingRow = false
+		n, err := x.readRow()
+		if err != nil {
+			return 0, nil, x.st.set(err)
+		}
+		if n > 0 {
+			return x.reported, x.finish(), nil
+		}
+	}
+	return 0, nil, io.EOF
+}
+
+// seekRow skips to the next <row> start, reporting false at </sheetData>
+// or the end of the part.
+func (x *fastReader) seekRow() (bool, error) {
+	for {
+		if _, _, err := x.sc.text(nil, false, 0); err == io.EOF {
+			return false, nil
+		} else if err != nil {
+			return false, x.rowErr(err)
+		}
+		tag, err := x.sc.next()
+		if err != nil {
+			return false, x.rowErr(err)
+		}
+		switch {
+		case (tag.kind == tagStart || tag.kind == tagEmpty) && string(tag.name) == "row":
+			x.pendingAttrs = append(x.pendingAttrs[:0], tag.attrs...)
+			x.pendingEmpty = tag.kind == tagEmpty
+			return true, nil
+		case tag.kind == tagEnd && string(tag.name) == "sheetData":
+			return false, nil
+		}
+	}
+}
+
+func (x *fastReader) rowErr(err error) error {
+	var ce *CellError
+	if errors.As(err, &ce) {
+		return err
+	}
+	return &CellError{Row: x.reported + 1, Err: err}
+}
+
+// readRow reads the cells of the row whose start tag was just read, up to
+// the next <row> start (left pending), </sheetData> or the end. It returns
+// the number of non-empty cells.
+func (x *fastReader) readRow() (int, error) {
+	r, hasR := attr(x.pendingAttrs, "r")
+	n := 0
+	if hasR {
+		var err error
+		n, err = strconv.Atoi(r)
+		if err != nil {
+			return 0, &CellError{Row: x.reported + 1, Err: xlsxErr("bad row number %q", r)}
+		}
+	}
+	if n > excelMaxRows {
+		return 0, tooLarge("row number exceeds maximum limit")
+	}
+	if n != 0 {
+		x.cur = n
+	} else {
+		x.cur++
+	}
+	x.reported = max(x.reported+1, x.cur)
+	x.arena, x.cells, x.ncells = x.arena[:0], x.cells[:0], 0
+	col := 0
+	for {
+		if _, _, err := x.sc.text(nil, false, 0); err == io.EOF {
+			x.done = true
+			break
+		} else if err != nil {
+			return 0, x.rowErr(err)
+		}
+		tag, err := x.sc.next()
+		if err != nil {
+			return 0, x.rowErr(err)
+		}
+		if tag.kind == tagEnd && string(tag.name) == "sheetData" {
+			x.done = true
+			break
+		}
+		if tag.kind != tagStart && tag.kind != tagEmpty {
+			continue
+		}
+		switch string(tag.name) {
+		case "row":
+			x.pendingAttrs = append(x.pendingAttrs[:0], tag.attrs...)
+			x.pendingRow = true
+			return len(x.cells), nil
+		case "c":
+			col++
+			if col, err = x.readCell(tag, col); err != nil {
+				return 0, err
+			}
+		}
+	}
+	return len(x.cells), nil
+}
+
+// cellCtx is the parsed content of one <c> element.
+type cellCtx struct {
+	t        string
+	s        int
+	sBad     bool
+	formula  bool
+	inline   bool
+	hasV     bool
+	colValid bool
+}
+
+// readCell reads one <c> element (its start tag just read) and places its
+// value. col is the column excelize would assume without an r attribute;
+// the column used is returned.
+func (x *fastReader) readCell(start xmlTag, col int) (int, error) {
+	var c cellCtx
+	// excelize reads the attributes in order and stops at a bad s, so an r
+	// after a bad s is ignored.
+	attrs := start.attrs
+	rval, hasR, sBad := "", false, false
+	for len(attrs) > 0 {
+		k, v, rest, ok := nextAttr(attrs)
+		if !ok {
+			break
+		}
+		attrs = rest
+		switch k {
+		case "r":
+			rval, hasR = v, true
+		case "s":
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				sBad = true
+			} else {
+				c.s = int(n)
+			}
+		case "t":
+			c.t = v
+		}
+		if sBad {
+			break
+		}
+	}
+	if hasR && rval != "" {
+		cc, err := cellColumn(rval)
+		if err != nil {
+			return col, &CellError{Row: x.reported, Err: err}
+		}
+		col = cc
+	}
+	x.v, x.is, x.isRun = x.v[:0], x.is[:0], x.isRun[:0]
+	if start.kind == tagStart {
+		if err := x.cellBody(&c, sBad); err != nil {
+			return col, err
+		}
+	}
+	if sBad {
+		return col, nil // excelize reads no value after a bad s attribute
+	}
+	return col, x.place(&c, col)
+}
+
+// cellBody reads the content of a <c> element up to its end tag: <v>, <f>
+// and <is> at any depth, as excelize's decoder does.
+func (x *fastReader) cellBody(c *cellCtx, skipAll bool) error {
+	base := x.sc.depth - 1 // depth outside the <c>
+	limit := 8*x.o.MaxCellBytes + 64
+	var (
+		target  *[]byte
+		tDepth  = -1
+		isDepth = -1
+		rDepth  = -1
+		runAt   = 0
+		over    bool
+	)
+	for {
+		var err error
+		if target != nil && x.sc.depth == tDepth {
+			var o bool
+			*target, o, err = x.sc.text(*target, true, limit)
+			over = over || o
+		} else {
+			_, _, err = x.sc.text(nil, false, 0)
+		}
+		if err == io.EOF {
+			return &CellError{Row: x.reported, Err: xlsxErr("%v: unexpected end of part", errXMLSyntax)}
+		}
+		if err != nil {
+			return x.rowErr(err)
+		}
+		tag, err := x.sc.next()
+		if err != nil {
+			return x.rowErr(err)
+		}
+		d := x.sc.depth
+		switch tag.kind {
+		case tagCDATA:
+			if target != nil && d == tDepth {
+				*target = append(*target, tag.text...)
+			}
+		case tagStart, tagEmpty:
+			if tag.kind == tagEmpty {
+				d++
+			}
+			name := string(tag.name)
+			switch {
+			case skipAll, target != nil:
+			case isDepth >= 0 && name == "t" && d == isDepth+1:
+				x.is = x.is[:0]
+				if tag.kind == tagStart {
+					target, tDepth = &x.is, d
+				}
+			case isDepth >= 0 && name == "r" && d == isDepth+1:
+				rDepth, runAt = d, len(x.isRun)
+			case rDepth >= 0 && name == "t" && d == rDepth+1:
+				x.isRun = x.isRun[:runAt]
+				if tag.kind == tagStart {
+					target, tDepth = &x.isRun, d
+				}
+			case isDepth >= 0:
+			case name == "v":
+				x.v, c.hasV = x.v[:0], true
+				if tag.kind == tagStart {
+					target, tDepth = &x.v, d
+				}
+			case name == "f":
+				c.formula = true
+				if tag.kind == tagStart {
+					if err := x.skipElement(); err != nil {
+						return err
+					}
+				}
+			case name == "is":
+				c.inline = true
+				x.is, x.isRun = x.is[:0], x.isRun[:0]
+				if tag.kind == tagStart {
+					isDepth = d
+				}
+			}
+		case tagEnd:
+			closed := d + 1
+			switch {
+			case closed == base+1:
+				if over {
+					return &CellError{Row: x.reported, Err: tooLarge("cell longer than %d bytes", x.o.MaxCellBytes)}
+				}
+				return nil
+			case target != nil && closed == tDepth:
+				target = nil
+			case target != nil:
+			case closed == rDepth:
+				rDepth = -1
+			case closed == isDepth:
+				isDepth = -1
+			}
+		}
+	}
+}
+
+// skipElement skips to the end of the element just started.
+func (x *fastReader) skipElement() error {
+	depth := x.sc.depth
+	for x.sc.depth >= depth {
+		if _, _, err := x.sc.text(nil, false, 0); err == io.EOF {
+			return &CellError{Row: x.reported, Err: xlsxErr("%v: unexpected end of part", errXMLSyntax)}
+		} else if err != nil {
+			return x.rowErr(err)
+		}
+		if _, err := x.sc.next(); err != nil {
+			return x.rowErr(err)
+		}
+	}
+	return nil
+}
+
+// nextAttr splits the first attribute off raw attribute text.
+func nextAttr(attrs []byte) (key, val string, rest []byte, ok bool) {
+	attrs = bytes.TrimLeft(attrs, " \t\r\n")
+	eq := bytes.IndexByte(attrs, '=')
+	if eq < 0 {
+		return "", "", nil, false
+	}
+	k := bytes.TrimRight(attrs[:eq], " \t\r\n")
+	r := bytes.TrimLeft(attrs[eq+1:], " \t\r\n")
+	if len(r) == 0 || (r[0] != '"' && r[0] != '\'') {
+		return "", "", nil, false
+	}
+	end := bytes.IndexByte(r[1:], r[0])
+	if end < 0 {
+		return "", "", nil, false
+	}
+	if c := bytes.IndexByte(k, ':'); c >= 0 {
+		k = k[c+1:]
+	}
+	return string(k), attrValue(r[1 : 1+end]), r[end+2:], true
+}
+
+// cellColumn returns the column of a cell reference such as "B7", with
+// excelize's rules (letters, optional '$', then a row number from 1 to
+// 1048576; at most 16384 columns).
+func cellColumn(ref string) (int, error) {
+	alpha := func(c byte) bool { return 'A' <= c&^0x20 && c&^0x20 <= 'Z' || c == '$' }
+	last := -1
+	for i := 0; i < len(ref); i++ {
+		if alpha(ref[i]) {
+			last = i
+		}
+	}
+	if len(ref) == 0 || !alpha(ref[0]) || last == len(ref)-1 {
+		return 0, xlsxErr("bad cell reference %q", ref)
+	}
+	row, err := strconv.Atoi(ref[last+1:])
+	if err != nil || row <= 0 {
+		return 0, xlsxErr("bad cell reference %q", ref)
+	}
+	if row > excelMaxRows {
+		return 0, tooLarge("row number exceeds maximum limit")
+	}
+	col := 0
+	for i := 0; i <= last; i++ {
+		c := ref[i]
+		if c == '$' {
+			continue
+		}
+		col = col*26 + int(c&^0x20-'A'+1)
+		if col > excelMaxCols {
+			return 0, xlsxErr("bad cell reference %q: column number exceeds maximum limit", ref)
+		}
+	}
+	if col == 0 {
+		return 0, xlsxErr("bad cell reference %q", ref)
+	}
+	return col, nil
+}
+
+// place renders the cell's value and puts it at column col, as excelize's
+// rowXMLHandler does: a cell at or before the last one placed goes after it.
+func (x *fastReader) place(c *cellCtx, col int) error {
+	start := len(x.arena)
+	sstRef, sstStart, sstEnd := false, 0, 0
+	switch c.t {
+	case "s":
+		if len(x.v) == 0 {
+			break
+		}
+		idx, _ := strconv.Atoi(strings.TrimSpace(string(x.v)))
+		s, ok := x.sst.get(idx)
+		if ok && s != "" {
+			sstRef = true
+			begin := uint32(0)
+			if idx > 0 {
+				begin = x.sst.end[idx-1]
+			}
+			sstStart, sstEnd = int(begin), int(x.sst.end[idx])
+		}
+	case "str":
+		x.arena = append(x.arena, x.v...)
+	case "inlineStr":
+		if c.inline {
+			x.scratch = append(append(x.scratch[:0], x.is...), x.isRun...)
+			if bytes.Contains(x.scratch, []byte("_x")) {
+				x.arena = append(x.arena, bstrUnescape(x.scratch)...)
+			} else {
+				x.arena = append(x.arena, x.scratch...)
+			}
+		} else {
+			x.arena = append(x.arena, x.v...)
+		}
+	case "b":
+		switch string(x.v) {
+		case "1":
+			x.arena = append(x.arena, "TRUE"...)
+		case "0":
+			x.arena = append(x.arena, "FALSE"...)
+		default:
+			x.arena = append(x.arena, x.v...)
+		}
+	case "d":
+		x.arena = x.appendDate(x.arena, c)
+	default:
+		x.arena = x.appendNumber(x.arena, c.s, x.v, false)
+	}
+	empty := !sstRef && len(x.arena) == start
+	if empty && !c.formula {
+		return nil
+	}
+	pos := max(col-1, x.ncells)
+	x.ncells = pos + 1
+	if empty {
+		return nil
+	}
+	if pos >= x.o.MaxCells {
+		return &CellError{Row: x.reported, Column: x.o.MaxCells + 1, Err: fmt.Errorf("%w: more than %d cells in the row", ErrTooLarge, x.o.MaxCells)}
+	}
+	cell := fastCell{pos: pos, start: start, end: len(x.arena)}
+	if sstRef {
+		cell = fastCell{pos: pos, start: sstStart, end: sstEnd, sst: true}
+	} else if !utf8.Valid(x.arena[start:]) {
+		return &CellError{Row: x.reported, Column: pos + 1, Err: xlsxErr("%v: invalid UTF-8", errXMLSyntax)}
+	}
+	if cell.end-cell.start > x.o.MaxCellBytes {
+		return &CellError{Row: x.reported, Column: pos + 1, Err: fmt.Errorf("%w: cell longer than %d bytes", ErrTooLarge, x.o.MaxCellBytes)}
+	}
+	x.cells = append(x.cells, cell)
+	return nil
+}
+
+// kindOf returns how a cell with style s is rendered: excelize formats
+// nothing for style 0 or a style outside the table.
+func (x *fastReader) kindOf(s int) numFmt {
+	if s <= 0 || s >= len(x.styles) {
+		return numFmt{kind: kindRaw}
+	}
+	return x.styles[s]
+}
+
+// appendNumber renders the text of a number cell's <v> (also used for
+// error cells and unknown types, whose text is not a number and is kept).
+// It follows excelize's getCellDefault (shortest 'f' form; 'G' with 15
+// digits beyond 15 significant digits) and the excelize path's exact fix
+// (an exponent form is replaced by the value stored in the file).
+func (x *fastReader) appendNumber(dst []byte, s int, v []byte, dateCell bool) []byte {
+	if len(v) == 0 {
+		return dst
+	}
+	if simpleInt(v) {
+		nf := x.kindOf(s)
+		if nf.kind == kindRaw {
+			return append(dst, v...)
+		}
+	}
+	raw := string(v)
+	out := raw
+	num := false
+	var f float64
+	if !strings.Contains(raw, "_") {
+		if p, err := strconv.ParseFloat(raw, 64); err == nil {
+			num, f = true, p
+			plain := strconv.FormatFloat(f, 'f', -1, 64)
+			prec := len(plain) - strings.Count(plain, ".")
+			if prec > 15 && !withinPrecision(raw) {
+				out = strconv.FormatFloat(f, 'G', 15, 64)
+			} else {
+				out = plain
+			}
+		}
+	}
+	if num {
+		switch nf := x.kindOf(s); nf.kind {
+		case kindDate, kindDateTime, kindTime, kindZeroPad:
+			if r, err := strconv.ParseFloat(out, 64); err == nil {
+				out = formatNumber(r, nf, x.date1904)
+			}
+		}
+	}
+	if isExponent(out) && out != raw {
+		if strings.ContainsAny(raw, "Ee") {
+			if p, err := strconv.ParseFloat(raw, 64); err == nil {
+				return append(dst, rawNumber(p)...)
+			}
+		}
+		return append(dst, raw...)
+	}
+	return append(dst, out...)
+}
+
+// simpleInt reports whether v is an integer of at most 15 digits written
+// the way strconv writes it, which every rule leaves unchanged.
+func simpleInt(v []byte) bool {
+	if len(v) > 0 && v[0] == '-' {
+		v = v[1:]
+	}
+	if len(v) == 0 || len(v) > 15 || (v[0] == '0' && len(v) > 1) {
+		return false
+	}
+	for _, c := range v {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// withinPrecision is excelize's isNumWithinPrecision: an integer whose
+// digits beyond the 15th are zeros.
+func withinPrecision(s string) bool {
+	if strings.ContainsAny(s, ".Ee") {
+		return false
+	}
+	s = strings.TrimLeft(s, "+-0")
+	return len(strings.TrimRight(s, "0")) <= 15
+}
+
+// appendDate renders a t="d" cell (an ISO 8601 date) as excelize does: its
+// Excel serial number, formatted by the cell's style.
+func (x *fastReader) appendDate(dst []byte, c *cellCtx) []byte {
+	v := string(x.v)
+	layout := "20060102T150405.999"
+	if strings.HasSuffix(v, "Z") {
+		layout = "20060102T150405Z"
+		if strings.Contains(v, "-") {
+			layout = "2006-01-02T15:04:05Z"
+		}
+	} else if strings.Contains(v, "-") {
+		layout = "2006-01-02 15:04:05Z"
+	}
+	if t, err := time.Parse(layout, strings.ReplaceAll(v, ",", ".")); err == nil {
+		v = strconv.FormatFloat(excelSerial(t), 'G', 15, 64)
+	}
+	nf := x.kindOf(c.s)
+	if nf.kind != kindRaw {
+		if f, err := strconv.ParseFloat(v, 64); err == nil && !strings.Contains(v, "_") {
+			return append(dst, formatNumber(f, nf, x.date1904)...)
+		}
+	}
+	return append(dst, v...)
+}
+
+// excelSerial is excelize's timeToExcelTime for the 1900 date system (the
+// only one excelize applies to t="d" cells).
+func excelSerial(t time.Time) float64 {
+	epoch := time.Date(1899, 12, 31, 0, 0, 0, 0, time.UTC)
+	if t.Before(epoch) {
+		return 0
+	}
+	const day = 24 * time.Hour
+	const maxDur = 290 * 364 * day
+	tt, diff, result := t, t.Sub(epoch), 0.0
+	for diff >= maxDur {
+		result += float64(maxDur / day)
+		tt = tt.Add(-maxDur)
+		diff = tt.Sub(epoch)
+	}
+	rem := diff % day
+	result += float64(diff-rem)/float64(day) + float64(rem)/float64(day)
+	if t.After(time.Date(1900, 3, 1, 0, 0, 0, 0, time.UTC).Add(-time.Nanosecond)) {
+		result++
+	}
+	return result
+}
+
+// finish turns the row built into strings: one allocation for the text of
+// its own cells, none for shared strings.
+func (x *fastReader) finish() []string {
+	last := 0
+	for _, c := range x.cells {
+		last = max(last, c.pos+1)
+	}
+	out := make([]string, last)
+	text := string(x.arena)
+	for _, c := range x.cells {
+		if c.sst {
+			out[c.pos] = x.sst.text[c.start:c.end]
+		} else {
+			out[c.pos] = text[c.start:c.end]
+		}
+	}
+	return out
+}
+
+// Sheets implements Reader.
+func (x *fastReader) Sheets() []string { return slicesClone(x.names) }
+
+// Close implements Reader.
+func (x *fastReader) Close() (err error) {
+	defer recoverMalformed(&err)
+	if x.closed {
+		return nil
+	}
+	x.closed = true
+	if x.rc != nil {
+		return x.rc.Close()
+	}
+	return nil
+}
