@@ -384,6 +384,7 @@ type fastReader struct {
 	pendingRow    bool   // a <row> start was read and not yet processed
 	pendingAttrs  []byte // its attributes
 	pendingEmpty  bool
+	inRow         bool // between readRow's start and return
 
 	// The row being built: the text of its cells in arena, cells as
 	// positions into it or into the shared string table.
@@ -459,29 +460,50 @@ func (x *fastReader) seekRow() (bool, error) {
 	}
 }
 
+// rowErr locates err at the row being read (inRow) or the next one.
 func (x *fastReader) rowErr(err error) error {
 	var ce *CellError
 	if errors.As(err, &ce) {
 		return err
 	}
-	return &CellError{Row: x.reported + 1, Err: err}
+	row := x.reported
+	if !x.inRow {
+		row++
+	}
+	return &CellError{Row: row, Err: err}
+}
+
+// rowNumber parses a <row>'s r attribute: 0 when absent or "0", an error
+// when it is not a number.
+func rowNumber(attrs []byte) (int, error) {
+	r, ok := attr(attrs, "r")
+	if !ok {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(r)
+	if err != nil {
+		return 0, xlsxErr("bad row number %q", r)
+	}
+	if n > excelMaxRows {
+		return 0, tooLarge("row number exceeds maximum limit")
+	}
+	return n, nil
 }
 
 // readRow reads the cells of the row whose start tag was just read, up to
 // the next <row> start (left pending), </sheetData> or the end. It returns
 // the number of non-empty cells.
+//
+// Rows are numbered as excelize's iterator numbers them: a row's own
+// number is its r attribute, else the previous row's plus one; a row is
+// reported at that number or, when it is not after the previous row
+// reported, at the previous plus one. A <row> whose number is not after the
+// row being read is merged into it (its cells continue the row), as
+// excelize's Columns does.
 func (x *fastReader) readRow() (int, error) {
-	r, hasR := attr(x.pendingAttrs, "r")
-	n := 0
-	if hasR {
-		var err error
-		n, err = strconv.Atoi(r)
-		if err != nil {
-			return 0, &CellError{Row: x.reported + 1, Err: xlsxErr("bad row number %q", r)}
-		}
-	}
-	if n > excelMaxRows {
-		return 0, tooLarge("row number exceeds maximum limit")
+	n, err := rowNumber(x.pendingAttrs)
+	if err != nil {
+		return 0, &CellError{Row: x.reported + 1, Err: err}
 	}
 	if n != 0 {
 		x.cur = n
@@ -489,8 +511,14 @@ func (x *fastReader) readRow() (int, error) {
 		x.cur++
 	}
 	x.reported = max(x.reported+1, x.cur)
+	x.inRow = true
+	defer func() { x.inRow = false }()
 	x.arena, x.cells, x.ncells = x.arena[:0], x.cells[:0], 0
 	col := 0
+	if x.pendingEmpty {
+		// <row/>: nothing inside, but a following row may still merge.
+		x.pendingEmpty = false
+	}
 	for {
 		if _, _, err := x.sc.text(nil, false, 0); err == io.EOF {
 			x.done = true
@@ -511,9 +539,20 @@ func (x *fastReader) readRow() (int, error) {
 		}
 		switch string(tag.name) {
 		case "row":
-			x.pendingAttrs = append(x.pendingAttrs[:0], tag.attrs...)
-			x.pendingRow = true
-			return len(x.cells), nil
+			n, err := rowNumber(tag.attrs)
+			if err != nil {
+				return 0, &CellError{Row: x.reported, Err: err}
+			}
+			next := n
+			if n == 0 {
+				next = x.cur + 1
+			}
+			if next > x.reported {
+				x.pendingAttrs = append(x.pendingAttrs[:0], tag.attrs...)
+				x.pendingRow = true
+				return len(x.cells), nil
+			}
+			x.cur = next // merged into this row
 		case "c":
 			col++
 			if col, err = x.readCell(tag, col); err != nil {
