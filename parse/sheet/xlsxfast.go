@@ -314,7 +314,11 @@ func (t *xlsxStrings) load(zf *zip.File, o *Options) error {
 					return tooLarge("shared string longer than the %d-byte limit", limit)
 				}
 				item = append(append(item[:0], direct...), run...)
-				arena.WriteString(bstrUnescape(item))
+				if bytes.Contains(item, []byte("_x")) {
+					arena.WriteString(bstrUnescape(item))
+				} else {
+					arena.Write(item)
+				}
 				if arena.Len() > math.MaxUint32 || int64(arena.Len()) > o.MaxUnzipSize {
 					return tooLarge("shared strings larger than %d bytes", o.MaxUnzipSize)
 				}
@@ -476,18 +480,25 @@ func (x *fastReader) rowErr(err error) error {
 // rowNumber parses a <row>'s r attribute: 0 when absent or "0", an error
 // when it is not a number.
 func rowNumber(attrs []byte) (int, error) {
-	r, ok := attr(attrs, "r")
-	if !ok {
-		return 0, nil
+	for len(attrs) > 0 {
+		k, v, rest, ok := nextAttr(attrs)
+		if !ok {
+			return 0, nil
+		}
+		attrs = rest
+		if string(k) != "r" {
+			continue
+		}
+		n, ok := atoiBytes(v)
+		if !ok {
+			return 0, xlsxErr("bad row number %q", v)
+		}
+		if n > excelMaxRows {
+			return 0, tooLarge("row number exceeds maximum limit")
+		}
+		return n, nil
 	}
-	n, err := strconv.Atoi(r)
-	if err != nil {
-		return 0, xlsxErr("bad row number %q", r)
-	}
-	if n > excelMaxRows {
-		return 0, tooLarge("row number exceeds maximum limit")
-	}
-	return n, nil
+	return 0, nil
 }
 
 // readRow reads the cells of the row whose start tag was just read, up to
@@ -582,31 +593,35 @@ func (x *fastReader) readCell(start xmlTag, col int) (int, error) {
 	// excelize reads the attributes in order and stops at a bad s, so an r
 	// after a bad s is ignored.
 	attrs := start.attrs
-	rval, hasR, sBad := "", false, false
+	var rval []byte
+	hasR, sBad := false, false
 	for len(attrs) > 0 {
 		k, v, rest, ok := nextAttr(attrs)
 		if !ok {
 			break
 		}
 		attrs = rest
-		switch k {
-		case "r":
+		if len(k) != 1 {
+			continue
+		}
+		switch k[0] {
+		case 'r':
 			rval, hasR = v, true
-		case "s":
-			n, err := strconv.ParseInt(v, 10, 64)
-			if err != nil {
+		case 's':
+			n, ok := parseStyle(v)
+			if !ok {
 				sBad = true
 			} else {
-				c.s = int(n)
+				c.s = n
 			}
-		case "t":
-			c.t = v
+		case 't':
+			c.t = cellType(v)
 		}
 		if sBad {
 			break
 		}
 	}
-	if hasR && rval != "" {
+	if hasR && len(rval) > 0 {
 		cc, err := cellColumn(rval)
 		if err != nil {
 			return col, &CellError{Row: x.reported, Err: err}
@@ -738,32 +753,79 @@ func (x *fastReader) skipElement() error {
 	return nil
 }
 
-// nextAttr splits the first attribute off raw attribute text.
-func nextAttr(attrs []byte) (key, val string, rest []byte, ok bool) {
-	attrs = bytes.TrimLeft(attrs, " \t\r\n")
+// nextAttr splits the first attribute off raw attribute text. key is the
+// local name; val is decoded (and then a copy) only when it holds a
+// reference or white space to normalize.
+func nextAttr(attrs []byte) (key, val, rest []byte, ok bool) {
+	attrs = trimSpaceLeft(attrs)
 	eq := bytes.IndexByte(attrs, '=')
 	if eq < 0 {
-		return "", "", nil, false
+		return nil, nil, nil, false
 	}
-	k := bytes.TrimRight(attrs[:eq], " \t\r\n")
-	r := bytes.TrimLeft(attrs[eq+1:], " \t\r\n")
+	k := trimSpaceRight(attrs[:eq])
+	r := trimSpaceLeft(attrs[eq+1:])
 	if len(r) == 0 || (r[0] != '"' && r[0] != '\'') {
-		return "", "", nil, false
+		return nil, nil, nil, false
 	}
 	end := bytes.IndexByte(r[1:], r[0])
 	if end < 0 {
-		return "", "", nil, false
+		return nil, nil, nil, false
 	}
 	if c := bytes.IndexByte(k, ':'); c >= 0 {
 		k = k[c+1:]
 	}
-	return string(k), attrValue(r[1 : 1+end]), r[end+2:], true
+	v := r[1 : 1+end]
+	if bytes.IndexAny(v, "&\t\r\n") >= 0 {
+		v = []byte(attrValue(v))
+	}
+	return k, v, r[end+2:], true
+}
+
+func trimSpaceLeft(b []byte) []byte {
+	for len(b) > 0 && isSpace(b[0]) {
+		b = b[1:]
+	}
+	return b
+}
+
+func trimSpaceRight(b []byte) []byte {
+	for len(b) > 0 && isSpace(b[len(b)-1]) {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+// parseStyle parses an s attribute as strconv.ParseInt(v, 10, 64) does.
+func parseStyle(v []byte) (int, bool) {
+	if len(v) > 0 && len(v) < 10 && v[0] >= '0' && v[0] <= '9' {
+		n := 0
+		for _, c := range v {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n, true
+	}
+	n, err := strconv.ParseInt(string(v), 10, 64)
+	return int(n), err == nil
+}
+
+// cellType returns the t attribute as a string without allocating for the
+// known types.
+func cellType(v []byte) string {
+	for _, t := range [...]string{"s", "n", "str", "inlineStr", "b", "e", "d"} {
+		if string(v) == t {
+			return t
+		}
+	}
+	return string(v)
 }
 
 // cellColumn returns the column of a cell reference such as "B7", with
 // excelize's rules (letters, optional '$', then a row number from 1 to
 // 1048576; at most 16384 columns).
-func cellColumn(ref string) (int, error) {
+func cellColumn(ref []byte) (int, error) {
 	alpha := func(c byte) bool { return 'A' <= c&^0x20 && c&^0x20 <= 'Z' || c == '$' }
 	last := -1
 	for i := 0; i < len(ref); i++ {
@@ -774,8 +836,8 @@ func cellColumn(ref string) (int, error) {
 	if len(ref) == 0 || !alpha(ref[0]) || last == len(ref)-1 {
 		return 0, xlsxErr("bad cell reference %q", ref)
 	}
-	row, err := strconv.Atoi(ref[last+1:])
-	if err != nil || row <= 0 {
+	row, ok := atoiBytes(ref[last+1:])
+	if !ok || row <= 0 {
 		return 0, xlsxErr("bad cell reference %q", ref)
 	}
 	if row > excelMaxRows {
@@ -796,6 +858,23 @@ func cellColumn(ref string) (int, error) {
 		return 0, xlsxErr("bad cell reference %q", ref)
 	}
 	return col, nil
+}
+
+// atoiBytes is strconv.Atoi on bytes, without allocating for short
+// unsigned numbers.
+func atoiBytes(b []byte) (int, bool) {
+	if len(b) > 0 && len(b) < 10 && b[0] >= '0' && b[0] <= '9' {
+		n := 0
+		for _, c := range b {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n, true
+	}
+	n, err := strconv.Atoi(string(b))
+	return n, err == nil
 }
 
 // place renders the cell's value and puts it at column col, as excelize's
