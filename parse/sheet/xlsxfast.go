@@ -9,6 +9,7 @@ import (
 	"io"
 	"math"
 	"path"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -203,23 +204,31 @@ func styleKinds(s *xmlStyles) []numFmt {
 	return out
 }
 
-// xlsxStrings is the shared string table held compactly: every entry's text
-// in one string, and the offset where each ends (entry i is
-// text[end[i-1]:end[i]]). Entries are stored decoded, as cells show them.
+// xlsxStrings is the shared string table held compactly: the text of the
+// entries in strings of about 4 MiB (chunks, so that building the table
+// never copies it nor holds a doubled buffer), and for each entry the
+// offset where it ends in its chunk; first[c] is the index of chunk c's
+// first entry. Entries are stored decoded, as cells show them: about the
+// table's text plus 4 bytes an entry.
 type xlsxStrings struct {
-	text string
-	end  []uint32
+	chunks []string
+	first  []uint32
+	end    []uint32
 }
+
+// sstChunk is the size of the table's text chunks.
+const sstChunk = 4 << 20
 
 func (t *xlsxStrings) get(i int) (string, bool) {
 	if i < 0 || i >= len(t.end) {
 		return "", false
 	}
+	c := sort.Search(len(t.first), func(c int) bool { return int(t.first[c]) > i }) - 1
 	start := uint32(0)
-	if i > 0 {
+	if uint32(i) > t.first[c] {
 		start = t.end[i-1]
 	}
-	return t.text[start:t.end[i]], true
+	return t.chunks[c][start:t.end[i]], true
 }
 
 // load streams the shared string table into t. Its entry count was bounded
@@ -236,6 +245,7 @@ func (t *xlsxStrings) load(zf *zip.File, o *Options) error {
 	sc := newXMLScanner(rc, fastMaxTag)
 	var (
 		arena       strings.Builder
+		total       int64
 		direct, run []byte
 		item        []byte
 		siDepth     = -1
@@ -246,7 +256,8 @@ func (t *xlsxStrings) load(zf *zip.File, o *Options) error {
 		limit       = int(min(o.MaxUnzipSize, math.MaxInt32))
 		scratchOver bool
 	)
-	arena.Grow(int(min(zf.UncompressedSize64/2, 64<<20)))
+	arena.Grow(int(min(zf.UncompressedSize64, sstChunk)))
+	t.first = append(t.first, 0)
 	for {
 		if inT {
 			var over bool
@@ -315,18 +326,24 @@ func (t *xlsxStrings) load(zf *zip.File, o *Options) error {
 				}
 				item = append(append(item[:0], direct...), run...)
 				if bytes.Contains(item, []byte("_x")) {
-					arena.WriteString(bstrUnescape(item))
-				} else {
-					arena.Write(item)
+					item = append(item[:0], bstrUnescape(item)...)
 				}
-				if arena.Len() > math.MaxUint32 || int64(arena.Len()) > o.MaxUnzipSize {
+				if arena.Len() > 0 && arena.Len()+len(item) > sstChunk {
+					t.chunks = append(t.chunks, arena.String())
+					t.first = append(t.first, uint32(len(t.end)))
+					arena = strings.Builder{}
+					arena.Grow(sstChunk)
+				}
+				arena.Write(item)
+				total += int64(len(item))
+				if arena.Len() > math.MaxUint32 || total > o.MaxUnzipSize {
 					return tooLarge("shared strings larger than %d bytes", o.MaxUnzipSize)
 				}
 				t.end = append(t.end, uint32(arena.Len()))
 			}
 		}
 	}
-	t.text = arena.String()
+	t.chunks = append(t.chunks, arena.String())
 	return nil
 }
 
@@ -404,6 +421,7 @@ type fastCell struct {
 	pos        int
 	start, end int
 	sst        bool
+	text       string // a shared string
 }
 
 var errReaderClosed = errors.New("sheet: reader closed")
@@ -881,21 +899,15 @@ func atoiBytes(b []byte) (int, bool) {
 // rowXMLHandler does: a cell at or before the last one placed goes after it.
 func (x *fastReader) place(c *cellCtx, col int) error {
 	start := len(x.arena)
-	sstRef, sstStart, sstEnd := false, 0, 0
+	sstRef, sstText := false, ""
 	switch c.t {
 	case "s":
 		if len(x.v) == 0 {
 			break
 		}
-		idx, _ := strconv.Atoi(strings.TrimSpace(string(x.v)))
-		s, ok := x.sst.get(idx)
-		if ok && s != "" {
-			sstRef = true
-			begin := uint32(0)
-			if idx > 0 {
-				begin = x.sst.end[idx-1]
-			}
-			sstStart, sstEnd = int(begin), int(x.sst.end[idx])
+		idx, _ := atoiBytes(bytes.TrimSpace(x.v))
+		if str, ok := x.sst.get(idx); ok && str != "" {
+			sstRef, sstText = true, str
 		}
 	case "str":
 		x.arena = append(x.arena, x.v...)
@@ -938,7 +950,7 @@ func (x *fastReader) place(c *cellCtx, col int) error {
 	}
 	cell := fastCell{pos: pos, start: start, end: len(x.arena)}
 	if sstRef {
-		cell = fastCell{pos: pos, start: sstStart, end: sstEnd, sst: true}
+		cell = fastCell{pos: pos, end: len(sstText), sst: true, text: sstText}
 	} else if !utf8.Valid(x.arena[start:]) {
 		return &CellError{Row: x.reported, Column: pos + 1, Err: xlsxErr("%v: invalid UTF-8", errXMLSyntax)}
 	}
@@ -1094,7 +1106,7 @@ func (x *fastReader) finish() []string {
 	text := string(x.arena)
 	for _, c := range x.cells {
 		if c.sst {
-			out[c.pos] = x.sst.text[c.start:c.end]
+			out[c.pos] = c.text
 		} else {
 			out[c.pos] = text[c.start:c.end]
 		}

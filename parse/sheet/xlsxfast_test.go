@@ -280,6 +280,19 @@ func TestFastMatchesExcelize(t *testing.T) {
 	for _, c := range craftCases {
 		inputs = append(inputs, input{name: "craft/" + c.name, data: craftXLSX(t, c.sheet, craftSST, craftStyles, c.date1904)})
 	}
+	// A table of about 5 MiB crosses a chunk of the fast reader's table.
+	var sst, sheet strings.Builder
+	for i := range 5000 {
+		fmt.Fprintf(&sst, "<si><t>%04d%s</t></si>", i, strings.Repeat("é", 500))
+		if i%100 == 0 {
+			fmt.Fprintf(&sheet, `<row r="%d">`, i/100+1)
+		}
+		fmt.Fprintf(&sheet, `<c t="s"><v>%d</v></c>`, 4999-i)
+		if i%100 == 99 {
+			sheet.WriteString("</row>")
+		}
+	}
+	inputs = append(inputs, input{name: "craft/large sst", data: craftXLSX(t, sheet.String(), sst.String(), "", false)})
 	inputs = append(inputs, input{name: "craft/no styles no sst", data: craftXLSX(t, craftCases[2].sheet, "", "", false)})
 
 	for _, in := range inputs {
