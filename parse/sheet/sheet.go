@@ -1,6 +1,7 @@
 // Package sheet reads the rows of spreadsheet workbooks: XLSX (Office Open
-// XML, through excelize's streaming row iterator) and legacy XLS (BIFF8 inside
-// an OLE2 compound file, through a small bounded reader of our own).
+// XML, through a streaming reader of our own held to excelize's output by
+// differential tests) and legacy XLS (BIFF8 inside an OLE2 compound file,
+// through a small bounded reader of our own).
 //
 // # What a row looks like
 //

@@ -79,6 +79,18 @@ func tooLarge(format string, a ...any) error {
 //
 // An encrypted (password-protected) workbook, which is an OLE2 container
 // rather than a zip, is refused with ErrEncrypted.
+//
+// Since issue 7 the sheet is not read through excelize but by this
+// package's streaming reader (xlsxfast.go), after the same checks: the
+// workbook, its relationships and styles are decoded with encoding/xml, the
+// shared strings are held in 4 MiB string chunks plus 4 bytes an entry, and
+// the worksheet part is streamed through a small XML scanner (no temporary
+// files; one cell's stored text is bounded by 8×opts.MaxCellBytes while it
+// is read). It renders the same values as the excelize reader, which is
+// kept unexported as the reference, with two documented differences: a
+// worksheet that is not well-formed XML fails with ErrMalformed at the row
+// (excelize stops silently and loses the rest), and a date serial below 1
+// is rendered as the XLS reader does rather than as "1900-01-00".
 func OpenXLSX(r io.ReaderAt, size int64, opts Options) (Reader, error) {
 	return openXLSX(r, size, opts, useFastXLSX)
 }
