@@ -71,14 +71,15 @@ type Options struct {
 	// worksheet.
 	Sheet string
 	// MaxUnzipSize bounds the total uncompressed size of an XLSX file's parts,
-	// in bytes (0 = DefaultMaxUnzipSize). It is passed to excelize as
-	// UnzipSizeLimit, and also bounds the shared string table to
-	// MaxUnzipSize/256 entries (excelize indexes each in memory).
+	// in bytes (0 = DefaultMaxUnzipSize), and the shared string table to
+	// MaxUnzipSize/256 entries. The worksheet and shared strings are streamed;
+	// the table is kept decoded (its text plus 4 bytes an entry). With the
+	// excelize reference reader it is also excelize's UnzipSizeLimit.
 	MaxUnzipSize int64
-	// MaxXMLSize bounds, in bytes, the XLSX parts kept in memory (0 =
-	// DefaultMaxXMLSize): worksheets and the shared string table larger than
-	// this are extracted to temporary files by excelize (UnzipXMLSizeLimit),
-	// and every other part read must be smaller.
+	// MaxXMLSize bounds, in bytes, every XLSX part other than worksheets and
+	// shared strings (workbook, relationships, styles), which are read whole
+	// (0 = DefaultMaxXMLSize). With the excelize reference reader it is also
+	// excelize's UnzipXMLSizeLimit.
 	MaxXMLSize int64
 	// MaxCells bounds the cells of a row (0 = DefaultMaxCells). A row with a
 	// value beyond this column is an error.
