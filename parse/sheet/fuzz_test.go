@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // fuzzRead opens data with open, reads every row of the chosen sheet and of
@@ -39,6 +41,22 @@ func fuzzRead(t *testing.T, open func(io.ReaderAt, int64, Options) (Reader, erro
 			checkSentinel(t, err)
 		}
 	}
+}
+
+// countRows reads every row of r, fails tb on an error, closes r and returns the row count.
+func countRows(tb testing.TB, r Reader) int {
+	tb.Helper()
+	rows := 0
+	for {
+		_, _, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		require.NoError(tb, err)
+		rows++
+	}
+	require.NoError(tb, r.Close())
+	return rows
 }
 
 func drain(t *testing.T, r Reader) {

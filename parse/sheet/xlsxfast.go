@@ -626,7 +626,7 @@ func (x *fastReader) readCell(start xmlTag, col int) (int, error) {
 		case 'r':
 			rval, hasR = v, true
 		case 's':
-			n, ok := parseStyle(v)
+			n, ok := atoiBytes(v) // an s attribute, read as excelize reads it (strconv.Atoi on 64-bit ints)
 			if !ok {
 				sBad = true
 			} else {
@@ -811,22 +811,6 @@ func trimSpaceRight(b []byte) []byte {
 		b = b[:len(b)-1]
 	}
 	return b
-}
-
-// parseStyle parses an s attribute as strconv.ParseInt(v, 10, 64) does.
-func parseStyle(v []byte) (int, bool) {
-	if len(v) > 0 && len(v) < 10 && v[0] >= '0' && v[0] <= '9' {
-		n := 0
-		for _, c := range v {
-			if c < '0' || c > '9' {
-				return 0, false
-			}
-			n = n*10 + int(c-'0')
-		}
-		return n, true
-	}
-	n, err := strconv.ParseInt(string(v), 10, 64)
-	return int(n), err == nil
 }
 
 // cellType returns the t attribute as a string without allocating for the

@@ -406,15 +406,7 @@ func BenchmarkXLSXReaders(b *testing.B) {
 				for b.Loop() {
 					rd, err := r.open(bytes.NewReader(data), int64(len(data)), Options{})
 					require.NoError(b, err)
-					for {
-						_, _, err := rd.Next()
-						if err == io.EOF {
-							break
-						}
-						require.NoError(b, err)
-						rows++
-					}
-					require.NoError(b, rd.Close())
+					rows += countRows(b, rd)
 				}
 				b.ReportMetric(float64(rows)/time.Since(start).Seconds(), "rows/s")
 				runtime.ReadMemStats(&m1)
