@@ -33,6 +33,7 @@ type Address struct {
 // Match says which earlier row holds an address.
 type Match struct {
 	Row     int     // the row that claimed the address first
+	Source  string  // the source (file) of that row, when a shared store knows it is another one
 	Address Address // the address of the new row that matched
 }
 
@@ -72,10 +73,11 @@ func New() *Set {
 	return s
 }
 
-// Close releases the set's memory at once. The Set must not be used afterwards.
-func (s *Set) Close() {
+// Close releases the set's memory at once. The Set must not be used afterwards. It never fails.
+func (s *Set) Close() error {
 	releaseShards(s.shards)
 	s.n = 0
+	return nil
 }
 
 func releaseShards(shards *[shardCount]shard) {

@@ -1,0 +1,41 @@
+package dedupe
+
+import "context"
+
+// Deduper decides, row by row in row order, which rows are duplicates: the first row to claim an
+// address wins. The in-memory Set is the default; a shared store (see package
+// dedupe/redisdedupe) lets many processes importing into one account dedupe across each other.
+//
+// ClaimBatch claims the addresses of each claim in order, as if Claim were called for each: a
+// claim whose addresses include one already claimed (by an earlier claim of the same batch, an
+// earlier batch, or — for a shared store — another process) is a duplicate, and claims nothing.
+// results must have the length of claims; results[i] says what became of claims[i]. An error
+// means the outcome of the whole batch is unknown: the caller must stop and must not count the
+// batch's rows.
+type Deduper interface {
+	ClaimBatch(ctx context.Context, claims []Claim, results []Result) error
+	Close() error
+}
+
+// Claim is one row's addresses.
+type Claim struct {
+	Row   int       // the row (≥ 1), as a spreadsheet shows it
+	Addrs []Address // the row's non-empty addresses
+}
+
+// Result is what became of a Claim.
+type Result struct {
+	Dup   bool  // the row is a duplicate
+	Match Match // when Dup: which earlier row holds the address
+}
+
+// ClaimBatch claims each claim in order with Claim. It never fails.
+func (s *Set) ClaimBatch(_ context.Context, claims []Claim, results []Result) error {
+	for i, c := range claims {
+		m, dup := s.Claim(c.Row, c.Addrs)
+		results[i] = Result{Dup: dup, Match: m}
+	}
+	return nil
+}
+
+var _ Deduper = (*Set)(nil)
