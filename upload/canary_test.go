@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -42,12 +43,34 @@ func TestCanarySecretsNeverLeak(t *testing.T) {
 	}
 	sim, srv := startSim(t, contactsim.Options{APIKey: key, KoreSecret: secret,
 		Faults: contactsim.Faults{Error: 0.3, RateLimit: 0.1, ResetAfter: 0.2}, Seed: 3})
-	// A broken server that echoes the credentials it was sent in its error message.
+	// Broken servers that echo the credentials they were sent: in a JSON error message, and in a
+	// plain-text body where the credential straddles byte 200 (where error excerpts are cut).
+	// Every token they see (minted ones included) becomes a canary.
+	var seenMu sync.Mutex
+	var seen []string
+	sawCredential := func(r *http.Request) (bearer, auth string) {
+		bearer, auth = strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "), r.Header.Get("auth")
+		seenMu.Lock()
+		defer seenMu.Unlock()
+		for _, s := range []string{bearer, auth} {
+			if s != "" {
+				seen = append(seen, s)
+			}
+		}
+		return bearer, auth
+	}
 	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		bearer, auth := sawCredential(r)
 		w.WriteHeader(http.StatusBadRequest)
-		fmt.Fprintf(w, `{"code":1,"message":"bad key %s / %s"}`, r.Header.Get("Authorization"), r.Header.Get("auth"))
+		fmt.Fprintf(w, `{"code":1,"message":"bad key Bearer %s / %s","errorId":"%s%s"}`, bearer, auth, bearer, auth)
 	}))
 	t.Cleanup(echo.Close)
+	echoText := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		bearer, auth := sawCredential(r)
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprintf(w, "%s%s%s trailing text", strings.Repeat("x", 186), bearer, auth)
+	}))
+	t.Cleanup(echoText.Close)
 	dir := t.TempDir()
 	stats := new(upload.Stats)
 	retry := upload.RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond, MaxAttempts: 12}
@@ -68,6 +91,7 @@ func TestCanarySecretsNeverLeak(t *testing.T) {
 	require.NoError(t, j.Close())
 	record(mk8(srv.URL, key+"-wrong").Upload(t.Context(), writeChunk(t, dir, 5, canonicalHeader, contactRows(1, 0))))
 	record(mk8(echo.URL, key).Upload(t.Context(), writeChunk(t, dir, 6, canonicalHeader, contactRows(1, 0))))
+	record(mk8(echoText.URL, key).Upload(t.Context(), writeChunk(t, dir, 61, canonicalHeader, contactRows(1, 0))))
 	_, err = mk8(srv.URL, key).BatchStatus(t.Context(), "missing")
 	record(upload.Result{}, err)
 
@@ -79,6 +103,9 @@ func TestCanarySecretsNeverLeak(t *testing.T) {
 	record(mkKore(srv.URL, token, "").Upload(t.Context(), writeChunk(t, dir, 8, upload.KoreAIColumns, koreRows(3, 10))))
 	record(mkKore(srv.URL, "", secret+"-wrong").Upload(t.Context(), writeChunk(t, dir, 9, upload.KoreAIColumns, koreRows(1, 20))))
 	record(mkKore(echo.URL, token, "").Upload(t.Context(), writeChunk(t, dir, 10, upload.KoreAIColumns, koreRows(1, 30))))
+	// A minted token echoed back must be redacted like the static one.
+	record(mkKore(echo.URL, "", secret).Upload(t.Context(), writeChunk(t, dir, 11, upload.KoreAIColumns, koreRows(1, 40))))
+	record(mkKore(echoText.URL, "", secret).Upload(t.Context(), writeChunk(t, dir, 12, upload.KoreAIColumns, koreRows(1, 50))))
 
 	snap, _ := json.Marshal(stats.Snapshot())
 	outputs = append(outputs, string(snap))
@@ -86,14 +113,21 @@ func TestCanarySecretsNeverLeak(t *testing.T) {
 	require.NoError(t, err)
 	outputs = append(outputs, string(journal), logs.String())
 
+	seenMu.Lock()
+	require.Len(t, seen, 5, "the echo servers saw every credential")
+	canaries = append(canaries, seen...)
+	seenMu.Unlock()
 	require.NotEmpty(t, logs.String())
 	require.Positive(t, sim.Stats().Faults(), "the run went through retries")
 	assert.Contains(t, strings.Join(outputs, "\n"), "[redacted]", "an echoed secret was caught")
 	for _, o := range outputs {
 		for _, c := range canaries {
-			// Whole, and the distinctive tail, so a truncated copy is caught too.
+			// Whole, and its distinctive head and tail, so a cut copy is caught too.
 			assert.NotContains(t, o, c)
 			assert.NotContains(t, o, c[len(c)-12:])
+			if !strings.HasPrefix(c, "eyJ") { // every JWT starts with the same header
+				assert.NotContains(t, o, c[:12])
+			}
 		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -152,12 +153,38 @@ func (t *transport) endpoint(path string, q url.Values) string {
 	return u.String()
 }
 
-// redact replaces every secret in s.
-func (t *transport) redact(s string) string {
-	for _, sec := range t.secrets {
-		s = strings.ReplaceAll(s, sec, "[redacted]")
+// redact replaces every secret in s: the configured ones and extra (the credentials one request
+// actually sent, such as a freshly minted token).
+func (t *transport) redact(s string, extra ...string) string {
+	for _, set := range [][]string{t.secrets, extra} {
+		for _, sec := range set {
+			if sec != "" {
+				s = strings.ReplaceAll(s, sec, "[redacted]")
+			}
+		}
 	}
 	return s
+}
+
+// sentCredentials lists the credential header values a request's header func set (Authorization,
+// Kore.ai's auth token), and for "Bearer x" also x, so that an answer echoing any of them can be
+// redacted.
+func sentCredentials(h http.Header) []string {
+	var out []string
+	for _, name := range []string{"Authorization", "Auth"} {
+		for _, v := range h.Values(name) {
+			if len(v) < 4 {
+				continue // too short to be a credential; redacting it would mangle messages
+			}
+			out = append(out, v)
+			if _, tok, ok := strings.Cut(v, " "); ok && len(tok) >= 4 {
+				out = append(out, tok)
+			}
+		}
+	}
+	// Longest first, so a value is redacted whole before a part of it is.
+	slices.SortFunc(out, func(a, b string) int { return len(b) - len(a) })
+	return out
 }
 
 // request describes one API operation for do.
@@ -187,6 +214,8 @@ type answer struct {
 	status int
 	header http.Header
 	body   []byte
+	// creds are the credentials the request carried (see sentCredentials).
+	creds []string
 }
 
 // doInfo says how an operation went.
@@ -375,9 +404,15 @@ func (t *transport) once(ctx context.Context, r *request) (*answer, bool, error)
 	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", "contactpipe")
+	var creds []string
 	if r.header != nil {
-		if err := r.header(req.Header); err != nil {
+		h := http.Header{}
+		if err := r.header(h); err != nil {
 			return nil, false, err
+		}
+		creds = sentCredentials(h)
+		for k, vs := range h {
+			req.Header[k] = vs
 		}
 	}
 	t.stats.requests.Add(1)
@@ -404,7 +439,7 @@ func (t *transport) once(ctx context.Context, r *request) (*answer, bool, error)
 		}
 		body = body[:limit]
 	}
-	return &answer{status: resp.StatusCode, header: resp.Header, body: body}, true, nil
+	return &answer{status: resp.StatusCode, header: resp.Header, body: body, creds: creds}, true, nil
 }
 
 // apiError decodes a non-2xx answer.
@@ -441,14 +476,16 @@ func (t *transport) apiError(op string, a *answer) *APIError {
 		if n, err := code.Int64(); err == nil {
 			e.Code = int(n)
 		}
-		e.ErrorID = body.ErrorID
+		e.ErrorID = t.redact(body.ErrorID, a.creds...)
 		if ts, err := time.Parse(time.RFC3339Nano, body.Timestamp); err == nil {
 			e.Timestamp = ts
 		}
 	} else if len(a.body) > 0 {
-		e.Message = excerpt(a.body, 200)
+		// Redact the whole body before cutting it: a secret straddling the cut would otherwise
+		// survive in part.
+		e.Message = excerpt([]byte(t.redact(string(a.body), a.creds...)), 200)
 	}
-	e.Message = t.redact(e.Message)
+	e.Message = t.redact(e.Message, a.creds...)
 	return e
 }
 
