@@ -67,6 +67,10 @@ type Client struct {
 	Limiter *rate.Limiter
 	// Stats, when set, receives counts of requests, faults, retries….
 	Stats *Stats
+	// MaxAnswerBytes caps a batch's invalid-rows file (default DefaultMaxAnswerBytes, and never
+	// more than the chunk plus 1 KiB a row plus 1 MiB). It is streamed to a temporary file past
+	// 256 KiB; a larger one leaves the chunk in doubt.
+	MaxAnswerBytes int64
 	// MaxListPages caps the pages of the batch list searched when looking for a batch by file name
 	// (default 20 pages of 500).
 	MaxListPages int

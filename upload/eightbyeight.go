@@ -1,13 +1,15 @@
 package upload
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,10 +23,13 @@ import (
 // fields groups, fileHasHeader=true and file (named by FileName: source prefix, run id, chunk
 // index). The 202's batch is then polled (GET …/batches/{id}, PollPolicy backoff) until completed,
 // failed, stopped or timeout. A completed batch's optional counts are reported in Result.Counts;
-// its invalid-rows file, when there is one, is downloaded (with our Authorization header only if it
-// is on the API's own host) and its records are matched back to chunk lines (see
-// matchInvalidRows: by full row, then by address) into Result.ServerRejected. Landed is the chunk's
-// rows minus the refused ones.
+// its invalid-rows file, when there is one, is downloaded (see invalidRows for the address,
+// redirect and size rules; our Authorization header only on the API's own origin) and its records
+// are matched back to chunk lines (see matchInvalidRows: by full row, then by address) into
+// Result.ServerRejected. Landed is the chunk's rows minus the refused ones. When that file cannot
+// be read and the batch gave no counts, or the file exceeds its cap, the chunk is InDoubt
+// (ErrInDoubt): which rows landed is unknown. A batch whose status answers carry no status three
+// times in a row, or that is still running after Poll.Timeout, is InDoubt too.
 //
 // Failures: 401/403 give an error matching ErrUnauthorized (fatal for the import); 400 fails the
 // chunk with the API's message; 413 or the API's file-size error splits the chunk in two and
@@ -198,14 +203,19 @@ func (u *EightByEight) uploadPart(ctx context.Context, fields [][2]string, path,
 	return u.finish(ctx, res, final, path, rows)
 }
 
+// missingStatusPolls is how many answers in a row without a status a batch may give before its
+// outcome is declared in doubt.
+const missingStatusPolls = 3
+
 // follow polls batch b until it reaches a terminal status.
 func (u *EightByEight) follow(ctx context.Context, b Batch) (Batch, error) {
 	pol := u.Poll.withDefaults()
 	deadline := time.Now().Add(pol.Timeout)
 	wait := pol.Initial
+	missing := 0
 	for !b.Status.Terminal() {
 		if !time.Now().Before(deadline) {
-			return b, fmt.Errorf("%w: batch %s still %s after %s", ErrPollTimeout, b.ID, b.Status, pol.Timeout)
+			return b, fmt.Errorf("%w: %w: batch %s still %s after %s", ErrInDoubt, ErrPollTimeout, b.ID, b.Status, pol.Timeout)
 		}
 		// wait/2 plus up to wait/2 of jitter, so concurrent chunks do not poll in step
 		d := wait/2 + rand.N(wait/2+1)
@@ -222,6 +232,11 @@ func (u *EightByEight) follow(ctx context.Context, b Batch) (Batch, error) {
 			nb.ID = b.ID
 		}
 		b = nb
+		if b.Status != "" {
+			missing = 0
+		} else if missing++; missing >= missingStatusPolls {
+			return b, fmt.Errorf("%w: batch %s: %d status answers in a row carried no status", ErrInDoubt, b.ID, missing)
+		}
 	}
 	return b, nil
 }
@@ -239,13 +254,24 @@ func (u *EightByEight) finish(ctx context.Context, res Result, b Batch, path str
 		errorRows = *b.ErrorRows
 	}
 	if b.InvalidFileLocation != "" && errorRows != 0 {
-		rej, unmatched, err := u.invalidRows(ctx, b.InvalidFileLocation, path)
-		if err != nil {
+		rej, unmatched, err := u.invalidRows(ctx, b.InvalidFileLocation, path, rows)
+		switch {
+		case err == nil:
+			res.ServerRejected, res.Unmatched = rej, unmatched
+		case errorRows > 0 && !errors.Is(err, ErrAnswerTooLarge):
 			u.t.log.Warn("could not read the batch's invalid-rows file; refused rows are counted but not located",
 				"batch", b.ID, "error", u.t.redact(err.Error()))
-			res.Unmatched = max(errorRows, 0)
-		} else {
-			res.ServerRejected, res.Unmatched = rej, unmatched
+			res.Unmatched = errorRows
+		default:
+			// Without the file, and without counts, which rows the batch refused is unknown: the
+			// chunk did not demonstrably land.
+			res.InDoubt = true
+			res.Landed = max(rows-max(errorRows, 0), 0)
+			if errorRows < 0 {
+				res.Landed = 0
+			}
+			return res, fmt.Errorf("%w: batch %s completed, but which rows it refused is unknown: its invalid-rows file could not be read: %w",
+				ErrInDoubt, b.ID, err)
 		}
 	} else if errorRows > 0 {
 		res.Unmatched = errorRows
@@ -254,12 +280,21 @@ func (u *EightByEight) finish(ctx context.Context, res Result, b Batch, path str
 	return res, nil
 }
 
-// invalidRows downloads a batch's invalid-rows file and matches it to the chunk's lines. Our
-// credentials go only to the API's own host.
-func (u *EightByEight) invalidRows(ctx context.Context, loc, path string) ([]ServerRejection, int, error) {
-	target, err := checkURL(loc)
-	if err != nil {
+// invalidRows downloads a batch's invalid-rows file and matches it to the chunk's lines. The file
+// is fetched over HTTPS (or from the API's own loopback origin), from public addresses only unless
+// the API is on a non-public one, following at most 3 redirects; our credentials go only to the
+// API's own origin and never on a redirect. It is streamed to a spool capped by answerCap.
+func (u *EightByEight) invalidRows(ctx context.Context, loc, path string, rows int) ([]ServerRejection, int, error) {
+	target, err := url.Parse(strings.TrimSpace(loc))
+	if err != nil || target.Host == "" {
+		return nil, 0, fmt.Errorf("%w: invalid file url", ErrForbiddenAddress)
+	}
+	if err := u.t.checkFileURL(target); err != nil {
 		return nil, 0, err
+	}
+	var size int64
+	if st, err := os.Stat(path); err == nil {
+		size = st.Size()
 	}
 	var header func(http.Header) error
 	if u.t.sameOrigin(target) {
@@ -270,13 +305,21 @@ func (u *EightByEight) invalidRows(ctx context.Context, loc, path string) ([]Ser
 		method:     http.MethodGet,
 		url:        target.String(),
 		header:     header,
-		maxBody:    256 << 20,
+		maxBody:    answerCap(u.MaxAnswerBytes, size, rows, 1<<10),
+		spool:      true,
+		spoolDir:   filepath.Dir(path),
+		download:   true,
 		idempotent: true,
 	})
 	if err != nil {
 		return nil, 0, err
 	}
-	return matchInvalidRows(path, bytes.NewReader(ans.body))
+	defer ans.spool.Close()
+	r, err := ans.spool.Reader()
+	if err != nil {
+		return nil, 0, err
+	}
+	return matchInvalidRows(path, r)
 }
 
 // Reconcile looks for an earlier upload of chunk c (by a recorded batch id, else by file name in

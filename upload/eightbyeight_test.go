@@ -86,41 +86,52 @@ func rejectRows() [][]string {
 }
 
 func TestEightByEightServerRejectedRows(t *testing.T) {
+	located := []upload.ServerRejection{
+		{Line: 2, Message: contactsim.MsgInvalidMSISDN},
+		{Line: 4, Message: contactsim.MsgNoAddress},
+	}
 	for _, tc := range []struct {
 		name      string
-		otherHost bool
+		fileHost  string // "": the API's own origin; "https" or "http": another origin
 		wantAuth  int
+		wantFiles int
+		wantRej   []upload.ServerRejection
 	}{
-		{"same origin gets our key", false, 1},
-		{"other origin does not", true, 0},
+		{"same origin gets our key", "", 1, 1, located},
+		{"other https origin does not", "https", 0, 1, located},
+		// Plain http from another origin is never fetched: the refused rows are counted, not located.
+		{"other plain-http origin is not fetched", "http", 0, 0, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			opts := contactsim.Options{}
 			var files *httptest.Server
-			if tc.otherHost {
+			if tc.fileHost != "" {
 				// A second listener on the same simulator plays a file host on another origin.
 				files = httptest.NewUnstartedServer(nil)
-				opts.FileBaseURL = "http://" + files.Listener.Addr().String()
+				opts.FileBaseURL = tc.fileHost + "://" + files.Listener.Addr().String()
 			}
 			sim, srv := startSim(t, opts)
+			hc := srv.Client()
 			if files != nil {
 				files.Config.Handler = sim
-				files.Start()
+				if tc.fileHost == "https" {
+					files.StartTLS()
+					hc = files.Client() // trusts the file host's certificate; the API is plain http
+				} else {
+					files.Start()
+				}
 				t.Cleanup(files.Close)
 			}
-			u := eightByEight(srv.URL, srv.Client())
+			u := eightByEight(srv.URL, hc)
 			res, err := u.Upload(t.Context(), writeChunk(t, t.TempDir(), 1, canonicalHeader, rejectRows()))
 			require.NoError(t, err)
 			assert.Equal(t, 3, res.Landed)
-			assert.Equal(t, []upload.ServerRejection{
-				{Line: 2, Message: contactsim.MsgInvalidMSISDN},
-				{Line: 4, Message: contactsim.MsgNoAddress},
-			}, res.ServerRejected)
-			assert.Zero(t, res.Unmatched)
+			assert.Equal(t, tc.wantRej, res.ServerRejected)
+			assert.Equal(t, 2-len(tc.wantRej), res.Unmatched)
 			require.NotNil(t, res.Counts)
 			assert.Equal(t, 2, res.Counts.Errors)
 			st := sim.Stats()
-			assert.Equal(t, 1, st.FileRequests)
+			assert.Equal(t, tc.wantFiles, st.FileRequests)
 			assert.Equal(t, tc.wantAuth, st.FileRequestsWithAuth)
 		})
 	}

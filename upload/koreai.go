@@ -4,9 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -24,8 +27,8 @@ const MaxKoreAITokenTTL = time.Hour
 // KoreAI uploads each chunk to Kore.ai's contact import:
 // POST {BaseURL}/agentassist/api/v1/public/{StreamID}/contacts/import-contacts, multipart with the CSV
 // in field result_file, headers "auth: <JWT>" and "accountId". Kore.ai answers synchronously with the
-// contacts it created; chunk rows missing from the answer are reported in Result.ServerRejected (Kore
-// refuses a phone number it already has).
+// contacts it created; chunk rows missing from the answer are reported in Result.ServerRejected as
+// "not in Kore.ai's answer" (Kore.ai does not say why).
 //
 // The JWT is JWT when set; otherwise one is minted for every request from ClientID and ClientSecret
 // (HS256, a fresh jti, expiring after TokenTTL, at most an hour), with the client id in each claim
@@ -67,6 +70,10 @@ type KoreAI struct {
 	FilePrefix, RunID string
 	// KeepDir, when set, is where chunk files are moved after upload; otherwise they are removed.
 	KeepDir string
+	// MaxAnswerBytes caps Kore.ai's answer (default DefaultMaxAnswerBytes, and never more than the
+	// chunk plus 8 KiB a row plus 1 MiB). It is streamed to a temporary file past 256 KiB; a larger
+	// answer leaves the chunk in doubt.
+	MaxAnswerBytes int64
 
 	once sync.Once
 	t    *transport
@@ -197,13 +204,19 @@ func (k *KoreAI) uploadPart(ctx context.Context, path, name string, rows int) (R
 	if err != nil {
 		return res, fmt.Errorf("upload: koreai import: %w", err)
 	}
+	var size int64
+	if st, err := os.Stat(path); err == nil {
+		size = st.Size()
+	}
 	ans, info, err := k.t.do(ctx, &request{
-		op:      "import contacts",
-		method:  http.MethodPost,
-		url:     k.t.endpoint("/agentassist/api/v1/public/"+url.PathEscape(k.StreamID)+"/contacts/import-contacts", nil),
-		body:    open,
-		header:  k.auth,
-		maxBody: 256 << 20,
+		op:       "import contacts",
+		method:   http.MethodPost,
+		url:      k.t.endpoint("/agentassist/api/v1/public/"+url.PathEscape(k.StreamID)+"/contacts/import-contacts", nil),
+		body:     open,
+		header:   k.auth,
+		maxBody:  answerCap(k.MaxAnswerBytes, size, rows, 8<<10),
+		spool:    true,
+		spoolDir: filepath.Dir(path),
 	})
 	res.Attempts, res.Resent = info.attempts, info.resent
 	if err != nil {
@@ -213,7 +226,8 @@ func (k *KoreAI) uploadPart(ctx context.Context, path, name string, rows int) (R
 		}
 		return res, err
 	}
-	created, err := decodeKoreCreated(ans.body)
+	defer ans.spool.Close()
+	created, err := readKoreAnswer(ans.spool, rows)
 	if err != nil {
 		// The import ran (2xx) but we cannot read what it created.
 		res.InDoubt, res.Status = true, "in-doubt"
@@ -224,26 +238,94 @@ func (k *KoreAI) uploadPart(ctx context.Context, path, name string, rows int) (R
 		return res, err
 	}
 	res.Status, res.Landed, res.ServerRejected = "created", landed, rej
-	_ = rows
 	return res, nil
 }
 
-// decodeKoreCreated reads the answer: an array of contacts, or an object holding one.
-func decodeKoreCreated(body []byte) ([]koreCreated, error) {
-	var list []koreCreated
-	if err := json.Unmarshal(body, &list); err == nil {
-		return list, nil
+// readKoreAnswer decodes a spooled answer; see decodeKoreCreated.
+func readKoreAnswer(sp *spool, rows int) ([]koreCreated, error) {
+	r, err := sp.Reader()
+	if err != nil {
+		return nil, err
 	}
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(body, &obj); err != nil {
-		return nil, fmt.Errorf("answer is neither a list of contacts nor an object: %w", err)
+	return decodeKoreCreated(r, rows)
+}
+
+// decodeKoreCreated reads the answer, one contact at a time: an array of contacts, or an object
+// holding one under contacts, data, result, results or items. An answer listing more than rows
+// contacts is not about our chunk.
+func decodeKoreCreated(r io.Reader, rows int) ([]koreCreated, error) {
+	dec := json.NewDecoder(r)
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, fmt.Errorf("answer is not json: %w", err)
 	}
-	for _, key := range []string{"contacts", "data", "result", "results", "items"} {
-		if raw, ok := obj[key]; ok && json.Unmarshal(raw, &list) == nil {
-			return list, nil
+	list := func() ([]koreCreated, error) {
+		var out []koreCreated
+		for dec.More() {
+			var c koreCreated
+			if err := dec.Decode(&c); err != nil {
+				return nil, fmt.Errorf("answer's contact %d: %w", len(out)+1, err)
+			}
+			if len(out) == rows {
+				return nil, fmt.Errorf("answer lists more contacts than the chunk's %d rows", rows)
+			}
+			out = append(out, c)
+		}
+		if _, err := dec.Token(); err != nil { // ]
+			return nil, err
+		}
+		return out, nil
+	}
+	switch tok {
+	case json.Delim('['):
+		return list()
+	case json.Delim('{'):
+		for dec.More() {
+			key, err := dec.Token()
+			if err != nil {
+				return nil, err
+			}
+			switch key {
+			case "contacts", "data", "result", "results", "items":
+				if t, err := dec.Token(); err == nil && t == json.Delim('[') {
+					return list()
+				} else if err != nil {
+					return nil, err
+				} else if d, ok := t.(json.Delim); ok {
+					if err := skipJSON(dec, d); err != nil {
+						return nil, err
+					}
+				}
+			default:
+				var skip json.RawMessage
+				if err := dec.Decode(&skip); err != nil {
+					return nil, err
+				}
+			}
+		}
+		return nil, fmt.Errorf("answer holds no list of contacts")
+	}
+	return nil, fmt.Errorf("answer is neither a list of contacts nor an object")
+}
+
+// skipJSON skips the rest of a value whose opening delimiter d was read.
+func skipJSON(dec *json.Decoder, d json.Delim) error {
+	if d != '{' && d != '[' {
+		return nil
+	}
+	for depth := 1; depth > 0; {
+		t, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		switch t {
+		case json.Delim('{'), json.Delim('['):
+			depth++
+		case json.Delim('}'), json.Delim(']'):
+			depth--
 		}
 	}
-	return nil, fmt.Errorf("answer holds no list of contacts")
+	return nil
 }
 
 // matchKoreCreated matches the created contacts to chunk rows by phone, compared by digits: a row's
@@ -278,9 +360,10 @@ func matchKoreCreated(path string, created []koreCreated, resent bool) ([]Server
 	}
 	var rej []ServerRejection
 	landed := 0
-	msg := "not created by kore.ai (it refuses a phone number it already has)"
+	// Kore.ai says nothing about rows it did not create: say only that.
+	msg := "not in Kore.ai's answer"
 	if resent {
-		msg = "not in kore.ai's answer to a re-sent upload: the phone number already exists there, possibly from the earlier attempt whose answer was lost"
+		msg = "not in Kore.ai's answer to a re-sent upload (the earlier attempt's answer was lost; it may have created the contact)"
 	}
 	for i, rec := range rows {
 		key := ""

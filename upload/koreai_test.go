@@ -54,7 +54,8 @@ func TestKoreAIRefusedPhones(t *testing.T) {
 	require.Len(t, res.ServerRejected, 2)
 	assert.Equal(t, 2, res.ServerRejected[0].Line)
 	assert.Equal(t, 4, res.ServerRejected[1].Line)
-	assert.Contains(t, res.ServerRejected[0].Message, "already has")
+	// Kore.ai does not say why it left a row out: the report says only what is known.
+	assert.Equal(t, "not in Kore.ai's answer", res.ServerRejected[0].Message)
 }
 
 func TestKoreAIStaticTokenAndRefusal(t *testing.T) {

@@ -21,7 +21,7 @@ const (
 	DefaultRequestTimeout = 2 * time.Minute
 	DefaultPollInitial    = time.Second
 	DefaultPollMax        = 30 * time.Second
-	DefaultPollTimeout    = time.Hour
+	DefaultPollTimeout    = 30 * time.Minute
 )
 
 // RetryPolicy says which failed requests are tried again and how long to wait in between. The zero
@@ -135,14 +135,16 @@ func (b *RetryBudget) Remaining() int {
 
 // PollPolicy says how a batch is followed to its terminal status: waits growing from Initial to Max
 // (doubling, with jitter), for at most Timeout in all. The zero value polls after 1s, 2s, 4s, … up to
-// every 30s, for at most an hour.
+// every 30s, for at most 30 minutes. A batch whose status answers carry no status three times in a
+// row is not polled further: its chunk is in doubt.
 type PollPolicy struct {
 	// Initial is the first wait after submission.
 	Initial time.Duration
 	// Max caps the wait between two polls.
 	Max time.Duration
-	// Timeout caps the total time spent following one batch; past it the chunk is reported with
-	// ErrPollTimeout and InDoubt set (the batch may still complete).
+	// Timeout caps the total time spent following one batch (default 30 minutes); past it the
+	// chunk is reported with ErrPollTimeout (and ErrInDoubt) and InDoubt set: the batch may still
+	// complete.
 	Timeout time.Duration
 }
 

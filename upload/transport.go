@@ -39,6 +39,8 @@ type transport struct {
 	limiter *rate.Limiter
 	stats   *Stats
 	secrets []string
+	// files fetches files the API points to (see newDownloadClient).
+	files *http.Client
 }
 
 // transportConfig is what newTransport needs.
@@ -84,7 +86,7 @@ func newTransport(c transportConfig) (*transport, error) {
 			secrets = append(secrets, s)
 		}
 	}
-	return &transport{
+	t := &transport{
 		target:  c.target,
 		base:    base,
 		hc:      &cp,
@@ -94,7 +96,25 @@ func newTransport(c transportConfig) (*transport, error) {
 		limiter: c.limiter,
 		stats:   stats,
 		secrets: secrets,
-	}, nil
+	}
+	t.files = newDownloadClient(hc, hostIsNonPublic(base.Hostname()), t.checkFileURL)
+	return t, nil
+}
+
+// checkFileURL says whether a file the API points to may be fetched from u: over HTTPS, or over
+// plain HTTP from the API's own origin when that is a loopback address (a local simulator). The
+// addresses are checked again when dialing (see newDownloadClient).
+func (t *transport) checkFileURL(u *url.URL) error {
+	if u.User != nil {
+		return fmt.Errorf("%w: file url embeds credentials", ErrForbiddenAddress)
+	}
+	switch {
+	case u.Scheme == "https":
+		return nil
+	case u.Scheme == "http" && t.sameOrigin(u) && isLoopback(t.base.Hostname()):
+		return nil
+	}
+	return fmt.Errorf("%w: %w: file url %s (plain http only from the api's own loopback origin)", ErrForbiddenAddress, ErrInsecureURL, u.Redacted())
 }
 
 // checkURL parses an API or file URL and enforces HTTPS except to loopback addresses. It never
@@ -201,6 +221,12 @@ type request struct {
 	ok func(status int) bool
 	// maxBody caps a successful answer's size (default 16 MiB).
 	maxBody int64
+	// spool, when set, streams a successful answer into a spool (memory, then a temporary file
+	// in spoolDir) instead of a byte slice; the caller closes answer.spool.
+	spool    bool
+	spoolDir string
+	// download sends the request with the download client (address checks, bounded redirects).
+	download bool
 	// idempotent requests are never ambiguous: sending them twice is harmless.
 	idempotent bool
 	// reconcile, when set, is called before re-sending after an ambiguous attempt and once more
@@ -214,6 +240,8 @@ type answer struct {
 	status int
 	header http.Header
 	body   []byte
+	// spool holds the body instead of body when the request asked for it.
+	spool *spool
 	// creds are the credentials the request carried (see sentCredentials).
 	creds []string
 }
@@ -297,6 +325,15 @@ func (t *transport) do(ctx context.Context, r *request) (*answer, doInfo, error)
 			}
 			return nil, info, fmt.Errorf("upload: %s %s: %w", t.target, r.op, context.Cause(ctx))
 		}
+		if permanent(err) {
+			// A hostile or broken answer: trying again would only repeat it.
+			info.inDoubt = sent && !r.idempotent
+			if info.inDoubt {
+				t.stats.ambiguous.Add(1)
+				return nil, info, fmt.Errorf("%w: %s %s: %w", ErrInDoubt, t.target, r.op, err)
+			}
+			return nil, info, err
+		}
 		if !pol.CheckRetry(status, err) {
 			return nil, info, lastErr
 		}
@@ -340,6 +377,11 @@ func (t *transport) do(ctx context.Context, r *request) (*answer, doInfo, error)
 			return nil, info, fmt.Errorf("upload: %s %s: %w", t.target, r.op, context.Cause(ctx))
 		}
 	}
+}
+
+// permanent reports whether err is one that retrying cannot cure.
+func permanent(err error) bool {
+	return err != nil && (errors.Is(err, ErrAnswerTooLarge) || errors.Is(err, ErrForbiddenAddress) || errors.Is(err, ErrInsecureURL))
 }
 
 func (r *request) isOK(status int) bool {
@@ -416,7 +458,11 @@ func (t *transport) once(ctx context.Context, r *request) (*answer, bool, error)
 		}
 	}
 	t.stats.requests.Add(1)
-	resp, err := t.hc.Do(req)
+	hc := t.hc
+	if r.download {
+		hc = t.files
+	}
+	resp, err := hc.Do(req)
 	if err != nil {
 		return nil, wrote.Load(), fmt.Errorf("upload: %s %s: %w", t.target, r.op, err)
 	}
@@ -429,13 +475,21 @@ func (t *transport) once(ctx context.Context, r *request) (*answer, bool, error)
 	if !ok {
 		limit = maxErrorBody
 	}
+	if ok && r.spool {
+		sp := &spool{dir: r.spoolDir}
+		if err := sp.fill(resp.Body, limit); err != nil {
+			sp.Close()
+			return nil, true, fmt.Errorf("upload: %s %s: reading the answer (status %d): %w", t.target, r.op, resp.StatusCode, err)
+		}
+		return &answer{status: resp.StatusCode, header: resp.Header, spool: sp, creds: creds}, true, nil
+	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
 		return nil, true, fmt.Errorf("upload: %s %s: reading the answer (status %d): %w", t.target, r.op, resp.StatusCode, err)
 	}
 	if int64(len(body)) > limit {
 		if ok {
-			return nil, true, fmt.Errorf("upload: %s %s: answer larger than %d bytes", t.target, r.op, limit)
+			return nil, true, fmt.Errorf("upload: %s %s: %w (%d bytes)", t.target, r.op, ErrAnswerTooLarge, limit)
 		}
 		body = body[:limit]
 	}
