@@ -3,29 +3,31 @@
 // Usage:
 //
 //	contactpipe import [flags] FILE     (FILE "-" reads standard input)
+//	contactpipe batch status|list       8x8 batch jobs
+//	contactpipe groups copy             copy an 8x8 group's contacts into another group
+//	contactpipe version | completion bash|zsh|fish | help [command]
 //
-// The out directory (-out, default contactpipe-out) then holds chunk-0001.csv, chunk-0002.csv, …
-// (the accepted rows, each file under the size limit), rejected.csv (rejected rows with the reason,
-// ready to fix and import again), duplicates.csv and report.json. Exit status: 0 when the import
-// finished (rejected rows included), 1 on a fatal error, 2 on bad usage.
+// Flags may come before or after FILE, and may be written -name or --name. The out directory (-out,
+// default contactpipe-out) then holds chunk-0001.csv, chunk-0002.csv, … (the accepted rows, each
+// file under the size limit), rejected.csv (rejected rows with the reason, ready to fix and import
+// again), duplicates.csv and report.json. Exit status: 0 when the import finished (rejected rows
+// included), 1 on a fatal error, 2 on bad usage.
 package main
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
-	"strconv"
+	"runtime"
+	"runtime/debug"
 	"strings"
 	"syscall"
-	"time"
 
-	"github.com/contactpipe/contactpipe"
-	"github.com/contactpipe/contactpipe/upload"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 func main() {
@@ -42,336 +44,273 @@ const (
 	exitUsage = 2
 )
 
-const usage = `usage: contactpipe <command> [flags] [args]
+// usageError marks a problem with the command line or environment (exit status 2).
+type usageError struct{ error }
 
-commands:
-  import [flags] FILE   import a contact list (FILE "-" reads standard input)
-  batch status ID       show an 8x8 batch job (batch list: list them)
-  groups copy           copy an 8x8 group's contacts into another group
+func (e usageError) Unwrap() error { return e.error }
 
-run "contactpipe import -h" for the import flags.
-`
+// usagef returns a usageError with a formatted message.
+func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
 
-// run is the whole CLI, with its environment passed in so tests can drive it.
+// exitError carries an exit status for an error that was already reported (err may be nil when
+// nothing more is to be printed).
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit status %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+// streams are the CLI's standard streams, passed in so tests can drive it.
+type streams struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+// run is the whole CLI, with its environment passed in so tests can drive it. It returns the exit
+// status.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	s := &streams{stdin: stdin, stdout: stdout, stderr: stderr}
+	root := newRootCmd(s)
+	root.SetArgs(normalizeArgs(root, args))
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		// Without a command: the usage on stderr, exit status 2.
+		root.SetOut(stderr)
+		_ = root.Usage()
 		return exitUsage
 	}
-	switch args[0] {
-	case "import":
-		return runImport(ctx, args[1:], stdin, stdout, stderr)
-	case "batch": // 8x8 client subcommands: targets.go, client.go
-		return runBatch(ctx, args[1:], stdout, stderr)
-	case "groups":
-		return runGroups(ctx, args[1:], stdout, stderr)
-	case "-h", "-help", "--help", "help":
-		fmt.Fprint(stdout, usage)
+	cmd, err := root.ExecuteContextC(ctx)
+	if err == nil {
 		return exitOK
-	default:
-		fmt.Fprintf(stderr, "contactpipe: unknown command %q\n%s", args[0], usage)
-		return exitUsage
+	}
+	code := exitFatal
+	var ee *exitError
+	switch {
+	case errors.As(err, &ee):
+		code = ee.code
+		if ee.err == nil {
+			return code
+		}
+	case errors.As(err, new(usageError)), strings.HasPrefix(err.Error(), "unknown command "):
+		code = exitUsage
+	}
+	printError(stderr, err)
+	if code == exitUsage && cmd != nil {
+		fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", cmd.CommandPath())
+	}
+	return code
+}
+
+// printError prints err with the one "contactpipe: " prefix (the library's errors carry it
+// already).
+func printError(w io.Writer, err error) {
+	msg := strings.TrimPrefix(err.Error(), "contactpipe: ")
+	fmt.Fprintf(w, "contactpipe: %s\n", msg)
+}
+
+const rootLong = `contactpipe imports contact lists (CSV, XLSX, XLS) into the 8x8 or Kore.ai contacts APIs, or
+into a directory, and accounts for every row: accepted, rejected with a reason, or a duplicate.
+
+Flags may come before or after arguments, and may be written -name or --name.`
+
+const rootExample = `  contactpipe import -out out testdata/messy.csv        # chunks, rejected.csv, report.json in out/
+  contactpipe import contacts.xlsx -country DE -target 8x8 -account-id ID -groups 1
+  contactpipe help import                                # every import flag
+  contactpipe completion bash > /etc/bash_completion.d/contactpipe`
+
+// newRootCmd builds the command tree.
+func newRootCmd(s *streams) *cobra.Command {
+	root := &cobra.Command{
+		Use:           "contactpipe",
+		Short:         "Import contact lists and account for every row",
+		Long:          rootLong,
+		Example:       rootExample,
+		Version:       versionString(),
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	root.SetVersionTemplate("{{.Version}}\n")
+	root.SetFlagErrorFunc(flagError)
+	root.CompletionOptions.HiddenDefaultCmd = false
+	root.AddCommand(newImportCmd(s), newBatchCmd(s), newGroupsCmd(s), newVersionCmd())
+	return root
+}
+
+func newVersionCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version and the commit it was built from",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			fmt.Fprintln(cmd.OutOrStdout(), versionString())
+			return nil
+		},
 	}
 }
 
-// importFlags are the flags of "contactpipe import". They are a contract scripts rely on: extend,
-// never rename.
-type importFlags struct {
-	out               string
-	format            string
-	header            bool
-	columns           string
-	sheet             string
-	delimiter         string
-	encoding          string
-	country           string
-	maxChunkBytes     int64
-	maxChunkRows      int
-	groups            string
-	noDedupe          bool
-	target            string
-	uploadConcurrency int
-	quiet             bool
-	api               targetFlags // -target 8x8 / koreai settings (targets.go)
-}
-
-func (f *importFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.out, "out", "contactpipe-out", "output `dir`ectory for chunks, rejected.csv, duplicates.csv and report.json")
-	fs.StringVar(&f.format, "format", "auto", "input format: auto, csv, xlsx or xls")
-	fs.BoolVar(&f.header, "header", true, "the file has a header row (with -header=false, -columns is required)")
-	fs.StringVar(&f.columns, "columns", "", "comma-separated field of each column, e.g. msisdn,firstName,lastName (the API's fileColumns)")
-	fs.StringVar(&f.sheet, "sheet", "", "spreadsheet sheet `name` (default: the first visible sheet)")
-	fs.StringVar(&f.delimiter, "delimiter", "", "CSV delimiter: one character, or \"tab\" (default: sniffed)")
-	fs.StringVar(&f.encoding, "encoding", "", "text encoding: utf-8, utf-16le, utf-16be, windows-1252 or latin1 (default: detected)")
-	fs.StringVar(&f.country, "country", "", "default country `CC` for national phone numbers (ISO alpha-2); none by default")
-	fs.Int64Var(&f.maxChunkBytes, "max-chunk-bytes", 29_000_000, "largest chunk file in `bytes`, header included")
-	fs.IntVar(&f.maxChunkRows, "max-chunk-rows", 0, "most rows per chunk (0: no limit)")
-	fs.StringVar(&f.groups, "groups", "", "comma-separated contact group ids to add contacts to (at most 10)")
-	fs.BoolVar(&f.noDedupe, "no-dedupe", false, "keep rows that share an address with an earlier row")
-	fs.StringVar(&f.target, "target", "dir", "where chunks go: dir (the -out directory), 8x8 or koreai")
-	fs.IntVar(&f.uploadConcurrency, "upload-concurrency", 2, "chunks uploaded at once")
-	fs.BoolVar(&f.quiet, "quiet", false, "print nothing but errors")
-	f.api.register(fs)
-}
-
-func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("contactpipe import", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var f importFlags
-	f.register(fs)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: contactpipe import [flags] FILE")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
+// versionString is the module version and the VCS commit the binary was built from.
+func versionString() string {
+	v, rev, at, dirty := "(devel)", "", "", false
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if bi.Main.Version != "" {
+			v = bi.Main.Version
 		}
-		return exitUsage
-	}
-	if fs.NArg() != 1 {
-		fmt.Fprintln(stderr, "contactpipe import: exactly one FILE is required (\"-\" for standard input)")
-		fs.Usage()
-		return exitUsage
-	}
-	cfg, err := f.config()
-	if err != nil {
-		fmt.Fprintf(stderr, "contactpipe import: %v\n", err)
-		return exitUsage
-	}
-	name := fs.Arg(0)
-	var (
-		src  io.Reader = stdin
-		size int64     = -1
-	)
-	cfg.Source = "stdin"
-	if name != "-" {
-		file, err := os.Open(name)
-		if err != nil {
-			fmt.Fprintf(stderr, "contactpipe import: %v\n", err)
-			return exitFatal
-		}
-		defer file.Close()
-		if st, err := file.Stat(); err == nil {
-			size = st.Size()
-		}
-		src, cfg.Source = file, filepath.Base(name)
-	}
-	return importTo(ctx, src, size, f, cfg, stdout, stderr)
-}
-
-// config turns the flags into a Config (without the parts that need the out directory).
-func (f *importFlags) config() (contactpipe.Config, error) {
-	cfg := contactpipe.Config{
-		NoHeader:          !f.header,
-		Sheet:             f.sheet,
-		Encoding:          f.encoding,
-		DefaultCountry:    f.country,
-		MaxChunkBytes:     f.maxChunkBytes,
-		MaxChunkRows:      f.maxChunkRows,
-		NoDedupe:          f.noDedupe,
-		UploadConcurrency: f.uploadConcurrency,
-	}
-	switch strings.ToLower(f.format) {
-	case "auto", "":
-	case "csv", "xlsx", "xls":
-		cfg.Format = strings.ToLower(f.format)
-	default:
-		return cfg, fmt.Errorf("-format %q: want auto, csv, xlsx or xls", f.format)
-	}
-	if f.columns != "" {
-		for _, c := range strings.Split(f.columns, ",") {
-			cfg.Columns = append(cfg.Columns, strings.TrimSpace(c))
-		}
-	}
-	if !f.header && len(cfg.Columns) == 0 {
-		return cfg, errors.New("-header=false needs -columns (the field of each column, e.g. msisdn,firstName,lastName)")
-	}
-	switch d := f.delimiter; {
-	case d == "":
-	case strings.EqualFold(d, "tab") || d == `\t`:
-		cfg.Delimiter = '\t'
-	case len([]rune(d)) == 1:
-		cfg.Delimiter = []rune(d)[0]
-	default:
-		return cfg, fmt.Errorf("-delimiter %q: want one character or \"tab\"", d)
-	}
-	if f.groups != "" {
-		for _, g := range strings.Split(f.groups, ",") {
-			n, err := strconv.Atoi(strings.TrimSpace(g))
-			if err != nil || n <= 0 {
-				return cfg, fmt.Errorf("-groups: %q is not a positive integer group id", strings.TrimSpace(g))
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.time":
+				at = s.Value
+			case "vcs.modified":
+				dirty = s.Value == "true"
 			}
-			cfg.Groups = append(cfg.Groups, n)
-		}
-		if len(cfg.Groups) > 10 {
-			return cfg, fmt.Errorf("-groups: %d groups given; the API takes at most 10", len(cfg.Groups))
 		}
 	}
-	if f.maxChunkBytes <= 0 {
-		return cfg, errors.New("-max-chunk-bytes must be positive")
+	out := "contactpipe " + v
+	if rev != "" {
+		out += " commit " + rev[:min(12, len(rev))]
+		if dirty {
+			out += "+dirty"
+		}
+		if at != "" {
+			out += " " + at
+		}
 	}
-	if f.maxChunkRows < 0 {
-		return cfg, errors.New("-max-chunk-rows must not be negative")
-	}
-	if f.uploadConcurrency <= 0 {
-		return cfg, errors.New("-upload-concurrency must be positive")
-	}
-	if err := checkTarget(f.target); err != nil {
-		return cfg, err
-	}
-	return cfg, nil
+	return out + " " + runtime.Version()
 }
 
-// outputFiles are the files an import writes besides the chunks.
-var outputFiles = []string{"rejected.csv", "duplicates.csv", "report.json"}
-
-// importTo runs the import into the out directory and writes the report files.
-func importTo(ctx context.Context, src io.Reader, size int64, f importFlags, cfg contactpipe.Config, stdout, stderr io.Writer) int {
-	if err := prepareOut(f.out); err != nil {
-		fmt.Fprintf(stderr, "contactpipe import: %v\n", err)
-		return exitFatal
-	}
-	cfg.WorkDir = f.out
-	stats := new(upload.Stats)
-	up, closeUp, err := f.uploader(cfg, src, size, stats) // targets.go
-	if err != nil {
-		fmt.Fprintf(stderr, "contactpipe import: %v\n", err)
-		if errors.As(err, new(usageError)) {
-			return exitUsage
-		}
-		return exitFatal
-	}
-	defer closeUp()
-	cfg.Uploader = up
-
-	rejFile, err := createPrivate(filepath.Join(f.out, "rejected.csv"))
-	if err != nil {
-		fmt.Fprintf(stderr, "contactpipe import: %v\n", err)
-		return exitFatal
-	}
-	defer rejFile.Close()
-	dupFile, err := createPrivate(filepath.Join(f.out, "duplicates.csv"))
-	if err != nil {
-		fmt.Fprintf(stderr, "contactpipe import: %v\n", err)
-		return exitFatal
-	}
-	defer dupFile.Close()
-	rejected := contactpipe.NewRejectedWriter(rejFile)
-	duplicates := contactpipe.NewDuplicatesWriter(dupFile)
-	var sinkErr error
-	cfg.OnRejected = func(r contactpipe.Rejected) {
-		if err := rejected.Write(r); err != nil && sinkErr == nil {
-			sinkErr = err
-		}
-	}
-	cfg.OnDuplicate = func(d contactpipe.Duplicate) {
-		if err := duplicates.Write(d); err != nil && sinkErr == nil {
-			sinkErr = err
-		}
-	}
-	if !f.quiet && isTerminal(stderr) {
-		cfg.Progress = progressLine(stderr, size)
-	}
-
-	rep, err := contactpipe.Import(ctx, src, cfg)
-	for _, e := range []error{sinkErr, rejected.Flush(), duplicates.Flush(), rejFile.Close(), dupFile.Close(), writeReport(f.out, rep)} {
-		if e != nil && err == nil {
-			err = e
-		}
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "contactpipe import: %v\n", err)
-		if errors.Is(err, contactpipe.ErrConfig) {
-			return exitUsage
-		}
-		return exitFatal
-	}
-	if !f.quiet {
-		fmt.Fprintln(stdout, summary(rep, f.out))
-		if f.target != "dir" {
-			fmt.Fprintln(stdout, landedLine(&f, rep, stats))
-		}
-	}
-	if notLanded(&f, rep) {
-		return exitFatal
-	}
-	return exitOK
-}
-
-// prepareOut creates the out directory and removes the outputs of an earlier import there, so
-// that no stale chunk is mistaken for part of this one.
-func prepareOut(dir string) error {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	stale, err := filepath.Glob(filepath.Join(dir, "chunk-*.csv"))
-	if err != nil {
-		return err
-	}
-	tmp, _ := filepath.Glob(filepath.Join(dir, ".chunk-*.csv.tmp"))
-	for _, name := range outputFiles {
-		stale = append(stale, filepath.Join(dir, name))
-	}
-	for _, name := range append(stale, tmp...) {
-		if err := os.Remove(name); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return err
-		}
+// noArgs refuses positional arguments with a usage error.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usagef("%s takes no arguments (got %q)", cmd.CommandPath(), args[0])
 	}
 	return nil
 }
 
-func createPrivate(name string) (*os.File, error) {
-	return os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-}
-
-func writeReport(dir string, rep contactpipe.Report) error {
-	file, err := createPrivate(filepath.Join(dir, "report.json"))
-	if err != nil {
-		return err
-	}
-	if err := rep.WriteJSON(file); err != nil {
-		file.Close()
-		return err
-	}
-	return file.Close()
-}
-
-// summary is the one line printed at the end of an import.
-func summary(rep contactpipe.Report, out string) string {
-	secs := float64(rep.DurationMs) / 1000
-	rate := ""
-	if secs > 0 {
-		rate = fmt.Sprintf(" in %.1fs (%.0f rows/s)", secs, float64(rep.Rows)/secs)
-	}
-	return fmt.Sprintf("%s: %d rows: %d accepted in %d chunks, %d rejected, %d duplicates%s; see %s",
-		rep.Source, rep.Rows, rep.Accepted, len(rep.Chunks), rep.Rejected, rep.Duplicates, rate, filepath.Join(out, "report.json"))
-}
-
-// progressLine returns a Progress callback that redraws one status line on w.
-func progressLine(w io.Writer, size int64) func(contactpipe.Progress) {
-	return func(p contactpipe.Progress) {
-		rate := 0.0
-		if s := p.Elapsed.Seconds(); s > 0 {
-			rate = float64(p.Rows) / s
+// flagError turns pflag's parse errors into usage errors, with a suggestion for a misspelt flag.
+func flagError(cmd *cobra.Command, err error) error {
+	msg := err.Error()
+	const unknown = "unknown flag: --"
+	if strings.HasPrefix(msg, unknown) {
+		name := strings.TrimPrefix(msg, unknown)
+		if s := suggestFlag(cmd, name); s != "" {
+			return usagef("unknown flag -%s: did you mean -%s?", name, s)
 		}
-		pct := ""
-		if size > 0 {
-			pct = fmt.Sprintf(" %3.0f%%", 100*float64(p.BytesRead)/float64(size))
+		return usagef("unknown flag -%s", name)
+	}
+	return usageError{err}
+}
+
+// suggestFlag returns the flag of cmd whose name is nearest to name (a prefix of it, or at most
+// two edits away), or "".
+func suggestFlag(cmd *cobra.Command, name string) string {
+	best, bestD := "", 3
+	visit := func(f *pflag.Flag) {
+		if f.Hidden {
+			return
 		}
-		fmt.Fprintf(w, "\r%d rows, %.0f rows/s%s, %s", p.Rows, rate, pct, p.Elapsed.Truncate(time.Second))
-		if p.Done {
-			fmt.Fprintln(w)
+		d := editDistance(name, f.Name)
+		if len(name) >= 3 && strings.HasPrefix(f.Name, name) {
+			d = min(d, 1)
+		}
+		if d < bestD {
+			best, bestD = f.Name, d
 		}
 	}
+	cmd.Flags().VisitAll(visit)
+	cmd.InheritedFlags().VisitAll(visit)
+	return best
 }
 
-// isTerminal reports whether w is a character device (a terminal).
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// normalizeArgs rewrites the single-dash long flags scripts use (-out, -header=false) to the GNU
+// form pflag parses (--out, --header=false). A single-dash argument is a long flag when it is
+// longer than two characters and starts with a letter; "-" (standard input), "-h", negative
+// numbers and the value of a flag that takes one are left alone, and so is everything after "--".
+func normalizeArgs(root *cobra.Command, args []string) []string {
+	out := make([]string, 0, len(args))
+	cmd := root
+	positional := false // a positional argument was seen: no more subcommands
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return append(out, args[i:]...)
+		}
+		if len(a) > 2 && a[0] == '-' && a[1] != '-' && isLetter(a[1]) {
+			a = "-" + a
+		}
+		out = append(out, a)
+		if strings.HasPrefix(a, "--") {
+			if takesValue(cmd, a[2:]) && i+1 < len(args) {
+				i++
+				out = append(out, args[i])
+			}
+			continue
+		}
+		if strings.HasPrefix(a, "-") {
+			continue
+		}
+		if !positional {
+			if sub := subcommand(cmd, a); sub != nil {
+				cmd = sub
+				continue
+			}
+		}
+		positional = true
+	}
+	return out
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+// takesValue reports whether the flag named by arg (without dashes, no "=value") is one of cmd's
+// flags that needs a value in the next argument.
+func takesValue(cmd *cobra.Command, arg string) bool {
+	if strings.Contains(arg, "=") {
 		return false
 	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	f := cmd.Flags().Lookup(arg)
+	if f == nil {
+		f = cmd.InheritedFlags().Lookup(arg)
+	}
+	return f != nil && f.NoOptDefVal == ""
+}
+
+func subcommand(cmd *cobra.Command, name string) *cobra.Command {
+	for _, c := range cmd.Commands() {
+		if c.Name() == name || c.HasAlias(name) {
+			return c
+		}
+	}
+	return nil
 }

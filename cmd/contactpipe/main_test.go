@@ -48,7 +48,7 @@ func TestImportMessyFiles(t *testing.T) {
 	out := t.TempDir()
 	code, stdout, stderr := runCLI(t, "", "import", "-out", out, "../../testdata/messy.csv")
 	require.Equal(t, 0, code, stderr)
-	assert.Contains(t, stdout, "messy.csv: 12 rows: 3 accepted in 1 chunks, 6 rejected, 3 duplicates")
+	assert.Contains(t, stdout, "messy.csv: 12 rows: 3 accepted in 1 chunk, 6 rejected, 3 duplicates")
 
 	rep := readReport(t, out)
 	assert.Equal(t, 12, rep.Rows)
@@ -115,7 +115,7 @@ func TestUsageErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"no command", nil, "usage"},
+		{"no command", nil, "Usage:"},
 		{"unknown command", []string{"export"}, "unknown command"},
 		{"no file", []string{"import"}, "exactly one FILE"},
 		{"headerless without columns", []string{"import", "-header=false", "x.csv"}, "-columns"},

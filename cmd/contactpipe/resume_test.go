@@ -21,8 +21,8 @@ import (
 // landed and no chunk was uploaded twice (each chunk's file name appears in exactly one batch:
 // reconciliation found the ones whose answer was lost; the others had never landed).
 func TestKillAndResume(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the command")
+	if !longRun() {
+		t.Skip("slow (builds the command, kills it several times): run with -long or CONTACTPIPE_LONG=1")
 	}
 	bin := filepath.Join(t.TempDir(), "contactpipe")
 	build := exec.Command("go", "build", "-o", bin, ".")

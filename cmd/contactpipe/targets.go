@@ -5,14 +5,15 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
+	"github.com/spf13/pflag"
 	"golang.org/x/time/rate"
 
 	"github.com/contactpipe/contactpipe"
@@ -45,23 +46,37 @@ type targetFlags struct {
 }
 
 // register8x8 adds the flags that reach the 8x8 API.
-func (t *targetFlags) register8x8(fs *flag.FlagSet) {
-	fs.StringVar(&t.region, "region", "apac", "8x8 region: apac, us, uk or id")
-	fs.StringVar(&t.baseURL, "base-url", "", "8x8 API base `url` (overrides -region; http only to loopback, e.g. the simulator)")
+func (t *targetFlags) register8x8(fs *pflag.FlagSet) {
+	fs.StringVar(&t.region, "region", "apac", "8x8 `region`: apac, us, uk or id")
+	fs.StringVar(&t.baseURL, "base-url", "", "8x8 API base `url` (overrides --region; http only to loopback, e.g. the simulator)")
 	fs.StringVar(&t.accountID, "account-id", "", "8x8 account `id` (checked against the API's pattern)")
 	fs.StringVar(&t.apiKeyFile, "api-key-file", "", "read the 8x8 API key from this `file` (default: $"+envAPIKey+")")
-	fs.Float64Var(&t.rate, "rate", 0, "at most this many API requests per second (0: no limit)")
+	fs.Float64Var(&t.rate, "rate", 0, "at most this many API `requests` per second (0: no limit)")
 }
 
 // register adds every target flag to the import flag set.
-func (t *targetFlags) register(fs *flag.FlagSet) {
+func (t *targetFlags) register(fs *pflag.FlagSet) {
 	t.register8x8(fs)
-	fs.BoolVar(&t.wait, "wait", true, "follow each 8x8 batch until it ends (the default)")
-	fs.BoolVar(&t.noWait, "no-wait", false, "only submit the 8x8 batches")
+	fs.BoolVar(&t.wait, "wait", true, "8x8: follow each batch until it ends")
+	fs.BoolVar(&t.noWait, "no-wait", false, "8x8: only submit the batches (same as --wait=false)")
 	fs.StringVar(&t.koreURL, "koreai-url", "", "Kore.ai environment `url`, e.g. https://bots.kore.ai")
 	fs.StringVar(&t.streamID, "stream-id", "", "Kore.ai bot (stream) `id`")
 	fs.StringVar(&t.koreAccountID, "koreai-account-id", "", "Kore.ai account `id` (the accountId header)")
-	fs.BoolVar(&t.fresh, "fresh", false, "discard the upload journal in -out and start over instead of resuming")
+	fs.BoolVar(&t.fresh, "fresh", false, "discard the upload journal in --out and start over instead of resuming")
+}
+
+// envPollInterval sets the first wait before an 8x8 batch is polled (a Go duration, e.g. 10ms;
+// default 1s). It exists for tests against the local simulator, whose batches finish in
+// milliseconds; against the real API the default is right.
+const envPollInterval = "CONTACTPIPE_POLL_INTERVAL"
+
+// pollInterval is the first wait before a batch is polled: $CONTACTPIPE_POLL_INTERVAL when it is a
+// positive duration, else upload.DefaultPollInitial.
+func pollInterval() time.Duration {
+	if d, err := time.ParseDuration(os.Getenv(envPollInterval)); err == nil && d > 0 {
+		return d
+	}
+	return upload.DefaultPollInitial
 }
 
 // checkTarget validates -target.
@@ -72,11 +87,6 @@ func checkTarget(name string) error {
 	}
 	return fmt.Errorf("-target %q: want dir, 8x8 or koreai", name)
 }
-
-// usageError marks a problem with the command line or environment (exit status 2).
-type usageError struct{ error }
-
-func (e usageError) Unwrap() error { return e.error }
 
 // apiKey reads the 8x8 key from -api-key-file or the environment.
 func (t *targetFlags) apiKey() (string, error) {
@@ -171,7 +181,8 @@ func (f *importFlags) uploader(cfg contactpipe.Config, src io.Reader, size int64
 	case "dir", "":
 		return upload.Dir{Path: f.out}, none, nil
 	case "8x8":
-		u := &upload.EightByEight{NoWait: f.api.noWait || !f.api.wait, FilePrefix: cfg.Source, KeepDir: f.out}
+		u := &upload.EightByEight{NoWait: f.api.noWait || !f.api.wait, FilePrefix: cfg.Source, KeepDir: f.out,
+			Poll: upload.PollPolicy{Initial: pollInterval()}}
 		if err := f.api.fillClient(&u.Client, log, stats); err != nil {
 			return nil, none, err
 		}

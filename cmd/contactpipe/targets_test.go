@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/contactpipe/contactpipe/internal/contactsim"
+	"github.com/contactpipe/contactpipe/upload"
 )
 
 // simServer serves a fast simulator over loopback TCP.
@@ -231,4 +232,21 @@ func TestCLICanary(t *testing.T) {
 	all := strings.Join(seen, "\n")
 	assert.Contains(t, all, "landed")
 	assert.NotContains(t, all, "CANARY-cli-key")
+}
+
+func TestPollInterval(t *testing.T) {
+	for _, tc := range []struct {
+		env  string
+		want time.Duration
+	}{
+		{"", upload.DefaultPollInitial},
+		{"10ms", 10 * time.Millisecond},
+		{"2s", 2 * time.Second},
+		{"0s", upload.DefaultPollInitial},
+		{"-1s", upload.DefaultPollInitial},
+		{"soon", upload.DefaultPollInitial},
+	} {
+		t.Setenv(envPollInterval, tc.env)
+		assert.Equal(t, tc.want, pollInterval(), "%s=%q", envPollInterval, tc.env)
+	}
 }

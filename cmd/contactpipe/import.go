@@ -1,0 +1,452 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/contactpipe/contactpipe"
+	"github.com/contactpipe/contactpipe/upload"
+)
+
+// importFlags are the flags of "contactpipe import". They are a contract scripts rely on: extend,
+// never rename.
+type importFlags struct {
+	out               string
+	format            string
+	header            bool
+	columns           string
+	sheet             string
+	delimiter         string
+	encoding          string
+	country           string
+	maxChunkBytes     int64
+	maxChunkRows      int
+	groups            string
+	noDedupe          bool
+	target            string
+	uploadConcurrency int
+	quiet             bool
+	api               targetFlags // -target 8x8 / koreai settings (targets.go)
+
+	fs *pflag.FlagSet // to tell flags given from defaults
+}
+
+func (f *importFlags) register(fs *pflag.FlagSet) {
+	f.fs = fs
+	fs.SortFlags = false
+	fs.StringVar(&f.out, "out", "contactpipe-out", "output `dir`ectory for chunks, rejected.csv, duplicates.csv and report.json")
+	fs.StringVar(&f.format, "format", "auto", "input `format`: auto, csv, xlsx or xls")
+	fs.BoolVar(&f.header, "header", true, "the file has a header row (with --header=false, --columns is required)")
+	fs.StringVar(&f.columns, "columns", "", "comma-separated `fields` of the columns in order, e.g. msisdn,firstName,lastName (the API's fileColumns)")
+	fs.StringVar(&f.sheet, "sheet", "", "spreadsheet sheet `name` (default: the first visible sheet)")
+	fs.StringVar(&f.delimiter, "delimiter", "", "CSV delimiter: one `char`acter, or \"tab\" (default: sniffed)")
+	fs.StringVar(&f.encoding, "encoding", "", "text `encoding`: utf-8, utf-16le, utf-16be, windows-1252 or latin1 (default: detected)")
+	fs.StringVar(&f.country, "country", "", "default country `CC` for national phone numbers (ISO alpha-2); none by default")
+	fs.Int64Var(&f.maxChunkBytes, "max-chunk-bytes", 29_000_000, "largest chunk file in `bytes`, header included")
+	fs.IntVar(&f.maxChunkRows, "max-chunk-rows", 0, "most `rows` per chunk (0: no limit)")
+	fs.BoolVar(&f.noDedupe, "no-dedupe", false, "keep rows that share an address with an earlier row")
+	fs.StringVar(&f.target, "target", "dir", "where chunks go (`target`): dir (the --out directory), 8x8 or koreai")
+	fs.IntVar(&f.uploadConcurrency, "upload-concurrency", 2, "`number` of chunks uploaded at once")
+	fs.BoolVar(&f.quiet, "quiet", false, "print nothing but errors")
+	fs.StringVar(&f.groups, "groups", "", "8x8: comma-separated contact group `ids` to add contacts to (at most 10)")
+	f.api.register(fs)
+}
+
+const importLong = `Import a contact list (CSV, XLSX or XLS; FILE "-" reads standard input): parse, normalize,
+validate and dedupe every row, write the accepted rows as chunk files and upload them to the target.
+
+The out directory then holds chunk-0001.csv, … (accepted rows), rejected.csv (each rejected row's
+cells and why; fix it and import it again), duplicates.csv and report.json.
+
+Secrets never come from flags: the 8x8 API key is read from $CONTACTPIPE_8X8_API_KEY or
+--api-key-file; Kore.ai from $CONTACTPIPE_KOREAI_JWT, or $CONTACTPIPE_KOREAI_CLIENT_ID and
+$CONTACTPIPE_KOREAI_CLIENT_SECRET.
+
+Exit status: 0 the import finished (rejected rows included), 1 a fatal error or accepted rows that
+did not land, 2 bad usage (nothing was written).`
+
+const importExample = `  contactpipe import -out out testdata/messy.csv
+  contactpipe import contacts.xlsx -sheet Leads -country DE
+  contactpipe import -header=false -columns msisdn,firstName,lastName -delimiter ';' - < list.txt
+  CONTACTPIPE_8X8_API_KEY=… contactpipe import -target 8x8 -account-id ID -groups 1 contacts.csv`
+
+func newImportCmd(s *streams) *cobra.Command {
+	var f importFlags
+	cmd := &cobra.Command{
+		Use:     "import [flags] FILE",
+		Short:   "Import a contact list (CSV, XLSX, XLS) into a directory or an API",
+		Long:    importLong,
+		Example: importExample,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usagef("exactly one FILE is required (\"-\" for standard input)")
+			}
+			return nil
+		},
+		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+			return []string{"csv", "xlsx", "xls", "txt"}, cobra.ShellCompDirectiveFilterFileExt
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runImport(cmd.Context(), &f, args[0], s)
+		},
+	}
+	f.register(cmd.Flags())
+	completeWords(cmd, "format", "auto", "csv", "xlsx", "xls")
+	completeWords(cmd, "target", "dir", "8x8", "koreai")
+	completeWords(cmd, "region", "apac", "us", "uk", "id")
+	completeWords(cmd, "encoding", "utf-8", "utf-16le", "utf-16be", "windows-1252", "latin1")
+	completeWords(cmd, "delimiter", ",", ";", "tab", "|")
+	return cmd
+}
+
+// completeWords offers a fixed list of values when a shell completes flag name.
+func completeWords(cmd *cobra.Command, name string, words ...string) {
+	_ = cmd.RegisterFlagCompletionFunc(name, func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return words, cobra.ShellCompDirectiveNoFileComp
+	})
+}
+
+func runImport(ctx context.Context, f *importFlags, name string, s *streams) error {
+	cfg, err := f.config()
+	if err != nil {
+		return usageError{err}
+	}
+	var (
+		src  io.Reader = s.stdin
+		size int64     = -1
+	)
+	cfg.Source = "stdin"
+	if name != "-" {
+		file, err := os.Open(name)
+		if err != nil {
+			return err
+		}
+		defer file.Close()
+		if st, err := file.Stat(); err == nil {
+			size = st.Size()
+		}
+		src, cfg.Source = file, filepath.Base(name)
+	}
+	if src, err = f.checkContent(src, cfg.Source); err != nil {
+		return err
+	}
+	return importTo(ctx, src, size, f, cfg, s)
+}
+
+// config turns the flags into a Config (without the parts that need the out directory), and
+// refuses flags that contradict each other or would have no effect.
+func (f *importFlags) config() (contactpipe.Config, error) {
+	cfg := contactpipe.Config{
+		NoHeader:          !f.header,
+		Sheet:             f.sheet,
+		Encoding:          f.encoding,
+		DefaultCountry:    f.country,
+		MaxChunkBytes:     f.maxChunkBytes,
+		MaxChunkRows:      f.maxChunkRows,
+		NoDedupe:          f.noDedupe,
+		UploadConcurrency: f.uploadConcurrency,
+	}
+	switch strings.ToLower(f.format) {
+	case "auto", "":
+	case "csv", "xlsx", "xls":
+		cfg.Format = strings.ToLower(f.format)
+	default:
+		return cfg, fmt.Errorf("-format %q: want auto, csv, xlsx or xls", f.format)
+	}
+	if f.columns != "" {
+		for _, c := range strings.Split(f.columns, ",") {
+			cfg.Columns = append(cfg.Columns, strings.TrimSpace(c))
+		}
+	}
+	if !f.header && len(cfg.Columns) == 0 {
+		return cfg, errors.New("-header=false needs -columns (the field of each column, e.g. msisdn,firstName,lastName)")
+	}
+	switch d := f.delimiter; {
+	case d == "":
+	case strings.EqualFold(d, "tab") || d == `\t`:
+		cfg.Delimiter = '\t'
+	case len([]rune(d)) == 1:
+		cfg.Delimiter = []rune(d)[0]
+	default:
+		return cfg, fmt.Errorf("-delimiter %q: want one character or \"tab\"", d)
+	}
+	if f.groups != "" {
+		for _, g := range strings.Split(f.groups, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(g))
+			if err != nil || n <= 0 {
+				return cfg, fmt.Errorf("-groups: %q is not a positive integer group id", strings.TrimSpace(g))
+			}
+			cfg.Groups = append(cfg.Groups, n)
+		}
+		if len(cfg.Groups) > 10 {
+			return cfg, fmt.Errorf("-groups: %d groups given; the API takes at most 10", len(cfg.Groups))
+		}
+	}
+	if f.maxChunkBytes <= 0 {
+		return cfg, errors.New("-max-chunk-bytes must be positive")
+	}
+	if f.maxChunkRows < 0 {
+		return cfg, errors.New("-max-chunk-rows must not be negative")
+	}
+	if f.uploadConcurrency <= 0 {
+		return cfg, errors.New("-upload-concurrency must be positive")
+	}
+	if err := checkTarget(f.target); err != nil {
+		return cfg, err
+	}
+	if err := f.checkCombinations(); err != nil {
+		return cfg, err
+	}
+	return cfg, nil
+}
+
+// given reports whether the flag was set on the command line.
+func (f *importFlags) given(name string) bool { return f.fs != nil && f.fs.Changed(name) }
+
+// targetOnly lists the flags that only an API target reads, with the targets that read them.
+var targetOnly = []struct {
+	flag    string
+	targets []string
+}{
+	{"groups", []string{"8x8"}},
+	{"region", []string{"8x8"}},
+	{"base-url", []string{"8x8"}},
+	{"account-id", []string{"8x8"}},
+	{"api-key-file", []string{"8x8"}},
+	{"wait", []string{"8x8"}},
+	{"no-wait", []string{"8x8"}},
+	{"koreai-url", []string{"koreai"}},
+	{"stream-id", []string{"koreai"}},
+	{"koreai-account-id", []string{"koreai"}},
+	{"rate", []string{"8x8", "koreai"}},
+	{"fresh", []string{"8x8", "koreai"}},
+}
+
+// checkCombinations refuses flags that contradict each other, and flags the chosen target does not
+// read (they would be ignored silently).
+func (f *importFlags) checkCombinations() error {
+	if f.given("wait") && f.given("no-wait") && f.api.wait && f.api.noWait {
+		return errors.New("-wait and -no-wait contradict each other: give one")
+	}
+	for _, t := range targetOnly {
+		if !f.given(t.flag) || contains(t.targets, f.target) {
+			continue
+		}
+		return fmt.Errorf("-%s has no effect with -target %s (it is read by -target %s): leave it out or change -target",
+			t.flag, f.target, strings.Join(t.targets, " or -target "))
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// checkContent looks at the first bytes of the input and refuses flags that do not apply to what
+// it is: -format naming another format, -sheet on a text file, -delimiter or -encoding on a
+// spreadsheet. It returns a reader that still yields every byte.
+func (f *importFlags) checkContent(src io.Reader, name string) (io.Reader, error) {
+	br := bufio.NewReaderSize(src, 64)
+	head, _ := br.Peek(8)
+	kind := "csv"
+	switch {
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
+		kind = "xlsx"
+	case bytes.HasPrefix(head, []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}):
+		kind = "xls"
+	}
+	// The readers' own detection reports other formats (pdf, gzip, …) with a hint.
+	switch {
+	case f.given("format") && f.format != "auto" && strings.ToLower(f.format) != kind && (kind != "csv" || len(head) > 0):
+		return nil, usagef("-format %s: %s is a %s file; leave -format out to detect it", f.format, name, kind)
+	case f.given("sheet") && kind == "csv":
+		return nil, usagef("-sheet has no effect: %s is a text (csv) file, not a spreadsheet", name)
+	case f.given("delimiter") && kind != "csv":
+		return nil, usagef("-delimiter has no effect: %s is a spreadsheet (%s), not a text file", name, kind)
+	case f.given("encoding") && kind != "csv":
+		return nil, usagef("-encoding has no effect: %s is a spreadsheet (%s), not a text file", name, kind)
+	}
+	if _, ok := src.(*os.File); ok {
+		// Keep the *os.File for the journal's content hash and the readers' seeking: rewind it.
+		if sk, ok := src.(io.Seeker); ok {
+			if _, err := sk.Seek(0, io.SeekStart); err == nil {
+				return src, nil
+			}
+		}
+	}
+	return br, nil
+}
+
+// outputFiles are the files an import writes besides the chunks.
+var outputFiles = []string{"rejected.csv", "duplicates.csv", "report.json"}
+
+// importTo runs the import into the out directory and writes the report files.
+func importTo(ctx context.Context, src io.Reader, size int64, f *importFlags, cfg contactpipe.Config, s *streams) error {
+	if err := prepareOut(f.out); err != nil {
+		return err
+	}
+	cfg.WorkDir = f.out
+	stats := new(upload.Stats)
+	up, closeUp, err := f.uploader(cfg, src, size, stats) // targets.go
+	if err != nil {
+		return err
+	}
+	defer closeUp()
+	cfg.Uploader = up
+
+	rejFile, err := createPrivate(filepath.Join(f.out, "rejected.csv"))
+	if err != nil {
+		return err
+	}
+	defer rejFile.Close()
+	dupFile, err := createPrivate(filepath.Join(f.out, "duplicates.csv"))
+	if err != nil {
+		return err
+	}
+	defer dupFile.Close()
+	rejected := contactpipe.NewRejectedWriter(rejFile)
+	duplicates := contactpipe.NewDuplicatesWriter(dupFile)
+	var sinkErr error
+	cfg.OnRejected = func(r contactpipe.Rejected) {
+		if err := rejected.Write(r); err != nil && sinkErr == nil {
+			sinkErr = err
+		}
+	}
+	cfg.OnDuplicate = func(d contactpipe.Duplicate) {
+		if err := duplicates.Write(d); err != nil && sinkErr == nil {
+			sinkErr = err
+		}
+	}
+	if !f.quiet && isTerminal(s.stderr) {
+		cfg.Progress = progressLine(s.stderr, size)
+	}
+
+	rep, err := contactpipe.Import(ctx, src, cfg)
+	for _, e := range []error{sinkErr, rejected.Flush(), duplicates.Flush(), rejFile.Close(), dupFile.Close(), writeReport(f.out, rep)} {
+		if e != nil && err == nil {
+			err = e
+		}
+	}
+	if err != nil {
+		if errors.Is(err, contactpipe.ErrConfig) {
+			return usageError{err}
+		}
+		return err
+	}
+	if !f.quiet {
+		fmt.Fprintln(s.stdout, summary(rep, f.out))
+		if f.target != "dir" {
+			fmt.Fprintln(s.stdout, landedLine(f, rep, stats))
+		}
+	}
+	if notLanded(f, rep) {
+		return &exitError{code: exitFatal}
+	}
+	return nil
+}
+
+// prepareOut creates the out directory and removes the outputs of an earlier import there, so
+// that no stale chunk is mistaken for part of this one.
+func prepareOut(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	stale, err := filepath.Glob(filepath.Join(dir, "chunk-*.csv"))
+	if err != nil {
+		return err
+	}
+	tmp, _ := filepath.Glob(filepath.Join(dir, ".chunk-*.csv.tmp"))
+	for _, name := range outputFiles {
+		stale = append(stale, filepath.Join(dir, name))
+	}
+	for _, name := range append(stale, tmp...) {
+		if err := os.Remove(name); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
+}
+
+func createPrivate(name string) (*os.File, error) {
+	return os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+}
+
+func writeReport(dir string, rep contactpipe.Report) error {
+	file, err := createPrivate(filepath.Join(dir, "report.json"))
+	if err != nil {
+		return err
+	}
+	if err := rep.WriteJSON(file); err != nil {
+		file.Close()
+		return err
+	}
+	return file.Close()
+}
+
+// plural returns "1 chunk", "2 chunks", "0 chunks".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+// summary is the one line printed at the end of an import.
+func summary(rep contactpipe.Report, out string) string {
+	secs := float64(rep.DurationMs) / 1000
+	rate := ""
+	if secs > 0 {
+		rate = fmt.Sprintf(" in %.1fs", secs)
+		if rep.Rows > 0 {
+			rate += fmt.Sprintf(" (%.0f rows/s)", float64(rep.Rows)/secs)
+		}
+	}
+	return fmt.Sprintf("%s: %s: %d accepted in %s, %d rejected, %s%s; see %s",
+		rep.Source, plural(rep.Rows, "row", "rows"), rep.Accepted, plural(len(rep.Chunks), "chunk", "chunks"), rep.Rejected,
+		plural(rep.Duplicates, "duplicate", "duplicates"), rate, filepath.Join(out, "report.json"))
+}
+
+// progressLine returns a Progress callback that redraws one status line on w.
+func progressLine(w io.Writer, size int64) func(contactpipe.Progress) {
+	return func(p contactpipe.Progress) {
+		rate := 0.0
+		if s := p.Elapsed.Seconds(); s > 0 {
+			rate = float64(p.Rows) / s
+		}
+		pct := ""
+		if size > 0 {
+			pct = fmt.Sprintf(" %3.0f%%", 100*float64(p.BytesRead)/float64(size))
+		}
+		fmt.Fprintf(w, "\r%d rows, %.0f rows/s%s, %s", p.Rows, rate, pct, p.Elapsed.Truncate(time.Second))
+		if p.Done {
+			fmt.Fprintln(w)
+		}
+	}
+}
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

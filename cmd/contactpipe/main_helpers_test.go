@@ -1,0 +1,18 @@
+package main
+
+import (
+	"flag"
+	"os"
+	"testing"
+)
+
+// longFlag turns on the slow tests (the kill-and-resume storm); .ci/run sets CONTACTPIPE_LONG=1.
+var longFlag = flag.Bool("long", false, "run the slow tests too (also CONTACTPIPE_LONG=1)")
+
+func longRun() bool { return *longFlag || os.Getenv("CONTACTPIPE_LONG") == "1" }
+
+func TestMain(m *testing.M) {
+	// The simulator finishes batches in milliseconds: poll it every few, not every second.
+	os.Setenv(envPollInterval, "5ms")
+	os.Exit(m.Run())
+}
