@@ -339,7 +339,9 @@ func (c *Client) ListBatches(ctx context.Context, opts ListBatchesOptions) (Batc
 
 // FindBatchByFileName searches the createContacts batches for one whose file name is name (or ends
 // with it, in case the API prefixes stored names). It reads up to MaxListPages pages of 500, since
-// the API does not promise an order.
+// the API does not promise an order. found=false is said only when every page was read: an answer
+// for another page than asked, an empty page claiming a next one, or more pages than MaxListPages
+// give an error instead (the caller must then treat the batch as possibly existing).
 func (c *Client) FindBatchByFileName(ctx context.Context, name string) (Batch, bool, error) {
 	if err := c.Validate(); err != nil {
 		return Batch{}, false, err
@@ -353,16 +355,26 @@ func (c *Client) FindBatchByFileName(ctx context.Context, name string) (Batch, b
 		if err != nil {
 			return Batch{}, false, err
 		}
+		// The API counts pages from 1 and offset is a page index: an answer for another page means
+		// the server reads offset otherwise, and going on would skip or repeat batches.
+		if p.Page != off+1 {
+			return Batch{}, false, fmt.Errorf("upload: 8x8 batch list: asked for page offset %d, the answer is page %d; the search cannot tell whether %s exists",
+				off, p.Page, name)
+		}
 		for _, b := range p.Items {
 			if b.FileName == name || strings.HasSuffix(b.FileName, "_"+name) || strings.HasSuffix(b.FileName, "/"+name) {
 				return b, true, nil
 			}
 		}
-		if !p.HasNextPage || len(p.Items) == 0 {
-			break
+		if !p.HasNextPage {
+			return Batch{}, false, nil
+		}
+		if len(p.Items) == 0 {
+			return Batch{}, false, fmt.Errorf("upload: 8x8 batch list: page %d is empty but claims a next page; the search cannot tell whether %s exists", p.Page, name)
 		}
 	}
-	return Batch{}, false, nil
+	return Batch{}, false, fmt.Errorf("upload: 8x8 batch list: searched the first %d pages of 500 and there are more; the search cannot tell whether %s exists (raise MaxListPages)",
+		pages, name)
 }
 
 // CopyContacts starts a batch job copying the contacts of group from into group to.
@@ -489,13 +501,14 @@ type CreateContactResult struct {
 }
 
 // CreateContact creates one contact, or merges it into the one contact that shares an address. A
-// 409 (several contacts match) is a result, not an error.
+// 409 (several contacts match) is a result, not an error. nc is checked with NewContact.Validate
+// first: input the contract forbids is refused with a *ContactError and never sent.
 func (c *Client) CreateContact(ctx context.Context, nc NewContact) (CreateContactResult, error) {
 	if err := c.Validate(); err != nil {
 		return CreateContactResult{}, err
 	}
-	if len(nc.Groups) > MaxGroups {
-		return CreateContactResult{}, fmt.Errorf("upload: 8x8 create contact: %d groups, at most %d allowed", len(nc.Groups), MaxGroups)
+	if err := nc.Validate(); err != nil {
+		return CreateContactResult{}, err
 	}
 	body, err := json.Marshal(nc)
 	if err != nil {

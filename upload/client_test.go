@@ -2,6 +2,10 @@ package upload_test
 
 import (
 	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -129,12 +133,69 @@ func TestClientCreateContact(t *testing.T) {
 	require.Len(t, r.Contact.Groups, 1)
 	assert.Equal(t, 8039, r.Contact.Groups[0].ID)
 
-	_, err = c.CreateContact(t.Context(), upload.NewContact{Addresses: upload.Addresses{MSISDN: "12"}})
-	var api *upload.APIError
-	require.ErrorAs(t, err, &api)
-	assert.Equal(t, 1002, api.Code)
-	_, err = c.CreateContact(t.Context(), upload.NewContact{Groups: make([]int, 11), Addresses: upload.Addresses{MSISDN: "16511112223"}})
-	assert.Error(t, err)
+}
+
+// TestCreateContactValidatesFirst: input the contract forbids is refused before anything is sent,
+// with the batch path's rules.
+func TestCreateContactValidatesFirst(t *testing.T) {
+	sim, srv := startSim(t, contactsim.Options{})
+	c := &upload.Client{BaseURL: srv.URL, APIKey: contactsim.DefaultAPIKey, AccountID: testAccount, HTTPClient: srv.Client()}
+	phone := upload.Addresses{MSISDN: "+16511112222"}
+	attrs := map[string]string{}
+	for i := range 51 {
+		attrs[fmt.Sprint("a", i)] = "v"
+	}
+	for _, tc := range []struct {
+		name  string
+		c     upload.NewContact
+		field string
+	}{
+		{"duplicate group ids", upload.NewContact{Groups: []int{7, 7}, Addresses: phone}, "groups"},
+		{"eleven groups", upload.NewContact{Groups: []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, Addresses: phone}, "groups"},
+		{"group id zero", upload.NewContact{Groups: []int{0}, Addresses: phone}, "groups"},
+		{"51 custom attributes", upload.NewContact{CustomAttributes: attrs, Addresses: phone}, "customAttributes"},
+		{"name of 201 characters", upload.NewContact{FirstName: strings.Repeat("é", 201), Addresses: phone}, "firstName"},
+		{"last name of 201 characters", upload.NewContact{LastName: strings.Repeat("a", 201), Addresses: phone}, "lastName"},
+		{"external id of 51", upload.NewContact{ExternalID: strings.Repeat("1", 51), Addresses: phone}, "externalId"},
+		{"country USA", upload.NewContact{Country: "USA", Addresses: phone}, "country"},
+		{"country digits", upload.NewContact{Country: "12", Addresses: phone}, "country"},
+		{"no address", upload.NewContact{FirstName: "A"}, "addresses"},
+		{"short msisdn", upload.NewContact{Addresses: upload.Addresses{MSISDN: "12"}}, "addresses.msisdn"},
+		{"bad email", upload.NewContact{Addresses: upload.Addresses{Email: "not an email"}}, "addresses.email"},
+		{"long chat id", upload.NewContact{Addresses: upload.Addresses{LineID: strings.Repeat("x", 129)}}, "addresses.lineId"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := c.CreateContact(t.Context(), tc.c)
+			require.ErrorIs(t, err, upload.ErrInvalidContact)
+			var ce *upload.ContactError
+			require.ErrorAs(t, err, &ce)
+			assert.Equal(t, tc.field, ce.Field)
+		})
+	}
+	assert.Zero(t, sim.Stats().Requests, "nothing was sent")
+	ok := upload.NewContact{FirstName: strings.Repeat("é", 200), Country: "us", Groups: []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10},
+		Addresses: upload.Addresses{Email: "a@example.com"}}
+	assert.NoError(t, ok.Validate(), "limits are inclusive")
+}
+
+// TestCreateContactLenientIDs: the spec types ids as number; 41764986.0 is an id.
+func TestCreateContactLenientIDs(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusCreated)
+		_, _ = w.Write([]byte(`{"id":41764986.0,"country":"US","groups":[{"id":8199.0,"contacts":1.0,"name":"g"}],"addresses":{"msisdn":"16511112222"}}`))
+	}))
+	t.Cleanup(srv.Close)
+	c := &upload.Client{BaseURL: srv.URL, APIKey: "k", AccountID: testAccount, HTTPClient: srv.Client()}
+	r, err := c.CreateContact(t.Context(), upload.NewContact{Addresses: upload.Addresses{MSISDN: "16511112222"}})
+	require.NoError(t, err)
+	require.NotNil(t, r.Contact)
+	assert.Equal(t, int64(41764986), r.Contact.ID)
+	require.Len(t, r.Contact.Groups, 1)
+	assert.Equal(t, 8199, r.Contact.Groups[0].ID)
+	assert.Equal(t, 1, r.Contact.Groups[0].Contacts)
+
+	var ct upload.Contact
+	assert.Error(t, json.Unmarshal([]byte(`{"id":1.5}`), &ct), "a fraction is not an id")
 }
 
 func TestNewContactJSON(t *testing.T) {
@@ -155,4 +216,45 @@ func TestBatchJSON(t *testing.T) {
 	assert.Equal(t, &upload.BatchCounts{Total: 12, Errors: 6, Duplicated: 5, Inserted: 2}, p.Items[1].Counts())
 	assert.Equal(t, "https://8x8.com/invalid_contacts.csv", p.Items[1].InvalidFileLocation)
 	assert.Equal(t, 1, p.TotalPages)
+}
+
+// TestFindBatchPaging: the search says "not found" only after reading every page; a server that
+// answers another page than asked, or more pages than the search may read, is an error.
+func TestFindBatchPaging(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		itemOffset bool
+		maxPages   int
+		wantFound  bool
+		wantErr    string
+	}{
+		{"page index: found on the last page", false, 0, true, ""},
+		{"offset read as items: stop", true, 0, false, "answer is page 1"},
+		{"more pages than allowed: no false not-found", false, 2, false, "searched the first 2 pages"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, srv := startSim(t, contactsim.Options{MaxListLimit: 2, ListOffsetIsItemOffset: tc.itemOffset})
+			u := eightByEight(srv.URL, srv.Client())
+			u.NoWait, u.RunID, u.MaxListPages = true, "paging", tc.maxPages
+			dir := t.TempDir()
+			for i := 1; i <= 5; i++ {
+				_, err := u.Upload(t.Context(), writeChunk(t, dir, i, canonicalHeader, contactRows(1, i)))
+				require.NoError(t, err)
+			}
+			// Newest first, 2 a page: chunk 1 is alone on page 3.
+			b, found, err := u.FindBatchByFileName(t.Context(), "contactpipe-paging-chunk-0001.csv")
+			if tc.wantErr != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tc.wantErr)
+				assert.False(t, found)
+				return
+			}
+			require.NoError(t, err)
+			assert.True(t, found)
+			assert.Equal(t, "contactpipe-paging-chunk-0001.csv", b.FileName)
+			_, found, err = u.FindBatchByFileName(t.Context(), "contactpipe-paging-chunk-0009.csv")
+			require.NoError(t, err)
+			assert.False(t, found, "not found after every page")
+		})
+	}
 }

@@ -362,8 +362,8 @@ func (s *Server) getBatch(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, s.view(b, now))
 }
 
-// listBatches serves GET …/batches: newest first, limit (1..500, default 20), offset as a page
-// index, optional type.
+// listBatches serves GET …/batches: newest first, limit (1..500, default 20, capped by
+// MaxListLimit), offset as a page index (or an item offset, ListOffsetIsItemOffset), optional type.
 func (s *Server) listBatches(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	limit, offset := 20, 0
@@ -398,16 +398,23 @@ func (s *Server) listBatches(w http.ResponseWriter, r *http.Request) {
 			sel = append(sel, s.batches[i])
 		}
 	}
+	if s.opts.MaxListLimit > 0 {
+		limit = min(limit, s.opts.MaxListLimit)
+	}
 	pages := (len(sel) + limit - 1) / limit
 	start := min(offset*limit, len(sel))
+	page := offset + 1
+	if s.opts.ListOffsetIsItemOffset {
+		start, page = min(offset, len(sel)), offset/limit+1
+	}
 	end := min(start+limit, len(sel))
 	items := make([]batchJSON, 0, end-start)
 	for _, b := range sel[start:end] {
 		items = append(items, s.view(b, now))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
-		"items": items, "page": offset + 1, "totalPages": pages, "totalCount": len(s.batches),
-		"totalFiltered": len(sel), "hasPreviousPage": offset > 0, "hasNextPage": end < len(sel),
+		"items": items, "page": page, "totalPages": pages, "totalCount": len(s.batches),
+		"totalFiltered": len(sel), "hasPreviousPage": start > 0, "hasNextPage": end < len(sel),
 	})
 }
 

@@ -77,6 +77,13 @@ type Options struct {
 	// FileBaseURL is where invalid-rows files are served from (default: the request's own host).
 	// Point it at a second listener on the same Server to play a file host on another origin.
 	FileBaseURL string
+	// MaxListLimit, when set, caps the batch list's page size whatever limit asks for (as servers
+	// cap page sizes).
+	MaxListLimit int
+	// ListOffsetIsItemOffset makes the batch list read offset as the number of items to skip
+	// instead of a page index (page in the answer is then offset/limit+1): a server that reads
+	// the API's ambiguous "page offset" the other way.
+	ListOffsetIsItemOffset bool
 	// Faults are injected faults.
 	Faults Faults
 	// Seed seeds the fault dice (0: random).
