@@ -73,10 +73,25 @@ func TestImportRealWorldFiles(t *testing.T) {
 	}
 }
 
+// TestImportBrokenQuoteCostsOneRow: an unterminated quote rejects its line only (issue 10 §5).
+func TestImportBrokenQuoteCostsOneRow(t *testing.T) {
+	f, err := os.Open(filepath.Join("parse", "testdata", "unterminated_quote.csv"))
+	require.NoError(t, err)
+	defer f.Close()
+	r := runImport(t, f, contactpipe.Config{})
+	require.NoError(t, r.err)
+	assert.Equal(t, 3, r.rep.Rows, "rows 2 and 4 are read (their made-up numbers are then rejected)")
+	assert.Equal(t, parse.CodeMalformedCSV, r.rejected[3])
+	for _, rj := range r.rejections {
+		if rj.Err.Row == 3 {
+			assert.Equal(t, []string{"+15550502", `"Bob`}, rj.Raw, "the line's text for rejected.csv")
+		}
+	}
+}
+
 func TestImportRefusesUnreadableFiles(t *testing.T) {
 	for file, want := range map[string]error{
-		"unterminated_quote.csv": parse.ErrUnterminatedQuote,
-		"html_table.xls":         parse.ErrUnsupportedFormat,
+		"html_table.xls": parse.ErrUnsupportedFormat,
 	} {
 		t.Run(file, func(t *testing.T) {
 			f, err := os.Open(filepath.Join("parse", "testdata", file))

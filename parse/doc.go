@@ -55,11 +55,21 @@
 //     row and column); the field reads on to the next delimiter and parsing resumes with the next
 //     record, so one broken record costs one row. If its quotes made it span several lines, the
 //     error says which.
-//   - A quoted field still open at the end of the input stops the import: Next returns a fatal
-//     *RowError (code unterminated_quote, errors.Is ErrUnterminatedQuote and ErrQuote) naming the
-//     row and line where the quote opened. Re-reading the swallowed lines as rows would mean guessing
-//     where the field was meant to end and could import wrong data, so every row before it is
-//     delivered and none after it.
+//   - A quoted field that is never closed — still open at the end of the input, or when its record
+//     has passed Options.MaxRecordBytes bytes — costs one row, not the file: the reader goes back to
+//     where the record started and rejects its physical line (malformed_csv, naming the row and the
+//     column where the quote opened; errors.Is ErrQuote and ErrUnterminatedQuote). Record.Raw holds
+//     the line's text cut at the delimiters outside quotes, the unclosed cell keeping the rest of the
+//     line as it is ("Smith, Ann,Lee with its opening quote), so that rejected.csv shows it. Reading
+//     resumes at the next line; rows before and after are imported. When the record had spanned
+//     lines before the broken quote opened, each line from its start through the quote's line is
+//     rejected the same way, one row each (re-reading them is what would import guessed data). To
+//     go back, the reader keeps the bytes of the current record, at most MaxRecordBytes, so memory
+//     stays bounded and every byte is read at most three times. A quoted field that opens in a
+//     record already over a limit gets a budget of its own and, if broken, ends that record at the
+//     end of its line. Options.StrictCSV keeps the stop-at-first-error behaviour: Next returns a
+//     fatal *RowError (code unterminated_quote, errors.Is ErrUnterminatedQuote and ErrQuote) naming
+//     the row and line where the quote opened, after every row before it.
 //   - A record longer than Options.MaxRecordBytes (1 MiB) or with more fields than
 //     Options.MaxFields (1024) is rejected (record_too_large, too_many_fields) and skipped without
 //     being buffered: memory stays bounded by the limits plus 128 KiB of read buffers, whatever the

@@ -10,9 +10,11 @@ import (
 var (
 	// ErrQuote: a quoted field is malformed (text after its closing quote) or never closed.
 	ErrQuote = errors.New("malformed quoted field")
-	// ErrUnterminatedQuote: a quoted field is still open at the end of the input. It is fatal
-	// (returned by Next, wrapped in a *RowError naming the row where the quote opened) and also
-	// matches ErrQuote.
+	// ErrUnterminatedQuote: a quoted field is never closed (still open at the end of the input,
+	// or past the record limit). The line where it opened is rejected (code malformed_csv) and
+	// reading goes on; with Options.StrictCSV it is fatal instead (returned by Next, wrapped in a
+	// *RowError with code unterminated_quote naming the row where the quote opened). Either error
+	// also matches ErrQuote.
 	ErrUnterminatedQuote = errors.New("quoted field is never closed")
 	// ErrRecordTooLarge: a record is longer than Options.MaxRecordBytes.
 	ErrRecordTooLarge = errors.New("record too large")
@@ -51,7 +53,7 @@ var (
 // Codes of RowError.Code. They are stable: reports and rejected-row files use them.
 const (
 	CodeMalformedCSV      = "malformed_csv"
-	CodeUnterminatedQuote = "unterminated_quote"
+	CodeUnterminatedQuote = "unterminated_quote" // fatal, with Options.StrictCSV only
 	CodeRecordTooLarge    = "record_too_large"
 	CodeTooManyFields     = "too_many_fields"
 	CodeExtraFields       = "extra_fields"

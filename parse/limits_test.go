@@ -59,8 +59,12 @@ func TestLimitsBoundedMemory(t *testing.T) {
 	}{
 		{"one long unquoted line", &repeatReader{prefix: "msisdn,firstName\n1,", fill: 'a', n: big, suffix: "\n2,b\n"},
 			parse.Options{}, parse.CodeRecordTooLarge, parse.ErrRecordTooLarge, 4},
+		// A quoted field past the limit is read as broken: the record's bytes are kept to go back
+		// over them (about twice the limit), then its line is skipped as too large.
 		{"one long quoted field", &repeatReader{prefix: "msisdn,firstName\n1,\"", fill: 'a', n: big, suffix: "\"\n2,b\n"},
-			parse.Options{}, parse.CodeRecordTooLarge, parse.ErrRecordTooLarge, 4},
+			parse.Options{}, parse.CodeRecordTooLarge, parse.ErrRecordTooLarge, 8},
+		{"one long quoted field, strict", &repeatReader{prefix: "msisdn,firstName\n1,\"", fill: 'a', n: big, suffix: "\"\n2,b\n"},
+			parse.Options{StrictCSV: true}, parse.CodeRecordTooLarge, parse.ErrRecordTooLarge, 4},
 		{"many fields", &repeatReader{prefix: "msisdn,firstName\n1", fill: ',', n: big, suffix: "\n2,b\n"},
 			parse.Options{}, parse.CodeTooManyFields, parse.ErrTooManyFields, 4},
 		{"smaller limits", &repeatReader{prefix: "msisdn,firstName\n1,", fill: 'a', n: 1000, suffix: "\n2,b\n"},
@@ -98,12 +102,20 @@ func TestLimitsBoundedMemory(t *testing.T) {
 }
 
 func TestLimitUnterminatedHugeQuote(t *testing.T) {
-	src, err := parse.Open(&repeatReader{prefix: "msisdn,firstName\n1,a\n2,\"", fill: 'a', n: 8 << 20}, parse.Options{})
+	in := func() *repeatReader {
+		return &repeatReader{prefix: "msisdn,firstName\n1,a\n2,\"", fill: 'a', n: 8 << 20, suffix: "\n3,c\n"}
+	}
+	src, err := parse.Open(in(), parse.Options{StrictCSV: true})
 	require.NoError(t, err)
 	_, err = src.Next()
 	require.NoError(t, err)
 	_, err = src.Next()
 	assert.ErrorIs(t, err, parse.ErrUnterminatedQuote)
+
+	// Without StrictCSV the 8 MiB line is rejected and reading goes on.
+	src, err = parse.Open(in(), parse.Options{})
+	require.NoError(t, err)
+	assert.Equal(t, []row{"2: 1|a", "3! record_too_large", "4: 3|c"}, readAll(t, src))
 }
 
 func TestRecordAtTheLimit(t *testing.T) {

@@ -301,8 +301,8 @@ func TestOpenErrors(t *testing.T) {
 	}
 }
 
-func TestUnterminatedQuoteIsFatal(t *testing.T) {
-	src := open(t, "msisdn,firstName\n1,a\n2,\"b\n3,c\n4,d\n", parse.Options{})
+func TestUnterminatedQuoteIsFatalWhenStrict(t *testing.T) {
+	src := open(t, "msisdn,firstName\n1,a\n2,\"b\n3,c\n4,d\n", parse.Options{StrictCSV: true})
 	rec, err := src.Next()
 	require.NoError(t, err)
 	assert.Equal(t, 2, rec.Row)
@@ -377,3 +377,89 @@ func TestReadError(t *testing.T) {
 type errReader struct{ err error }
 
 func (e *errReader) Read([]byte) (int, error) { return 0, e.err }
+
+// TestBrokenQuoteCostsOneRow is issue 10 §5: an unterminated quote at row 801 of a 1,000-row file
+// used to stop the import (the 799 rows before it were lost). Now its line is rejected
+// (malformed_csv, naming row and column, its text kept in Raw) and every other row is read.
+func TestBrokenQuoteCostsOneRow(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("msisdn,firstName,lastName\n")
+	for row := 2; row <= 1001; row++ {
+		if row == 801 {
+			b.WriteString("+1555000801,\"Smith, Ann,Lee\n")
+			continue
+		}
+		b.WriteString("+1555000" + itoa(row) + ",Ann,Lee\n")
+	}
+	src := open(t, b.String(), parse.Options{})
+	var good, bad []parse.Record
+	for rec, err := range src.All() {
+		require.NoError(t, err)
+		if rec.Err != nil {
+			bad = append(bad, rec)
+		} else {
+			good = append(good, rec)
+		}
+	}
+	assert.Len(t, good, 999)
+	require.Len(t, bad, 1)
+	var re *parse.RowError
+	require.ErrorAs(t, bad[0].Err, &re)
+	assert.Equal(t, parse.CodeMalformedCSV, re.Code)
+	assert.Equal(t, 801, re.Row)
+	assert.Equal(t, 801, re.Line)
+	assert.Equal(t, "firstName", re.Column)
+	assert.ErrorIs(t, re, parse.ErrQuote)
+	assert.ErrorIs(t, re, parse.ErrUnterminatedQuote)
+	assert.Contains(t, re.Error(), "never closed")
+	assert.Equal(t, []string{"+1555000801", `"Smith, Ann,Lee`, ""}, bad[0].Raw, "the line's text, cut at delimiters outside quotes")
+	assert.Equal(t, 800, good[798].Row)
+	assert.Equal(t, 802, good[799].Row)
+	assert.Equal(t, "+1555000802", good[799].Raw[0])
+	assert.Equal(t, 1001, good[998].Row)
+}
+
+func TestBrokenQuote(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		opts parse.Options
+		want []row
+	}{
+		{"at the end of the file", "msisdn,firstName\n1,a\n2,\"b", parse.Options{},
+			[]row{"2: 1|a", "3! malformed_csv firstName"}},
+		{"crlf", "msisdn,firstName\r\n1,\"a\r\n2,b\r\n", parse.Options{},
+			[]row{"2! malformed_csv firstName", "3: 2|b"}},
+		{"lone cr", "msisdn,firstName\r1,\"a\r2,b\r", parse.Options{},
+			[]row{"2! malformed_csv firstName", "3: 2|b"}},
+		{"first field", "msisdn,firstName\n\"1,a\n2,b\n", parse.Options{},
+			[]row{"2! malformed_csv msisdn", "3: 2|b"}},
+		{"closed quote before it on the line", "msisdn,firstName\n\"1\",\"a\n2,b\n", parse.Options{},
+			[]row{"2! malformed_csv firstName", "3: 2|b"}},
+		{"record spanning lines before the broken quote", "msisdn,firstName,lastName\n1,\"x\ny\",\"a\n2,b,c\n", parse.Options{},
+			[]row{"2! malformed_csv firstName", "3! malformed_csv firstName", "4: 2|b|c"}},
+		{"past the record limit", "msisdn,firstName\n1,\"" + strings.Repeat("x\n", 40) + "2,b\n", parse.Options{MaxRecordBytes: 30},
+			append(append([]row{"2! malformed_csv firstName"}, repeatRow("x", 3, 39)...), "42: 2|b")},
+		{"a closed long field is still too large", "msisdn,firstName\n1,\"" + strings.Repeat("x", 40) + "\"\n2,b\n", parse.Options{MaxRecordBytes: 30},
+			[]row{"2! record_too_large", "3: 2|b"}},
+		{"escaped quotes and blank lines in the broken field", "msisdn,firstName\n1,\"a\"\"b\n\n2,b\n", parse.Options{},
+			[]row{"2! malformed_csv firstName", "4: 2|b"}},
+		{"a stray quote closes the broken one", "msisdn,firstName\n1,\"a\n2,\"b\n3,\"c\n", parse.Options{},
+			[]row{"2! malformed_csv firstName", "3! malformed_csv firstName"}},
+		{"quote opening after a too-large start", "msisdn,firstName\n" + strings.Repeat("y", 40) + ",\"a\n2,b\n", parse.Options{MaxRecordBytes: 30},
+			[]row{"2! record_too_large", "3: 2|b"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, readAll(t, open(t, tt.in, tt.opts)))
+		})
+	}
+}
+
+func repeatRow(cell string, from, n int) []row {
+	var out []row
+	for i := range n {
+		out = append(out, itoa(from+i)+": "+cell+"|")
+	}
+	return out
+}

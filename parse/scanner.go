@@ -2,6 +2,7 @@ package parse
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 )
@@ -19,7 +20,13 @@ import (
 //   - text after the closing quote of a field (`"a"b`) makes the record malformed: the field goes on
 //     to the next delimiter (as `a"b`), the record is returned with bad = badQuote, and reading
 //     continues with the next record;
-//   - a quoted field still open at the end of the input is a fatal error (errUnterminated).
+//   - a quoted field still open at the end of the input, or when the record has passed maxBytes
+//     bytes, is broken (unless strict, where the end of the input is the fatal errUnterminated): the
+//     scanner goes back to where the record started and returns each physical line from there
+//     through the line where the broken quote opened as a record of its own, with bad =
+//     badBrokenQuote, then reads on from the next line. To go back it keeps the bytes since the
+//     record started (at most maxBytes plus two buffers); once a record is over a limit, a quoted
+//     field that opens in it gets its own budget and, if broken, ends the record at its line's end.
 type scanner struct {
 	r   io.Reader
 	buf []byte
@@ -48,6 +55,26 @@ type scanner struct {
 	quoteLine int // line where the last quoted field opened
 	skipLF    bool
 	prevCR    bool // inside quotes: the last byte was '\r' (for counting CRLF as one line)
+
+	strict bool // a quote open at the end of the input is fatal (errUnterminated), as encoding/csv does
+
+	// Going back to a record's start (see broken). mark is the index in buf of the point reading
+	// can go back to (the record's start, or the opening quote of a field that opened in a record
+	// already over a limit); raw holds the bytes from mark that an earlier buffer held.
+	tracking    bool
+	mark        int
+	markIsStart bool
+	raw         []byte
+	rawFull     bool   // raw stopped growing: going back is impossible
+	quoted      bool   // a quoted field opened in the current record
+	replay      []byte // bytes to read again before the input
+	wentBack    bool   // broken went back to the record's start
+	rejectLines int    // the physical lines up to this one are returned one by one as broken records
+	lineBuf     []byte
+	brokenEOF   bool // the broken quote ran to the end of the input (else past the limit)
+	brokenLine  int  // line where the broken quote opened
+
+	ctx context.Context // checked once per buffer fill; nil: never cancelled
 }
 
 type badKind uint8
@@ -55,6 +82,7 @@ type badKind uint8
 const (
 	badNone badKind = iota
 	badQuote
+	badBrokenQuote // a physical line rejected after a broken quote (see broken)
 	badTooLarge
 	badTooManyFields
 )
@@ -82,7 +110,21 @@ func (s *scanner) setDelimiter(d byte) {
 // fill replaces the buffer's content (all of which has been consumed) with the next bytes of input.
 // It reports false at the end of the input or on a read error (kept in s.err).
 func (s *scanner) fill() bool {
+	if s.tracking {
+		s.spill()
+	}
+	if len(s.replay) > 0 {
+		n := copy(s.buf, s.replay)
+		s.replay = s.replay[n:]
+		s.pos, s.end = 0, n
+		return true
+	}
 	if s.eof {
+		s.pos, s.end = 0, 0
+		return false
+	}
+	if s.ctx != nil && s.ctx.Err() != nil {
+		s.err, s.eof = contextError(s.ctx), true
 		s.pos, s.end = 0, 0
 		return false
 	}
@@ -124,6 +166,179 @@ func (s *scanner) prime() []byte {
 	return s.buf[:s.end]
 }
 
+// spill keeps the bytes from mark to the end of the buffer in raw before the buffer is refilled.
+func (s *scanner) spill() {
+	if s.markIsStart && !s.quoted {
+		s.mark = 0 // the record's bytes so far can be rebuilt from its fields (see quotedField)
+		return
+	}
+	if s.markIsStart && s.bad >= badTooLarge {
+		// The record is rejected already; a quoted field opening in it gets a mark of its own.
+		s.tracking, s.rawFull = false, true
+		return
+	}
+	if !s.rawFull {
+		if len(s.raw)+s.end-s.mark > s.maxBytes {
+			s.rawFull = true
+		} else {
+			s.raw = appendDoubling(s.raw, s.buf[s.mark:s.end], s.maxBytes)
+		}
+	}
+	s.mark = 0
+}
+
+// rawLen is the number of bytes from mark to pos.
+func (s *scanner) rawLen() int { return len(s.raw) + s.pos - s.mark }
+
+// setMark makes position i of buf the point to go back to.
+func (s *scanner) setMark(i int, isStart bool) {
+	s.tracking, s.mark, s.markIsStart, s.raw, s.rawFull = true, i, isStart, s.raw[:0], false
+}
+
+// rewind makes the bytes from mark to pos, then the rest of the buffer, the next bytes to read.
+func (s *scanner) rewind(skip int) {
+	b := append(s.raw, s.buf[s.mark:s.end]...) // raw's buffer becomes the replay buffer
+	b = append(b, s.replay...)                 // (replay may alias the old replay buffer, not raw)
+	s.replay = b[min(skip, len(b)):]
+	s.raw, s.tracking = nil, false
+	s.pos, s.end = 0, 0
+}
+
+// broken handles a quoted field that is still open at the end of the input or past the record
+// limit (see the type's documentation). It reports whether the record ended.
+func (s *scanner) broken(eof bool) bool {
+	s.brokenEOF, s.brokenLine = eof, s.quoteLine
+	if s.markIsStart && !s.rawFull {
+		// Go back to the record's start; its lines through the quote's are rejected one by one.
+		s.rewind(0)
+		s.rejectLines, s.wentBack = s.quoteLine, true
+		s.line = s.startLine
+		s.prevCR, s.skipLF = false, false
+		s.rec, s.ends, s.nfields, s.bad = s.rec[:0], s.ends[:0], 0, badNone
+		return false
+	}
+	// The record is already over a limit: go back to just after the opening quote and end the
+	// record at the end of that line.
+	s.setBad(badTooLarge)
+	if !s.rawFull {
+		s.rewind(1)
+		s.line = s.quoteLine
+	}
+	s.prevCR = false
+	s.skipToLineEnd()
+	return true
+}
+
+// skipToLineEnd consumes the input up to and including the next line break, quotes being
+// ordinary characters.
+func (s *scanner) skipToLineEnd() {
+	for {
+		if s.pos >= s.end && !s.fill() {
+			return
+		}
+		buf := s.buf[s.pos:s.end]
+		i := 0
+		for i < len(buf) && buf[i] != '\n' && buf[i] != '\r' {
+			i++
+		}
+		s.pos += i
+		if i < len(buf) {
+			s.pos++
+			s.line++
+			s.skipLF = buf[i] == '\r'
+			return
+		}
+	}
+}
+
+// readLine reads one physical line as a record rejected after a broken quote: its cells are split
+// at the delimiter, quotes being honoured only within the line; a quoted field the line does not
+// close keeps the rest of the line as it is, opening quote included (badField says which).
+func (s *scanner) readLine() {
+	s.tracking = false
+	s.lineBuf, s.rec = s.rec[:0], s.lineBuf[:0] // swap: rec may be large after the broken record
+	over := false
+	for {
+		if s.pos >= s.end && !s.fill() {
+			break
+		}
+		buf := s.buf[s.pos:s.end]
+		i := 0
+		for i < len(buf) && buf[i] != '\n' && buf[i] != '\r' {
+			i++
+		}
+		if !over {
+			if len(s.lineBuf)+i > s.maxBytes {
+				over = true
+			} else {
+				s.lineBuf = appendDoubling(s.lineBuf, buf[:i], s.maxBytes)
+			}
+		}
+		s.pos += i
+		if i < len(buf) {
+			s.pos++
+			s.line++
+			s.skipLF = buf[i] == '\r'
+			break
+		}
+	}
+	s.bad, s.badField, s.badLine = badBrokenQuote, -1, s.startLine
+	if over {
+		s.bad = badTooLarge
+		return
+	}
+	splitLine(s, s.lineBuf)
+}
+
+// splitLine splits one physical line into the record's fields (see readLine).
+func splitLine(s *scanner, line []byte) {
+	i := 0
+	for {
+		if i < len(line) && line[i] == '"' {
+			j := i + 1
+			closed := false
+			start := len(s.rec)
+			for j < len(line) {
+				if line[j] != '"' {
+					s.rec = append(s.rec, line[j])
+					j++
+					continue
+				}
+				if j+1 < len(line) && line[j+1] == '"' {
+					s.rec = append(s.rec, '"')
+					j += 2
+					continue
+				}
+				closed = true
+				j++
+				break
+			}
+			if !closed { // the rest of the line, as it is
+				s.rec = append(s.rec[:start], line[i:]...)
+				if s.badField < 0 {
+					s.badField = s.nfields
+				}
+				s.endField()
+				return
+			}
+			i = j
+			if i < len(line) && line[i] != s.delim { // text after the closing quote
+				s.rec = append(s.rec, '"')
+			}
+		}
+		k := i
+		for k < len(line) && line[k] != s.delim {
+			k++
+		}
+		s.rec = append(s.rec, line[i:k]...)
+		s.endField()
+		if k == len(line) {
+			return
+		}
+		i = k + 1
+	}
+}
+
 // add appends field content, unless the record is already over a limit.
 func (s *scanner) add(b []byte) {
 	if s.bad >= badTooLarge {
@@ -133,7 +348,19 @@ func (s *scanner) add(b []byte) {
 		s.setBad(badTooLarge)
 		return
 	}
-	s.rec = append(s.rec, b...)
+	s.rec = appendDoubling(s.rec, b, s.maxBytes)
+}
+
+// appendDoubling is append that at least doubles the capacity when it grows (append grows large
+// slices by 1.25, which allocates about five times the final size for a record of 1 MiB).
+// The capacity does not grow past limit unless n needs it.
+func appendDoubling(dst, src []byte, limit int) []byte {
+	if n := len(dst) + len(src); n > cap(dst) {
+		grown := make([]byte, len(dst), max(min(2*cap(dst), limit), n))
+		copy(grown, dst)
+		dst = grown
+	}
+	return append(dst, src...)
 }
 
 func (s *scanner) addByte(c byte) {
@@ -168,6 +395,7 @@ func (s *scanner) endField() {
 // readRecord reads the next record. It returns false at the end of the input. A non-nil error is
 // fatal: a read error, or errUnterminated.
 func (s *scanner) readRecord() (bool, error) {
+	s.tracking = false
 	s.rec, s.ends, s.nfields, s.bad = s.rec[:0], s.ends[:0], 0, badNone
 	if s.skipLF {
 		s.skipLF = false
@@ -182,9 +410,18 @@ func (s *scanner) readRecord() (bool, error) {
 	}
 	s.records++
 	s.startLine = s.line
+	if s.line <= s.rejectLines {
+		s.readLine()
+		return true, s.err
+	}
+	s.quoted = false
+	if !s.strict {
+		s.setMark(s.pos, true)
+	}
 	for {
 		if s.pos >= s.end && !s.fill() {
 			s.endField() // input ends right after a delimiter: an empty last field
+			s.tracking = false
 			return true, s.err
 		}
 		var done bool
@@ -194,10 +431,16 @@ func (s *scanner) readRecord() (bool, error) {
 			if done, err = s.quotedField(); err != nil {
 				return true, err
 			}
+			if s.wentBack { // broken went back to the record's start: read its first line instead
+				s.wentBack = false
+				s.readLine()
+				return true, s.err
+			}
 		} else {
 			done = s.unquotedField()
 		}
 		if done {
+			s.tracking = false
 			return true, s.err
 		}
 	}
@@ -246,15 +489,39 @@ func (s *scanner) unquotedField() bool {
 // record ended.
 func (s *scanner) quotedField() (bool, error) {
 	s.quoteLine = s.line
+	if !s.strict {
+		if s.markIsStart && !s.quoted && s.bad < badTooLarge {
+			// Until now the record held unquoted fields only: its bytes are the fields joined
+			// by the delimiter, so they need not have been kept.
+			s.quoted = true
+			raw, prev := s.raw[:0], 0
+			for _, e := range s.ends {
+				raw = appendDoubling(raw, s.rec[prev:e], s.maxBytes)
+				raw = append(raw, s.delim)
+				prev = e
+			}
+			s.raw, s.mark = raw, s.pos-1
+		}
+		if s.bad >= badTooLarge || s.rawFull || s.rawLen() > s.maxBytes {
+			s.setBad(badTooLarge)
+			s.setMark(s.pos-1, false) // this field gets a budget of its own
+		}
+	}
 	for {
 		buf := s.buf[s.pos:s.end]
 		i := bytes.IndexByte(buf, '"')
 		if i < 0 {
 			s.addQuoted(buf)
 			s.pos = s.end
+			if !s.strict && s.rawLen() > s.maxBytes {
+				return s.broken(false), nil
+			}
 			if !s.fill() {
 				if s.err != nil {
 					return true, s.err
+				}
+				if !s.strict {
+					return s.broken(true), nil
 				}
 				s.badField = s.nfields
 				return true, errUnterminated
@@ -262,7 +529,11 @@ func (s *scanner) quotedField() (bool, error) {
 			continue
 		}
 		s.addQuoted(buf[:i])
-		s.pos += i + 1
+		s.pos += i
+		if !s.strict && s.rawLen() > s.maxBytes {
+			return s.broken(false), nil
+		}
+		s.pos++
 		if s.pos >= s.end && !s.fill() {
 			s.endField()
 			return true, s.err

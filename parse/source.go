@@ -2,6 +2,7 @@ package parse
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"io"
 	"iter"
@@ -54,6 +55,11 @@ type Options struct {
 	MaxFields int
 	// TempDir is where a non-seekable spreadsheet stream is spooled; "" = os.TempDir().
 	TempDir string
+	// StrictCSV stops reading text at the first quoted field that is never closed (Next returns
+	// a fatal *RowError matching ErrUnterminatedQuote) instead of rejecting the line it opens on
+	// and reading on; a quoted field longer than MaxRecordBytes is then a record_too_large row
+	// skipped to its closing quote.
+	StrictCSV bool
 }
 
 func (o *Options) setDefaults() {
@@ -182,6 +188,7 @@ func Open(r io.Reader, opts Options) (*Source, error) {
 	}
 	s.dec = decoder{mode: enc.mode, name: enc.name, forced: enc.forced}
 	s.text = newScanner(enc.textInput(br), opts.MaxRecordBytes, opts.MaxFields)
+	s.text.strict = opts.StrictCSV
 	sample := s.text.prime()
 	if s.text.err != nil {
 		return nil, s.text.err
@@ -293,7 +300,7 @@ func (s *Source) readRow() (row int, cells []string, rerr *RowError, err error) 
 		return row, nil, &RowError{Row: row, Line: sc.startLine, Code: CodeTooManyFields,
 			Err: detail("record has more than "+strconv.Itoa(s.opts.MaxFields)+" fields", ErrTooManyFields)}, nil
 	}
-	if sc.bad == badNone && sc.blank() {
+	if (sc.bad == badNone || sc.bad == badBrokenQuote && sc.badField < 0) && sc.blank() {
 		return row, nil, nil, nil
 	}
 	text, bad := s.dec.decode(sc.rec, sc.ends)
@@ -307,6 +314,9 @@ func (s *Source) readRow() (row int, cells []string, rerr *RowError, err error) 
 		return row, cells, &RowError{Row: row, Line: sc.startLine, Column: s.columnName(sc.fieldAt(bad)),
 			Code: CodeBadEncoding, Err: detail("bytes that are not valid "+s.dec.name+" at line "+strconv.Itoa(sc.startLine), ErrEncoding)}, nil
 	}
+	if sc.bad == badBrokenQuote {
+		return row, cells, s.brokenQuoteError(row), nil
+	}
 	if sc.bad == badQuote {
 		msg := "text after the closing quote of a quoted field"
 		if sc.badLine != sc.startLine || sc.line-1 > sc.startLine {
@@ -316,6 +326,25 @@ func (s *Source) readRow() (row int, cells []string, rerr *RowError, err error) 
 			Code: CodeMalformedCSV, Err: detail(msg, ErrQuote)}, nil
 	}
 	return row, cells, nil, nil
+}
+
+// brokenQuoteError is the error of a line rejected after a quoted field that is never closed.
+func (s *Source) brokenQuoteError(row int) *RowError {
+	sc := s.text
+	why := "runs to the end of the file"
+	if !sc.brokenEOF {
+		why = "runs past the record limit of " + strconv.Itoa(s.opts.MaxRecordBytes) + " bytes"
+	}
+	var msg string
+	if sc.startLine == sc.brokenLine {
+		msg = "a quoted field that opens on this line is never closed (it " + why +
+			"): the line is rejected and reading resumes at the next line"
+	} else {
+		msg = "line " + strconv.Itoa(sc.startLine) + " is part of a record whose quoted field opened on line " +
+			strconv.Itoa(sc.brokenLine) + " is never closed (it " + why + "): the line is rejected"
+	}
+	return &RowError{Row: row, Line: sc.startLine, Column: s.columnName(sc.badField), Code: CodeMalformedCSV,
+		Err: detail(msg, ErrQuote, ErrUnterminatedQuote)}
 }
 
 // cells returns a slice of n cells cut from the slab, with room to pad it to the header's width.
@@ -445,3 +474,19 @@ func (s *Source) Close() error {
 	s.closer = nil
 	return c()
 }
+
+// contextError is the error returned when ctx is done: it matches ctx.Err() (context.Canceled or
+// context.DeadlineExceeded) and, when the context was cancelled with a cause, the cause too.
+func contextError(ctx context.Context) error {
+	err, cause := ctx.Err(), context.Cause(ctx)
+	if cause == nil || cause == err {
+		return err
+	}
+	return &causeError{err: err, cause: cause}
+}
+
+// causeError is a context's error together with the cause it was cancelled with.
+type causeError struct{ err, cause error }
+
+func (e *causeError) Error() string   { return e.err.Error() + ": " + e.cause.Error() }
+func (e *causeError) Unwrap() []error { return []error{e.err, e.cause} }

@@ -112,6 +112,14 @@ func TestSampleFiles(t *testing.T) {
 		},
 		{
 			file: "unterminated_quote.csv", encoding: "utf-8", delimiter: ',',
+			rows: []landed{
+				ok(2, values(parse.Msisdn, "+15550501", parse.FirstName, "Ann")),
+				rejected(3, parse.CodeMalformedCSV), // the quote never closes: its line only is lost
+				ok(4, values(parse.Msisdn, "+15550503", parse.FirstName, "Cy")),
+			},
+		},
+		{
+			file: "unterminated_quote.csv", encoding: "utf-8", delimiter: ',', opts: parse.Options{StrictCSV: true},
 			rows:  []landed{ok(2, values(parse.Msisdn, "+15550501", parse.FirstName, "Ann"))},
 			fatal: parse.ErrUnterminatedQuote,
 		},
@@ -126,7 +134,11 @@ func TestSampleFiles(t *testing.T) {
 		},
 	}
 	for _, tt := range tests {
-		t.Run(tt.file, func(t *testing.T) {
+		name := tt.file
+		if tt.opts.StrictCSV {
+			name += "/strict"
+		}
+		t.Run(name, func(t *testing.T) {
 			f, err := os.Open(filepath.Join("testdata", tt.file))
 			require.NoError(t, err)
 			defer f.Close()
