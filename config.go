@@ -4,12 +4,14 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/contactpipe/contactpipe/dedupe"
 	"github.com/contactpipe/contactpipe/upload"
 )
 
-// Config configures Import. The zero value imports a CSV, XLSX or XLS file with a header row
-// (format, encoding and delimiter detected), national numbers without a country rejected,
-// duplicates removed, and chunks of at most 29,000,000 bytes written to the current directory.
+// Config configures Import, ImportTo and Contacts. With only WorkDir set, Import reads a CSV,
+// XLSX or XLS file with a header row (format, encoding and delimiter detected), rejects national
+// numbers without a country, removes duplicates, and writes chunks of at most 29,000,000 bytes
+// into WorkDir. Negative numbers are config errors (ErrConfig).
 type Config struct {
 	// Source names the input in the report (a file name); it is not opened.
 	Source string
@@ -39,6 +41,11 @@ type Config struct {
 
 	// NoDedupe keeps rows that share an address with an earlier row.
 	NoDedupe bool
+	// Deduper decides which rows are duplicates; nil means a new in-memory dedupe.Set for each
+	// import. A shared store (package dedupe/redisdedupe) dedupes across the imports and processes
+	// that use it; Import does not close a Deduper it is given. Import dedupes only the kinds of
+	// address its target receives (Kore.ai: the phone); Report.DedupeKeys lists them.
+	Deduper dedupe.Deduper
 
 	// MaxChunkBytes limits each chunk file, header included; 0 means 29,000,000 (under the API's
 	// 30 MB limit).
@@ -48,12 +55,14 @@ type Config struct {
 	// Groups are the contact group ids (at most 10) contacts are added to.
 	Groups []int
 
-	// Uploader receives each finished chunk. nil means upload.Dir{Path: WorkDir}.
+	// Uploader receives each finished chunk. nil means upload.Dir{Path: WorkDir} (WorkDir is then
+	// required). An uploader with a method Validate() error is checked before the first row.
 	Uploader upload.Uploader
 	// UploadConcurrency is the number of chunks uploaded at once; 0 means 2.
 	UploadConcurrency int
-	// WorkDir is where chunk files are built (mode 0600) before they are handed to the Uploader;
-	// "" means the current directory. Put it on the same file system as a Dir uploader's path.
+	// WorkDir is where each import makes a directory of its own (os.MkdirTemp) to build chunk
+	// files in (mode 0600) before they are handed to the Uploader; the directory is removed at the
+	// end. "" means TempDir. Put it on the same file system as a Dir uploader's path.
 	WorkDir string
 	// TempDir is where a spreadsheet read from a non-seekable stream is spooled; "" means
 	// os.TempDir().
@@ -61,7 +70,10 @@ type Config struct {
 
 	// Logger receives progress and diagnostics; nil discards them. No personal data is logged.
 	Logger *slog.Logger
-	// Progress, if set, is called now and then (at most every ProgressEvery) and once at the end.
+	// Progress, if set, is called now and then (at most every ProgressEvery) and once at the end
+	// (Done set). It runs on a goroutine of its own, never concurrently with itself: a slow
+	// callback does not slow the import, it only sees fewer snapshots (the latest wins). Rows
+	// never goes backwards.
 	Progress func(Progress)
 	// ProgressEvery is the least time between Progress calls; 0 means 500ms.
 	ProgressEvery time.Duration
@@ -95,12 +107,6 @@ func (c Config) withDefaults() Config {
 	}
 	if c.UploadConcurrency <= 0 {
 		c.UploadConcurrency = 2
-	}
-	if c.WorkDir == "" {
-		c.WorkDir = "."
-	}
-	if c.Uploader == nil {
-		c.Uploader = upload.Dir{Path: c.WorkDir}
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)

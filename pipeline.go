@@ -1,13 +1,10 @@
 package contactpipe
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -15,17 +12,18 @@ import (
 	"sync/atomic"
 	"time"
 
-	"golang.org/x/sync/errgroup"
-
 	"github.com/contactpipe/contactpipe/chunk"
 	"github.com/contactpipe/contactpipe/dedupe"
-	"github.com/contactpipe/contactpipe/normalize"
 	"github.com/contactpipe/contactpipe/parse"
-	"github.com/contactpipe/contactpipe/upload"
-	"github.com/contactpipe/contactpipe/validate"
 )
 
-// ErrConfig is wrapped by errors about the Config itself (bad groups, default country, columns).
+// This file is the pipeline: source → normalize in parallel → in-order dedupe → sink. It is the
+// only place that knows the order of the stages and owns their goroutines and channels. What
+// consumes the stream — chunk files and an Uploader (Import), a Sink (ImportTo), the caller's loop
+// (Contacts) — is in chunks.go, sink.go and stream.go.
+
+// ErrConfig is wrapped by errors about the Config itself (bad groups, default country, columns,
+// limits, the uploader).
 var ErrConfig = errors.New("invalid config")
 
 // ErrNotLanded is wrapped by Import's error when the import ran to the end but some chunks failed
@@ -36,26 +34,62 @@ var ErrNotLanded = errors.New("some chunks did not land")
 // not per row.
 const batchSize = 512
 
-// Import reads contacts from src and sends them through the stages: parse → normalize → validate
-// → dedupe → chunk → upload. It returns when every chunk has been handed to the uploader and
-// answered, or at the first fatal error, or when ctx is cancelled; in every case no goroutine it
-// started is left running, unfinished chunk files are removed, and the Report accounts for what
-// was done.
-//
-// Rejected and duplicate rows are not errors: they are counted in the Report and handed to
-// cfg.OnRejected and cfg.OnDuplicate. A chunk that fails to upload is recorded in its
-// ChunkReport, and Import then returns an error wrapping ErrNotLanded.
-func Import(ctx context.Context, src io.Reader, cfg Config) (rep Report, err error) {
-	start := time.Now()
-	cfg = cfg.withDefaults()
-	rep = Report{Source: cfg.Source, Columns: map[string]string{}, IgnoredColumns: []string{}, RejectReasons: map[string]int{}, Chunks: []ChunkReport{}}
-	defer func() { rep.DurationMs = time.Since(start).Milliseconds() }()
+// errStopped cancels the pipeline's goroutines once the collector is done.
+var errStopped = errors.New("contactpipe: stopped")
 
-	p, err := newPipeline(cfg)
+// stopGrace is how long the pipeline waits, once stopped, for the parse goroutine before it closes
+// the source (when it is an io.Closer), and then again before it abandons a goroutine blocked in
+// the source's Read.
+const stopGrace = 20 * time.Millisecond
+
+// engine is one run of the stream over one source. Its fields are set before run and read-only
+// during it, except bytesRead.
+type engine struct {
+	cfg  Config
+	src  io.Reader
+	in   *parse.Source
+	norm *Normalizer
+
+	dd      dedupe.Deduper // nil: no dedupe
+	ownDD   bool           // dd was made here and is closed by run
+	kinds   kindSet        // the address kinds deduped
+	enc     []func(*Contact) string
+	maxLine int // with enc: the largest chunk line that fits
+
+	bytesRead atomic.Int64 // set by the parse goroutine
+}
+
+// batch is a run of consecutive rows. The parse goroutine fills recs; a worker fills the rest and
+// closes done; then the collector (dedupe and the consumer) owns it.
+type batch struct {
+	recs  []parse.Record
+	outs  []row
+	lines []byte // the accepted rows' chunk lines, back to back (when encoding)
+
+	addrs   []dedupe.Address
+	claims  []dedupe.Claim
+	claimOf []int // the row (index in outs) of each claim
+	results []dedupe.Result
+
+	done chan struct{}
+}
+
+// row is what became of one record.
+type row struct {
+	contact Contact
+	err     *RowError
+	dup     bool
+	match   dedupe.Match
+	line    [2]int // the row's chunk line: lines[line[0]:line[1]]
+}
+
+// openEngine checks cfg (with its defaults applied) and opens the source.
+func openEngine(ctx context.Context, src io.Reader, cfg Config) (*engine, error) {
+	norm, err := NewNormalizer(cfg.DefaultCountry, parse.Mapping{})
 	if err != nil {
-		return rep, err
+		return nil, err
 	}
-	in, err := parse.Open(src, parse.Options{
+	in, err := openSource(ctx, src, parse.Options{
 		Format:         parse.Format(strings.ToLower(cfg.Format)),
 		NoHeader:       cfg.NoHeader,
 		Columns:        cfg.Columns,
@@ -67,23 +101,55 @@ func Import(ctx context.Context, src io.Reader, cfg Config) (rep Report, err err
 		TempDir:        cfg.TempDir,
 	})
 	if err != nil {
-		if isOptionError(err) {
-			return rep, fmt.Errorf("contactpipe: %w: %w", ErrConfig, err)
+		if ctx.Err() != nil {
+			return nil, ctxError(ctx)
 		}
-		return rep, fmt.Errorf("contactpipe: %w", err)
+		if isOptionError(err) {
+			return nil, fmt.Errorf("contactpipe: %w: %w", ErrConfig, err)
+		}
+		return nil, fmt.Errorf("contactpipe: %w", err)
 	}
-	defer in.Close()
-	rep.Format = string(in.Format())
-	m := in.Mapping()
-	for k, v := range m.Columns() {
-		rep.Columns[k] = v
+	norm, _ = NewNormalizer(norm.DefaultCountry, in.Mapping())
+	return &engine{cfg: cfg, src: src, in: in, norm: norm, kinds: allKinds}, nil
+}
+
+// openSource opens src with parse.Open, returning early when ctx ends while Open waits on the
+// reader: src is then closed when it is an io.Closer, and otherwise abandoned.
+func openSource(ctx context.Context, src io.Reader, opts parse.Options) (*parse.Source, error) {
+	type opened struct {
+		in  *parse.Source
+		err error
 	}
-	rep.IgnoredColumns = append(rep.IgnoredColumns, m.Ignored()...)
-	if err := p.prepare(in); err != nil {
-		return rep, err
+	ch := make(chan opened, 1)
+	go func() {
+		var o opened
+		defer func() {
+			if r := recover(); r != nil {
+				o.err = panicError(r)
+			}
+			ch <- o
+		}()
+		o.in, o.err = parse.Open(src, opts)
+	}()
+	select {
+	case o := <-ch:
+		return o.in, o.err
+	case <-ctx.Done():
 	}
-	err = p.run(ctx, in, start, &rep)
-	return rep, err
+	closeSource(src)
+	go func() { // the opener may still finish: release what it opened
+		if o := <-ch; o.in != nil {
+			o.in.Close()
+		}
+	}()
+	return nil, ctxError(ctx)
+}
+
+// closeSource closes src when it is an io.Closer, to release a goroutine blocked in its Read.
+func closeSource(src io.Reader) {
+	if c, ok := src.(io.Closer); ok {
+		_ = c.Close()
+	}
 }
 
 // isOptionError reports whether a parse.Open error is about the options given rather than the file.
@@ -96,418 +162,272 @@ func isOptionError(err error) bool {
 	return false
 }
 
-// pipeline holds what the stages share for one import. Fields set by newPipeline and prepare are
-// read-only once run starts; the counters are owned by the collector goroutine until run returns.
-type pipeline struct {
-	cfg      Config
-	columner upload.Columner // nil for targets that take the canonical fields
-
-	header    []string                // the source's header row
-	column    [parse.NumFields]string // the source column feeding each field (for messages)
-	chunkCols []func(*Contact) string // how to fill each chunk column
-	chunkHdr  []string
-	required  []parse.Field // fields the target needs on every row
-
-	bytesRead atomic.Int64 // set by the parse goroutine
-
-	// sinkMu serializes cfg.OnRejected and cfg.OnDuplicate, which the collector and the upload
-	// workers both call.
-	sinkMu sync.Mutex
-	// resMu guards the chunk results and landed count written by upload workers.
-	resMu  sync.Mutex
-	chunks []ChunkReport
-	landed int
-
-	rows, accepted, rejected, duplicates int
-	reasons                              map[string]int
+// setDedupe chooses the Deduper: none, the caller's, or a new in-memory Set.
+func (e *engine) setDedupe() {
+	switch {
+	case e.cfg.NoDedupe:
+	case e.cfg.Deduper != nil:
+		e.dd = e.cfg.Deduper
+	default:
+		e.dd, e.ownDD = dedupe.New(), true
+	}
 }
 
-func newPipeline(cfg Config) (*pipeline, error) {
-	if len(cfg.Groups) > maxGroups {
-		return nil, fmt.Errorf("contactpipe: %w: %d groups given, the API takes at most %d", ErrConfig, len(cfg.Groups), maxGroups)
-	}
-	for _, g := range cfg.Groups {
-		if g <= 0 {
-			return nil, fmt.Errorf("contactpipe: %w: group id %d is not a positive integer", ErrConfig, g)
-		}
-	}
-	if cfg.DefaultCountry != "" {
-		cc, err := normalize.Country(cfg.DefaultCountry)
-		if err != nil {
-			return nil, fmt.Errorf("contactpipe: %w: default country: %v", ErrConfig, err)
-		}
-		cfg.DefaultCountry = cc
-	}
-	p := &pipeline{cfg: cfg, reasons: map[string]int{}}
-	p.columner, _ = cfg.Uploader.(upload.Columner)
-	return p, nil
+// encodeColumns makes the workers encode each accepted row as a chunk line of these columns, and
+// reject (CodeRowTooLarge) a row whose line does not fit in a chunk of maxBytes after the header.
+func (e *engine) encodeColumns(header []string, cols []func(*Contact) string, maxBytes int64) {
+	e.enc = cols
+	e.maxLine = int(maxBytes) - len(chunk.AppendRow(nil, header))
 }
 
-// prepare works out, from the source's mapping and the target, the chunk columns and the names
-// used in messages.
-func (p *pipeline) prepare(in *parse.Source) error {
-	p.header = in.Header()
-	for f := range parse.NumFields {
-		p.column[f] = f.String()
-	}
-	fed := map[parse.Field]int{}
-	for col, name := range in.Mapping().Columns() {
-		if f, ok := parse.FieldByName(name); ok {
-			fed[f]++
-			if fed[f] == 1 {
-				p.column[f] = col
-			} else {
-				p.column[f] = f.String() // several columns feed it: name the field
-			}
-		}
-	}
-	if p.columner != nil {
-		for _, name := range p.columner.Columns() {
-			get, ok := derivedColumn(name)
-			if !ok {
-				return fmt.Errorf("contactpipe: %w: the uploader asks for an unknown column %q", ErrConfig, name)
-			}
-			p.chunkHdr = append(p.chunkHdr, name)
-			p.chunkCols = append(p.chunkCols, get)
-		}
-		for _, name := range p.columner.Required() {
-			f, ok := parse.FieldByName(name)
-			if !ok {
-				return fmt.Errorf("contactpipe: %w: the uploader requires an unknown field %q", ErrConfig, name)
-			}
-			p.required = append(p.required, f)
-		}
-		return nil
-	}
-	fields := slices.Sorted(slices.Values(in.Mapping().Fields())) // canonical order
-	for _, f := range slices.Compact(fields) {
-		if f == parse.Salutation { // not an 8x8 field
-			continue
-		}
-		p.chunkHdr = append(p.chunkHdr, f.String())
-		p.chunkCols = append(p.chunkCols, fieldGetter(f))
-	}
-	if len(p.chunkHdr) == 0 {
-		return fmt.Errorf("contactpipe: %w: no column of the source maps to a contact field", ErrConfig)
-	}
-	return nil
-}
-
-// batch is a run of consecutive rows. The parse goroutine fills recs, a normalize worker fills
-// outs and closes done, and the collector reads both after done.
-type batch struct {
-	recs []parse.Record
-	outs []outcome
-	done chan struct{}
-}
-
-// outcome is a row after normalize and validate: a contact or the reason it was rejected.
-type outcome struct {
-	contact Contact
-	err     *RowError
-}
-
-// pendingChunk is a finished chunk on its way to the uploader, with the source row of each line.
-type pendingChunk struct {
-	file *chunk.File
-	rows []int32
-}
-
-func (p *pipeline) run(ctx context.Context, in *parse.Source, start time.Time, rep *Report) error {
+// run streams the source through the workers and, in row order, the Deduper, handing each batch
+// to consume on the calling goroutine. It returns when the source is exhausted, consume returns
+// an error, or ctx ends. Every goroutine it started has then stopped, except a parse goroutine
+// blocked in the source's Read that closing the source did not release: it is abandoned, and
+// ends when Read returns.
+func (e *engine) run(ctx context.Context, consume func(*batch) error) (err error) {
+	e.setDedupe()
+	ctx, cancel := context.WithCancelCause(ctx)
 	workers := runtime.GOMAXPROCS(0)
-	g, gctx := errgroup.WithContext(ctx)
 	work := make(chan *batch, workers)
 	ordered := make(chan *batch, 2*workers+2)
-	chunks := make(chan pendingChunk)
-
-	// Parse: read rows into batches; hand each batch to the workers and, in order, to the collector.
-	g.Go(func() error {
-		defer close(work)
-		defer close(ordered)
-		for eof := false; !eof; {
-			b := &batch{recs: make([]parse.Record, 0, batchSize), done: make(chan struct{})}
-			for len(b.recs) < batchSize {
-				rec, err := in.Next()
-				if err == io.EOF {
-					eof = true
-					break
-				}
-				if err != nil {
-					return fmt.Errorf("contactpipe: %w", err)
-				}
-				b.recs = append(b.recs, rec)
-			}
-			p.bytesRead.Store(in.BytesRead())
-			if len(b.recs) == 0 {
-				break
-			}
-			b.outs = make([]outcome, len(b.recs))
-			select {
-			case ordered <- b:
-			case <-gctx.Done():
-				return context.Cause(gctx)
-			}
-			select {
-			case work <- b:
-			case <-gctx.Done():
-				return context.Cause(gctx)
-			}
-		}
-		return nil
-	})
-
-	// Normalize and validate: pure work on a batch, on every core.
+	free := make(chan *batch, 3*workers+4)
+	parsed := make(chan error, 1)
+	parseDone := false
+	go func() { parsed <- e.parse(ctx, work, ordered, free) }()
+	var wg sync.WaitGroup
 	for range workers {
-		g.Go(func() error {
-			for b := range work {
-				for i := range b.recs {
-					p.normalize(&b.recs[i], &b.outs[i])
-				}
-				close(b.done)
+		wg.Go(func() {
+			if err := e.work(ctx, work); err != nil {
+				cancel(err)
 			}
-			return nil
 		})
 	}
-
-	// Collect, in row order: dedupe and chunk.
-	g.Go(func() error {
-		defer close(chunks)
-		return p.collect(gctx, ordered, chunks, start)
-	})
-
-	// Upload: several chunks at once.
-	for range p.cfg.UploadConcurrency {
-		g.Go(func() error { return p.upload(gctx, chunks) })
-	}
-
-	err := g.Wait()
-	if err != nil && ctx.Err() != nil {
-		err = fmt.Errorf("contactpipe: %w", context.Cause(ctx))
-	}
-	rep.Rows, rep.Accepted, rep.Rejected, rep.Duplicates = p.rows, p.accepted, p.rejected, p.duplicates
-	for k, v := range p.reasons {
-		rep.RejectReasons[k] = v
-	}
-	slices.SortFunc(p.chunks, func(a, b ChunkReport) int { return cmp.Compare(a.Index, b.Index) })
-	rep.Chunks = append(rep.Chunks, p.chunks...)
-	rep.Landed = p.landed
-	failed := 0
-	for _, c := range rep.Chunks {
-		if c.Error != "" {
-			failed++
+	defer func() {
+		cancel(errStopped)
+		wg.Wait()
+		if !parseDone {
+			e.stopParse(parsed)
 		}
-	}
-	if err == nil && failed > 0 {
-		err = fmt.Errorf("contactpipe: %w: %d of %d chunks failed", ErrNotLanded, failed, len(rep.Chunks))
-	}
-	p.progress(start, true)
-	return err
-}
+		if e.ownDD {
+			e.dd.Close()
+		}
+	}()
 
-// collect takes batches in order, waits for their normalization, and sends each row to the
-// rejected sink, the duplicates sink or a chunk.
-func (p *pipeline) collect(ctx context.Context, ordered <-chan *batch, chunks chan<- pendingChunk, start time.Time) error {
-	cw, err := chunk.NewWriter(chunk.Options{Dir: p.cfg.WorkDir, Header: p.chunkHdr, MaxBytes: p.cfg.MaxChunkBytes, MaxRows: p.cfg.MaxChunkRows})
-	if err != nil {
-		return fmt.Errorf("contactpipe: %w", err)
-	}
-	var set *dedupe.Set
-	if !p.cfg.NoDedupe {
-		set = dedupe.New()
-		defer set.Close()
-	}
-	var (
-		fields   = make([]string, len(p.chunkCols))
-		addrs    = make([]dedupe.Address, 0, len(validate.AddressFields))
-		lines    []int32 // source rows of the current chunk's lines
-		lastTick = time.Now()
-	)
-	send := func(f *chunk.File, rows []int32) error {
+	for {
+		var b *batch
 		select {
-		case chunks <- pendingChunk{file: f, rows: rows}:
-			return nil
+		case b = <-ordered:
 		case <-ctx.Done():
-			p.unsent(ctx, pendingChunk{file: f, rows: rows})
 			return context.Cause(ctx)
 		}
-	}
-	// abort drops the chunk being built. Its rows were never handed on, so the report counts them
-	// as not yet read: after a failure, Rows is the rows fully processed.
-	abort := func() {
-		cw.Abort()
-		p.rows -= len(lines)
-		p.accepted -= len(lines)
-		lines = nil
-	}
-	for b := range ordered {
+		if b == nil { // ordered is closed: the parse goroutine has returned
+			parseDone = true
+			return <-parsed
+		}
 		select {
 		case <-b.done:
 		case <-ctx.Done():
-			abort()
 			return context.Cause(ctx)
 		}
-		for i := range b.recs {
-			rec, out := &b.recs[i], &b.outs[i]
-			p.rows++
-			if out.err != nil {
-				p.reject(rec.Raw, out.err)
-				continue
+		if err := e.claim(ctx, b); err != nil {
+			return err
+		}
+		if err := consume(b); err != nil {
+			return err
+		}
+		select {
+		case free <- b:
+		default:
+		}
+	}
+}
+
+// stopParse waits for the stopped parse goroutine; if it does not return (blocked in the source's
+// Read), it closes the source and waits a little more, then abandons it.
+func (e *engine) stopParse(parsed <-chan error) {
+	t := time.NewTimer(stopGrace)
+	defer t.Stop()
+	select {
+	case <-parsed:
+		return
+	case <-t.C:
+	}
+	closeSource(e.src)
+	t.Reset(2 * stopGrace)
+	select {
+	case <-parsed:
+	case <-t.C:
+		e.cfg.Logger.Warn("the source is blocked in Read and is not an io.Closer: abandoned")
+	}
+}
+
+// parse reads rows into batches and hands each to the workers and, in order, to the collector. It
+// owns the source from now on and closes it when it returns.
+func (e *engine) parse(ctx context.Context, work, ordered chan<- *batch, free <-chan *batch) (err error) {
+	defer close(work)
+	defer close(ordered)
+	defer e.in.Close()
+	defer recoverInto(&err)
+	for eof := false; !eof; {
+		var b *batch
+		select {
+		case b = <-free:
+			b.recs = b.recs[:0]
+		default:
+			b = &batch{recs: make([]parse.Record, 0, batchSize)}
+		}
+		b.done = make(chan struct{})
+		for len(b.recs) < batchSize {
+			if len(b.recs)%64 == 0 && ctx.Err() != nil {
+				return nil
 			}
-			c := &out.contact
-			for j, get := range p.chunkCols {
-				fields[j] = get(c)
-			}
-			if !cw.Fits(fields) {
-				p.reject(rec.Raw, &RowError{Row: rec.Row, Code: CodeRowTooLarge, Err: fmt.Errorf("the row is larger than the chunk limit of %d bytes", p.cfg.MaxChunkBytes)})
-				continue
-			}
-			if set != nil {
-				addrs = appendAddresses(addrs[:0], c)
-				if m, dup := set.Claim(rec.Row, addrs); dup {
-					p.duplicate(Duplicate{Row: rec.Row, DuplicateOf: m.Row, Column: p.columnOf(m.Address.Kind), Value: m.Address.Value})
-					continue
-				}
-			}
-			f, err := cw.Add(fields)
-			var finished []int32
-			if f != nil {
-				finished, lines = lines, nil
+			rec, err := e.in.Next()
+			if err == io.EOF {
+				eof = true
+				break
 			}
 			if err != nil {
-				p.rows--
-				if f != nil {
-					p.unsent(ctx, pendingChunk{file: f, rows: finished})
+				e.bytesRead.Store(e.in.BytesRead())
+				if ctx.Err() != nil {
+					return nil
 				}
-				abort()
 				return fmt.Errorf("contactpipe: %w", err)
 			}
-			lines = append(lines, int32(rec.Row))
-			p.accepted++
-			if f != nil {
-				if err := send(f, finished); err != nil {
-					abort()
-					return err
-				}
-			}
+			b.recs = append(b.recs, rec)
 		}
-		if time.Since(lastTick) >= p.cfg.ProgressEvery {
-			lastTick = time.Now()
-			p.progress(start, false)
+		e.bytesRead.Store(e.in.BytesRead())
+		if len(b.recs) == 0 {
+			break
 		}
-	}
-	if err := context.Cause(ctx); err != nil {
-		abort()
-		return err
-	}
-	f, err := cw.Close()
-	if err != nil {
-		abort()
-		return fmt.Errorf("contactpipe: %w", err)
-	}
-	if f != nil {
-		return send(f, lines)
+		b.outs = slices.Grow(b.outs[:0], len(b.recs))[:len(b.recs)]
+		select {
+		case ordered <- b:
+		case <-ctx.Done():
+			return nil
+		}
+		select {
+		case work <- b:
+		case <-ctx.Done():
+			return nil
+		}
 	}
 	return nil
 }
 
-// unsent records a finished chunk that was never uploaded because the import stopped, and
-// removes its file. Its rows stay accepted: they are in a chunk, and the report says it failed.
-func (p *pipeline) unsent(ctx context.Context, pc pendingChunk) {
-	removeChunk(pc.file)
-	reason := "not uploaded: the import stopped"
-	if err := context.Cause(ctx); err != nil {
-		reason += " (" + err.Error() + ")"
+// work normalizes batches, on every core: pure work on values.
+func (e *engine) work(ctx context.Context, work <-chan *batch) (err error) {
+	defer recoverInto(&err)
+	fields := make([]string, len(e.enc))
+	for {
+		select {
+		case b, ok := <-work:
+			if !ok {
+				return nil
+			}
+			e.process(b, fields)
+			close(b.done)
+		case <-ctx.Done():
+			return nil
+		}
 	}
-	p.resMu.Lock()
-	defer p.resMu.Unlock()
-	p.chunks = append(p.chunks, ChunkReport{Index: pc.file.Index, Rows: pc.file.Rows, Bytes: pc.file.Bytes, SHA256: pc.file.SHA256, Error: reason})
 }
 
-// upload hands chunks to the uploader until there are none left. An error wrapping
-// upload.ErrStopImport stops the import; any other fails only its chunk.
-func (p *pipeline) upload(ctx context.Context, chunks <-chan pendingChunk) error {
-	for pc := range chunks {
-		if ctx.Err() != nil {
-			p.unsent(ctx, pc)
+// process normalizes and validates each row of b, encodes the accepted ones as chunk lines, and
+// lists their addresses for the Deduper.
+func (e *engine) process(b *batch, fields []string) {
+	b.lines, b.addrs, b.claims, b.claimOf = b.lines[:0], b.addrs[:0], b.claims[:0], b.claimOf[:0]
+	type span struct{ from, to int }
+	var spans [batchSize]span
+	for i := range b.recs {
+		rec, o := &b.recs[i], &b.outs[i]
+		*o = row{}
+		if o.err = e.norm.normalize(rec, &o.contact); o.err != nil {
 			continue
 		}
-		f := pc.file
-		res, err := p.cfg.Uploader.Upload(ctx, upload.Chunk{
-			Index: f.Index, Path: f.Path, Header: p.chunkHdr, Rows: f.Rows, Bytes: f.Bytes, SHA256: f.SHA256, Groups: p.cfg.Groups,
-		})
-		cr := ChunkReport{
-			Index: f.Index, Rows: f.Rows, Bytes: f.Bytes, SHA256: f.SHA256,
-			Target: res.Target, BatchID: res.BatchID, Status: res.Status, Attempts: res.Attempts, InDoubt: res.InDoubt, Landed: res.Landed,
-			Server: res.Counts, Reconciled: res.Reconciled, Resent: res.Resent, Resumed: res.Resumed,
-		}
-		if res.File != "" {
-			cr.File = filepath.Base(res.File)
-		}
-		if err != nil {
-			cr.Error = err.Error()
-			p.cfg.Logger.Warn("chunk upload failed", "chunk", f.Index, "err", err)
-		}
-		for _, sr := range res.ServerRejected {
-			row := 0
-			if sr.Line >= 1 && sr.Line <= len(pc.rows) {
-				row = int(pc.rows[sr.Line-1])
+		if e.enc != nil {
+			start := len(b.lines)
+			for j, get := range e.enc {
+				fields[j] = get(&o.contact)
 			}
-			p.sinkMu.Lock()
-			p.reasons[CodeServerRejected]++ // counted apart from Rejected: the row is still in its chunk
-			p.sinkMu.Unlock()
-			p.emitRejected(Rejected{Header: p.header, Err: &RowError{Row: row, Code: CodeServerRejected, Err: errors.New(sr.Message)}})
+			b.lines = chunk.AppendRow(b.lines, fields)
+			if len(b.lines)-start > e.maxLine {
+				b.lines = b.lines[:start]
+				o.err = &RowError{Row: rec.Row, Code: CodeRowTooLarge, Err: fmt.Errorf("the row is larger than the chunk limit of %d bytes", e.cfg.MaxChunkBytes)}
+				continue
+			}
+			o.line = [2]int{start, len(b.lines)}
 		}
-		p.resMu.Lock()
-		p.chunks = append(p.chunks, cr)
-		p.landed += res.Landed
-		p.resMu.Unlock()
-		if err != nil && (errors.Is(err, upload.ErrStopImport) || ctx.Err() != nil) {
-			return fmt.Errorf("contactpipe: chunk %d: %w", f.Index, err)
+		if e.dd != nil {
+			from := len(b.addrs)
+			b.addrs = appendAddresses(b.addrs, &o.contact, e.kinds)
+			if len(b.addrs) > from {
+				spans[len(b.claimOf)] = span{from, len(b.addrs)}
+				b.claimOf = append(b.claimOf, i)
+			}
+		}
+	}
+	for j, i := range b.claimOf {
+		s := spans[j]
+		b.claims = append(b.claims, dedupe.Claim{Row: b.recs[i].Row, Addrs: b.addrs[s.from:s.to:s.to]})
+	}
+}
+
+// claim runs the batch's claims through the Deduper, in row order, and marks the duplicates.
+func (e *engine) claim(ctx context.Context, b *batch) error {
+	if e.dd == nil || len(b.claims) == 0 {
+		return nil
+	}
+	b.results = slices.Grow(b.results[:0], len(b.claims))[:len(b.claims)]
+	clear(b.results)
+	if err := e.dd.ClaimBatch(ctx, b.claims, b.results); err != nil {
+		if ctx.Err() != nil {
+			return context.Cause(ctx)
+		}
+		return fmt.Errorf("contactpipe: dedupe rows %d to %d: %w", b.recs[0].Row, b.recs[len(b.recs)-1].Row, err)
+	}
+	for j, r := range b.results {
+		if r.Dup {
+			o := &b.outs[b.claimOf[j]]
+			o.dup, o.match = true, r.Match
 		}
 	}
 	return nil
 }
 
-func removeChunk(f *chunk.File) {
-	_ = os.Remove(f.Path)
-}
-
-// reject counts a rejected row and hands it on. Collector goroutine only.
-func (p *pipeline) reject(raw []string, e *RowError) {
-	p.rejected++
-	p.sinkMu.Lock()
-	p.reasons[e.Code]++
-	p.sinkMu.Unlock()
-	p.emitRejected(Rejected{Header: p.header, Raw: raw, Err: e})
-}
-
-func (p *pipeline) emitRejected(r Rejected) {
-	if p.cfg.OnRejected == nil {
-		return
+// duplicate describes row i of b, a duplicate.
+func (e *engine) duplicate(b *batch, i int) Duplicate {
+	o := &b.outs[i]
+	col := o.match.Address.Kind
+	if f, ok := parse.FieldByName(col); ok {
+		col = e.norm.column(f)
 	}
-	p.sinkMu.Lock()
-	defer p.sinkMu.Unlock()
-	p.cfg.OnRejected(r)
+	return Duplicate{
+		Row: b.recs[i].Row, DuplicateOf: o.match.Row, DuplicateOfSource: o.match.Source,
+		Column: col, Value: o.match.Address.Value, Header: e.in.Header(), Raw: b.recs[i].Raw,
+	}
 }
 
-// duplicate counts a duplicate row and hands it on. Collector goroutine only.
-func (p *pipeline) duplicate(d Duplicate) {
-	p.duplicates++
-	if p.cfg.OnDuplicate == nil {
-		return
+// ctxError is the error for a done ctx: it wraps ctx.Err(), so errors.Is finds context.Canceled
+// or context.DeadlineExceeded, and the cause given to context.WithCancelCause when there is one.
+func ctxError(ctx context.Context) error {
+	err, cause := ctx.Err(), context.Cause(ctx)
+	if cause == nil || cause == err {
+		return fmt.Errorf("contactpipe: %w", err)
 	}
-	p.sinkMu.Lock()
-	defer p.sinkMu.Unlock()
-	p.cfg.OnDuplicate(d)
+	return fmt.Errorf("contactpipe: %w: %w", err, cause)
 }
 
-// progress reports a snapshot. Collector goroutine only (or after the workers are done).
-func (p *pipeline) progress(start time.Time, done bool) {
-	if p.cfg.Progress == nil {
-		return
+// panicError turns a recovered panic into an error.
+func panicError(r any) error {
+	buf := make([]byte, 4<<10)
+	buf = buf[:runtime.Stack(buf, false)]
+	return fmt.Errorf("contactpipe: internal error: panic: %v\n%s", r, buf)
+}
+
+// recoverInto turns a panic of the goroutine it is deferred in into *err.
+func recoverInto(err *error) {
+	if r := recover(); r != nil {
+		*err = panicError(r)
 	}
-	p.cfg.Progress(Progress{
-		Rows: p.rows, Accepted: p.accepted, Rejected: p.rejected, Duplicates: p.duplicates,
-		BytesRead: p.bytesRead.Load(), Elapsed: time.Since(start), Done: done,
-	})
 }

@@ -12,10 +12,21 @@ import (
 
 // Report accounts for every row of an import. Rows = Accepted + Rejected + Duplicates, and the
 // chunks' rows add up to Accepted. Import returns a valid Report even with an error: it then
-// describes what was done before the failure.
+// describes what was done before the failure, and Rows counts a prefix of the file whose every
+// row is accounted for (an accepted row of a chunk that was never uploaded is in that chunk's
+// ChunkReport, with its Error).
 type Report struct {
-	Source         string            `json:"source"`
+	Source string `json:"source"`
+	// Status says how the import ended: StatusCompleted, StatusInterrupted (ctx was cancelled)
+	// or StatusFailed (any other error, chunks that did not land included).
+	Status string `json:"status"`
+	// Error is the error the import ended with, when Status is not StatusCompleted.
+	Error          string            `json:"error,omitempty"`
 	Format         string            `json:"format"`
+	Encoding       string            `json:"encoding,omitempty"`  // text encoding read ("utf-8", "windows-1252", …)
+	Delimiter      string            `json:"delimiter,omitempty"` // CSV field delimiter
+	Sheet          string            `json:"sheet,omitempty"`     // the spreadsheet sheet asked for
+	DedupeKeys     []string          `json:"dedupeKeys"`          // the address kinds deduped (those the target receives)
 	Rows           int               `json:"rows"`
 	Accepted       int               `json:"accepted"`
 	Rejected       int               `json:"rejected"`
@@ -27,6 +38,13 @@ type Report struct {
 	RejectReasons  map[string]int    `json:"rejectReasons"`  // code → rows
 	DurationMs     int64             `json:"durationMs"`
 }
+
+// The values of Report.Status.
+const (
+	StatusCompleted   = "completed"
+	StatusInterrupted = "interrupted"
+	StatusFailed      = "failed"
+)
 
 // ChunkReport is one chunk and what became of it.
 type ChunkReport struct {

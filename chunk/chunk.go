@@ -87,11 +87,17 @@ func NewWriter(opts Options) (*Writer, error) {
 // too large for any chunk returns ErrRowTooLarge and changes nothing.
 func (w *Writer) Add(fields []string) (*File, error) {
 	w.line = AppendRow(w.line[:0], fields)
-	if int64(len(w.header)+len(w.line)) > w.opts.MaxBytes {
-		return nil, fmt.Errorf("chunk: %w (%d bytes with the header, limit %d)", ErrRowTooLarge, len(w.header)+len(w.line), w.opts.MaxBytes)
+	return w.AddLine(w.line)
+}
+
+// AddLine is Add for a row already encoded by AppendRow (one line, with its "\n"): it lets the
+// encoding run elsewhere, on another goroutine, while one goroutine writes the chunks.
+func (w *Writer) AddLine(line []byte) (*File, error) {
+	if int64(len(w.header)+len(line)) > w.opts.MaxBytes {
+		return nil, fmt.Errorf("chunk: %w (%d bytes with the header, limit %d)", ErrRowTooLarge, len(w.header)+len(line), w.opts.MaxBytes)
 	}
 	var done *File
-	if w.f != nil && (w.bytes+int64(len(w.line)) > w.opts.MaxBytes || w.opts.MaxRows > 0 && w.rows >= w.opts.MaxRows) {
+	if w.f != nil && (w.bytes+int64(len(line)) > w.opts.MaxBytes || w.opts.MaxRows > 0 && w.rows >= w.opts.MaxRows) {
 		f, err := w.finish()
 		if err != nil {
 			return nil, err
@@ -103,7 +109,7 @@ func (w *Writer) Add(fields []string) (*File, error) {
 			return done, err
 		}
 	}
-	if err := w.write(w.line); err != nil {
+	if err := w.write(line); err != nil {
 		return done, err
 	}
 	w.rows++
@@ -124,6 +130,9 @@ func (w *Writer) Fits(fields []string) bool {
 	w.line = AppendRow(w.line[:0], fields)
 	return int64(len(w.header)+len(w.line)) <= w.opts.MaxBytes
 }
+
+// HeaderBytes is the size of the header line every chunk starts with.
+func (w *Writer) HeaderBytes() int { return len(w.header) }
 
 // Close finishes the current chunk and returns it, or nil when it holds no rows.
 func (w *Writer) Close() (*File, error) {

@@ -1,0 +1,236 @@
+package contactpipe
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+
+	"github.com/contactpipe/contactpipe/chunk"
+	"github.com/contactpipe/contactpipe/parse"
+	"github.com/contactpipe/contactpipe/upload"
+)
+
+// chunkColumns works out the chunk columns: the uploader's when it is a Columner, else the
+// canonical fields the source maps. With a Columner it also sets the fields the target requires
+// and dedupes only the address kinds the target receives (Kore.ai gets only the phone).
+func chunkColumns(e *engine, col upload.Columner) (hdr []string, cols []func(*Contact) string, err error) {
+	if col != nil {
+		kinds := kindSet(0)
+		for _, name := range col.Columns() {
+			get, from, ok := derivedColumn(name)
+			if !ok {
+				return nil, nil, fmt.Errorf("contactpipe: %w: the uploader asks for an unknown column %q", ErrConfig, name)
+			}
+			hdr, cols = append(hdr, name), append(cols, get)
+			if allKinds.has(from) {
+				kinds |= 1 << from
+			}
+		}
+		for _, name := range col.Required() {
+			f, ok := parse.FieldByName(name)
+			if !ok {
+				return nil, nil, fmt.Errorf("contactpipe: %w: the uploader requires an unknown field %q", ErrConfig, name)
+			}
+			e.norm.Required = append(e.norm.Required, f)
+		}
+		e.kinds = kinds
+		return hdr, cols, nil
+	}
+	fields := slices.Sorted(slices.Values(e.in.Mapping().Fields())) // canonical order
+	for _, f := range slices.Compact(fields) {
+		if f == parse.Salutation { // not an 8x8 field
+			continue
+		}
+		hdr, cols = append(hdr, f.String()), append(cols, fieldGetter(f))
+	}
+	if len(hdr) == 0 {
+		return nil, nil, fmt.Errorf("contactpipe: %w: no column of the source maps to a contact field", ErrConfig)
+	}
+	return hdr, cols, nil
+}
+
+// chunker is Import's consumer of the stream: it packs accepted rows into chunk files (on the
+// collector goroutine) and hands finished chunks to upload goroutines.
+type chunker struct {
+	e      *engine
+	t      *tally
+	up     upload.Uploader
+	header []string
+	dir    string // the import's own work directory, removed by finish
+	cw     *chunk.Writer
+	index  int     // the last chunk finished
+	lines  []int32 // the source rows of the open chunk's lines
+	chunks chan pendingChunk
+	wg     sync.WaitGroup
+}
+
+// pendingChunk is a finished chunk on its way to the uploader, with the source row of each line.
+type pendingChunk struct {
+	file *chunk.File
+	rows []int32
+}
+
+func newChunker(ctx context.Context, e *engine, t *tally, stop context.CancelCauseFunc) (*chunker, error) {
+	cfg := &e.cfg
+	if cfg.Uploader == nil {
+		cfg.Uploader = upload.Dir{Path: cfg.WorkDir}
+	}
+	columner, _ := cfg.Uploader.(upload.Columner)
+	hdr, cols, err := chunkColumns(e, columner)
+	if err != nil {
+		return nil, err
+	}
+	base := cfg.WorkDir
+	if base == "" {
+		base = cfg.TempDir
+	}
+	dir, err := os.MkdirTemp(base, ".contactpipe-")
+	if err != nil {
+		return nil, fmt.Errorf("contactpipe: work directory: %w", err)
+	}
+	cw, err := chunk.NewWriter(chunk.Options{Dir: dir, Header: hdr, MaxBytes: cfg.MaxChunkBytes, MaxRows: cfg.MaxChunkRows})
+	if err != nil {
+		os.Remove(dir)
+		return nil, fmt.Errorf("contactpipe: %w: %w", ErrConfig, err)
+	}
+	e.encodeColumns(hdr, cols, cfg.MaxChunkBytes)
+	c := &chunker{e: e, t: t, up: cfg.Uploader, header: hdr, dir: dir, cw: cw, chunks: make(chan pendingChunk)}
+	for range cfg.UploadConcurrency {
+		c.wg.Go(func() {
+			var err error
+			func() {
+				defer recoverInto(&err)
+				err = c.upload(ctx)
+			}()
+			if err != nil {
+				stop(err)
+			}
+		})
+	}
+	return c, nil
+}
+
+func (c *chunker) consume(ctx context.Context, b *batch) error {
+	t := c.t
+	for i := range b.recs {
+		rec, o := &b.recs[i], &b.outs[i]
+		t.rows++
+		switch {
+		case o.err != nil:
+			t.reject(rec.Raw, o.err)
+		case o.dup:
+			t.duplicate(c.e.duplicate(b, i))
+		default:
+			f, err := c.cw.AddLine(b.lines[o.line[0]:o.line[1]])
+			var done pendingChunk
+			if f != nil {
+				c.index = f.Index
+				done, c.lines = pendingChunk{file: f, rows: c.lines}, nil
+			}
+			if err != nil {
+				t.rows-- // not written: the row is not counted
+				if f != nil {
+					c.unsent(ctx, done)
+				}
+				return fmt.Errorf("contactpipe: %w", err)
+			}
+			c.lines = append(c.lines, int32(rec.Row))
+			t.accepted++
+			if f != nil {
+				if err := c.send(ctx, done); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// send hands a finished chunk to the upload goroutines.
+func (c *chunker) send(ctx context.Context, pc pendingChunk) error {
+	select {
+	case c.chunks <- pc:
+		return nil
+	case <-ctx.Done():
+		c.unsent(ctx, pc)
+		return context.Cause(ctx)
+	}
+}
+
+// finish closes the open chunk and sends it, or — when the stream stopped — reports it as not
+// uploaded (its rows stay counted: they are in it). Then it waits for the uploads.
+func (c *chunker) finish(ctx context.Context, err error) error {
+	f, cerr := c.cw.Close()
+	switch {
+	case cerr != nil:
+		if len(c.lines) > 0 {
+			c.t.chunkDone(ChunkReport{Index: c.index + 1, Rows: len(c.lines)}, fmt.Errorf("not written: %w", cerr))
+		}
+		if err == nil {
+			err = fmt.Errorf("contactpipe: %w", cerr)
+		}
+	case f != nil && err == nil:
+		err = c.send(ctx, pendingChunk{file: f, rows: c.lines})
+	case f != nil:
+		c.unsent(ctx, pendingChunk{file: f, rows: c.lines})
+	}
+	c.lines = nil
+	close(c.chunks)
+	c.wg.Wait()
+	os.RemoveAll(c.dir)
+	return err
+}
+
+// unsent records a finished chunk that was never uploaded because the import stopped, and
+// removes its file. Its rows stay accepted: they are in a chunk, and the report says it failed.
+func (c *chunker) unsent(ctx context.Context, pc pendingChunk) {
+	os.Remove(pc.file.Path)
+	reason := "not uploaded: the import stopped"
+	if err := context.Cause(ctx); err != nil {
+		reason += " (" + err.Error() + ")"
+	}
+	f := pc.file
+	c.t.chunkDone(ChunkReport{Index: f.Index, Rows: f.Rows, Bytes: f.Bytes, SHA256: f.SHA256}, errors.New(reason))
+}
+
+// upload hands chunks to the uploader until there are none left. An error wrapping
+// upload.ErrStopImport stops the import; any other fails only its chunk.
+func (c *chunker) upload(ctx context.Context) error {
+	for pc := range c.chunks {
+		if ctx.Err() != nil {
+			c.unsent(ctx, pc)
+			continue
+		}
+		f := pc.file
+		res, err := c.up.Upload(ctx, upload.Chunk{
+			Index: f.Index, Path: f.Path, Header: c.header, Rows: f.Rows, Bytes: f.Bytes, SHA256: f.SHA256, Groups: c.e.cfg.Groups,
+		})
+		cr := ChunkReport{
+			Index: f.Index, Rows: f.Rows, Bytes: f.Bytes, SHA256: f.SHA256,
+			Target: res.Target, BatchID: res.BatchID, Status: res.Status, Attempts: res.Attempts, InDoubt: res.InDoubt, Landed: res.Landed,
+			Server: res.Counts, Reconciled: res.Reconciled, Resent: res.Resent, Resumed: res.Resumed,
+		}
+		if res.File != "" {
+			cr.File = filepath.Base(res.File)
+		}
+		if err != nil {
+			c.e.cfg.Logger.Warn("chunk upload failed", "chunk", f.Index, "err", err)
+		}
+		for _, sr := range res.ServerRejected {
+			row := 0
+			if sr.Line >= 1 && sr.Line <= len(pc.rows) {
+				row = int(pc.rows[sr.Line-1])
+			}
+			c.t.serverRejected(nil, &RowError{Row: row, Code: CodeServerRejected, Err: errors.New(sr.Message)})
+		}
+		c.t.chunkDone(cr, err)
+		if err != nil && (errors.Is(err, upload.ErrStopImport) || ctx.Err() != nil) {
+			return fmt.Errorf("contactpipe: chunk %d: %w", f.Index, err)
+		}
+	}
+	return nil
+}

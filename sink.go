@@ -1,0 +1,132 @@
+package contactpipe
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/contactpipe/contactpipe/upload"
+)
+
+// Sink receives accepted contacts in batches, in row order: a database writer, a message queue, a
+// bulk API of your own. ImportTo calls Write for one batch at a time, from one goroutine, and
+// waits for it to return before it hands over the next (so a slow Sink slows the import, and
+// memory stays bounded).
+//
+// A nil error acknowledges the batch: its rows count as landed. An error fails the batch: its
+// rows are reported in a ChunkReport with the error, like a chunk that failed to upload, and the
+// import goes on with the next batch, unless the error wraps upload.ErrStopImport, which stops
+// the import. Retrying is the Sink's business. Write must return promptly when ctx is cancelled.
+type Sink interface {
+	Write(ctx context.Context, b Batch) error
+}
+
+// SinkFunc adapts a function to a Sink.
+type SinkFunc func(ctx context.Context, b Batch) error
+
+// Write calls f.
+func (f SinkFunc) Write(ctx context.Context, b Batch) error { return f(ctx, b) }
+
+// Batch is a run of accepted contacts, in row order. Its slices are reused once Write returns:
+// copy what you keep.
+type Batch struct {
+	Index    int       // 1-based, in row order
+	Rows     []int     // the source row of each contact
+	Contacts []Contact // the contacts
+	Bytes    int64     // the contacts as CSV lines of their canonical fields, header included
+}
+
+// sinkDefaultRows is the batch size of a Sink when Config.MaxChunkRows is 0.
+const sinkDefaultRows = 1000
+
+// sinkConsumer is ImportTo's consumer of the stream: it cuts batches and writes them to the Sink
+// on the collector goroutine.
+type sinkConsumer struct {
+	e       *engine
+	t       *tally
+	sink    Sink
+	header  int64 // bytes of the header line
+	maxRows int
+	b       Batch
+}
+
+func newSinkConsumer(e *engine, t *tally, sink Sink) (*sinkConsumer, error) {
+	hdr, cols, err := chunkColumns(e, nil)
+	if err != nil {
+		return nil, err
+	}
+	if v, ok := sink.(validator); ok {
+		if err := v.Validate(); err != nil {
+			return nil, fmt.Errorf("contactpipe: %w: sink: %w", ErrConfig, err)
+		}
+	}
+	e.encodeColumns(hdr, cols, e.cfg.MaxChunkBytes)
+	if e.maxLine <= 0 {
+		return nil, fmt.Errorf("contactpipe: %w: MaxChunkBytes %d does not hold the header", ErrConfig, e.cfg.MaxChunkBytes)
+	}
+	s := &sinkConsumer{e: e, t: t, sink: sink, header: e.cfg.MaxChunkBytes - int64(e.maxLine), maxRows: e.cfg.MaxChunkRows}
+	if s.maxRows == 0 {
+		s.maxRows = sinkDefaultRows
+	}
+	s.b.Bytes = s.header
+	return s, nil
+}
+
+func (s *sinkConsumer) consume(ctx context.Context, b *batch) error {
+	t := s.t
+	for i := range b.recs {
+		rec, o := &b.recs[i], &b.outs[i]
+		t.rows++
+		switch {
+		case o.err != nil:
+			t.reject(rec.Raw, o.err)
+		case o.dup:
+			t.duplicate(s.e.duplicate(b, i))
+		default:
+			n := int64(o.line[1] - o.line[0])
+			if len(s.b.Contacts) > 0 && (len(s.b.Contacts) >= s.maxRows || s.b.Bytes+n > s.e.cfg.MaxChunkBytes) {
+				if err := s.flush(ctx); err != nil {
+					t.rows--
+					return err
+				}
+			}
+			s.b.Contacts = append(s.b.Contacts, o.contact)
+			s.b.Rows = append(s.b.Rows, rec.Row)
+			s.b.Bytes += n
+			t.accepted++
+		}
+	}
+	return nil
+}
+
+// flush writes the batch and records what became of it. An error is returned only when the
+// import must stop.
+func (s *sinkConsumer) flush(ctx context.Context) error {
+	s.b.Index++
+	cr := ChunkReport{Index: s.b.Index, Rows: len(s.b.Contacts), Bytes: s.b.Bytes, Target: "sink"}
+	err := ctx.Err()
+	if err != nil {
+		err = fmt.Errorf("not written: the import stopped (%w)", context.Cause(ctx))
+	} else if err = s.sink.Write(ctx, s.b); err == nil {
+		cr.Landed, cr.Status = cr.Rows, "written"
+	}
+	s.t.chunkDone(cr, err)
+	s.b.Contacts, s.b.Rows, s.b.Bytes = s.b.Contacts[:0], s.b.Rows[:0], s.header
+	if err != nil && (errors.Is(err, upload.ErrStopImport) || ctx.Err() != nil) {
+		if ctx.Err() != nil {
+			return context.Cause(ctx)
+		}
+		return fmt.Errorf("contactpipe: batch %d: %w", cr.Index, err)
+	}
+	return nil
+}
+
+func (s *sinkConsumer) finish(ctx context.Context, err error) error {
+	if len(s.b.Contacts) == 0 {
+		return err
+	}
+	if ferr := s.flush(ctx); err == nil {
+		err = ferr
+	}
+	return err
+}

@@ -1,0 +1,196 @@
+package contactpipe_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/contactpipe/contactpipe"
+	"github.com/contactpipe/contactpipe/parse"
+	"github.com/contactpipe/contactpipe/upload"
+)
+
+// TestContactsSameAsImport: the stream yields every row in order, and what it says of each row is
+// what Import makes of it.
+func TestContactsSameAsImport(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	imp := runImport(t, openFile(t, "messy.csv"), contactpipe.Config{})
+	require.NoError(t, imp.err)
+
+	var accepted [][]string
+	rejected, duplicates := map[int]string{}, map[int]int{}
+	next := 2
+	for o, err := range contactpipe.Contacts(context.Background(), openFile(t, "messy.csv"), contactpipe.Config{}) {
+		require.NoError(t, err)
+		assert.Equal(t, next, o.Row, "row order")
+		next++
+		assert.Len(t, o.Raw, 6, "row %d keeps its cells", o.Row)
+		switch {
+		case o.Err != nil:
+			assert.Nil(t, o.Duplicate)
+			rejected[o.Row] = o.Err.Code
+		case o.Duplicate != nil:
+			duplicates[o.Row] = o.Duplicate.DuplicateOf
+			assert.NotEmpty(t, o.Contact.Msisdn+o.Contact.Email, "a duplicate carries its contact")
+		default:
+			assert.True(t, o.Accepted())
+			c := o.Contact
+			accepted = append(accepted, []string{c.Msisdn, c.FirstName, c.LastName, c.Country, c.Email})
+		}
+	}
+	assert.Equal(t, 14, next, "every row")
+	assert.Equal(t, imp.rejected, rejected)
+	assert.Equal(t, imp.duplicates, duplicates)
+	assert.Equal(t, imp.chunks, accepted)
+}
+
+// TestContactsBackPressure: a stalled loop stalls the parser, and breaking out of the loop stops
+// every goroutine.
+func TestContactsBackPressure(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	input := bigCSV(200_000)
+	src := &countingReader{r: strings.NewReader(input)}
+	n := 0
+	for o, err := range contactpipe.Contacts(context.Background(), src, contactpipe.Config{NoDedupe: true}) {
+		require.NoError(t, err)
+		require.True(t, o.Accepted())
+		n++
+		if n == 1 {
+			time.Sleep(100 * time.Millisecond) // the parser runs ahead only a few batches
+			assert.Less(t, src.n.Load(), int64(len(input)/4), "the parser must not run ahead of a stalled loop")
+		}
+		if n == 10_000 {
+			break
+		}
+	}
+	assert.Equal(t, 10_000, n)
+}
+
+func TestContactsErrors(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	for _, tt := range []struct {
+		name string
+		src  string
+		cfg  contactpipe.Config
+		want error
+	}{
+		{"bad config", "msisdn\n+12015550123\n", contactpipe.Config{MaxChunkRows: -1}, contactpipe.ErrConfig},
+		{"unknown column", "a,b\n1,2\n", contactpipe.Config{NoHeader: true, Columns: []string{"msisdn", "nickname"}}, parse.ErrUnknownField},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var errs []error
+			for o, err := range contactpipe.Contacts(context.Background(), strings.NewReader(tt.src), tt.cfg) {
+				assert.Zero(t, o.Row)
+				errs = append(errs, err)
+			}
+			require.Len(t, errs, 1, "one error ends the stream")
+			assert.ErrorIs(t, errs[0], tt.want)
+		})
+	}
+}
+
+func TestNormalizer(t *testing.T) {
+	m, err := parse.MapHeader([]string{"Mobile Phone", "Name"})
+	require.NoError(t, err)
+	n, err := contactpipe.NewNormalizer("de", m)
+	require.NoError(t, err)
+	rec := parse.Record{Row: 2}
+	rec.Values[parse.Msisdn] = "0151 23456789"
+	c, rerr := n.Normalize(&rec)
+	require.Nil(t, rerr)
+	assert.Equal(t, "+4915123456789", c.Msisdn)
+
+	rec.Values[parse.Msisdn] = "12"
+	_, rerr = n.Normalize(&rec)
+	require.NotNil(t, rerr)
+	assert.Equal(t, "invalid_phone", rerr.Code)
+	assert.Equal(t, "Mobile Phone", rerr.Column, "errors name the source's column")
+
+	_, err = contactpipe.NewNormalizer("Atlantis", m)
+	assert.ErrorIs(t, err, contactpipe.ErrConfig)
+}
+
+// memSink keeps every batch it acknowledges; it fails the batches in fail.
+type memSink struct {
+	batches [][]int // rows of each batch
+	names   []string
+	fail    map[int]error
+}
+
+func (s *memSink) Write(ctx context.Context, b contactpipe.Batch) error {
+	if err := s.fail[b.Index]; err != nil {
+		return err
+	}
+	s.batches = append(s.batches, append([]int(nil), b.Rows...))
+	for _, c := range b.Contacts {
+		s.names = append(s.names, c.FirstName)
+	}
+	return nil
+}
+
+func TestImportToSink(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	sink := &memSink{}
+	rep, err := contactpipe.ImportTo(context.Background(), strings.NewReader(bigCSV(2500)), contactpipe.Config{MaxChunkRows: 1000, NoDedupe: true}, sink)
+	require.NoError(t, err)
+	checkInvariant(t, rep)
+	assert.Equal(t, contactpipe.StatusCompleted, rep.Status)
+	assert.Equal(t, 2500, rep.Landed)
+	require.Len(t, sink.batches, 3)
+	assert.Len(t, sink.batches[0], 1000)
+	assert.Len(t, sink.batches[2], 500)
+	assert.Equal(t, 2, sink.batches[0][0], "rows in order, the first data row is row 2")
+	for i, name := range sink.names {
+		if name != fmt.Sprint("First", i) {
+			t.Fatalf("contact %d out of order: %s", i, name)
+		}
+	}
+	for _, c := range rep.Chunks {
+		assert.Equal(t, "sink", c.Target)
+	}
+}
+
+func TestImportToSinkBytes(t *testing.T) {
+	sink := &memSink{}
+	rep, err := contactpipe.ImportTo(context.Background(), strings.NewReader(bigCSV(1000)), contactpipe.Config{MaxChunkBytes: 4 << 10, NoDedupe: true}, sink)
+	require.NoError(t, err)
+	checkInvariant(t, rep)
+	assert.Greater(t, len(rep.Chunks), 10)
+	for _, c := range rep.Chunks {
+		assert.LessOrEqual(t, c.Bytes, int64(4<<10))
+	}
+}
+
+func TestImportToSinkFailures(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	apiErr := &upload.APIError{Status: 500, Message: "database down"}
+	sink := &memSink{fail: map[int]error{2: apiErr}}
+	rep, err := contactpipe.ImportTo(context.Background(), strings.NewReader(bigCSV(2500)), contactpipe.Config{MaxChunkRows: 1000, NoDedupe: true}, sink)
+	require.ErrorIs(t, err, contactpipe.ErrNotLanded)
+	var got *upload.APIError
+	require.ErrorAs(t, err, &got, "the batch's error is joined")
+	assert.Equal(t, "database down", got.Message)
+	checkInvariant(t, rep)
+	assert.Equal(t, contactpipe.StatusFailed, rep.Status)
+	assert.Equal(t, 1500, rep.Landed)
+	assert.NotEmpty(t, rep.Chunks[1].Error)
+
+	stop := &memSink{fail: map[int]error{1: fmt.Errorf("no connection: %w", upload.ErrStopImport)}}
+	rep, err = contactpipe.ImportTo(context.Background(), strings.NewReader(bigCSV(5000)), contactpipe.Config{MaxChunkRows: 1000, NoDedupe: true}, stop)
+	require.ErrorIs(t, err, upload.ErrStopImport)
+	checkInvariant(t, rep)
+	assert.Empty(t, stop.batches)
+	assert.Less(t, rep.Rows, 5000)
+
+	_, err = contactpipe.ImportTo(context.Background(), strings.NewReader(bigCSV(1)), contactpipe.Config{}, nil)
+	assert.ErrorIs(t, err, contactpipe.ErrConfig)
+	var nilSink *memSink
+	_, err = contactpipe.ImportTo(context.Background(), strings.NewReader(bigCSV(1)), contactpipe.Config{}, nilSink)
+	assert.ErrorIs(t, err, contactpipe.ErrConfig)
+}
