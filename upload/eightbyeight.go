@@ -322,6 +322,44 @@ func (u *EightByEight) invalidRows(ctx context.Context, loc, path string, rows i
 	return matchInvalidRows(path, r)
 }
 
+// Confirm checks a journal's claim that chunk c landed as the batches batchIDs (uploaded as files,
+// in the same order): one status request per batch. It holds when every batch exists, is of the
+// named file, and completed (or, with NoWait, did not end in failure). A batch the API does not
+// know (404) or of another file, or none recorded at all, gives ok=false: the chunk must be sent
+// again.
+func (u *EightByEight) Confirm(ctx context.Context, c Chunk, files, batchIDs []string) (bool, error) {
+	if err := u.Validate(); err != nil {
+		return false, err
+	}
+	if len(batchIDs) == 0 || len(files) != len(batchIDs) {
+		return false, nil
+	}
+	for i, id := range batchIDs {
+		b, err := u.BatchStatus(ctx, id)
+		var api *APIError
+		switch {
+		case errors.As(err, &api) && api.Status == http.StatusNotFound:
+			return false, nil
+		case err != nil:
+			return false, err
+		}
+		name := files[i]
+		if name == "" || !(b.FileName == name || strings.HasSuffix(b.FileName, "_"+name) || strings.HasSuffix(b.FileName, "/"+name)) {
+			return false, nil
+		}
+		if b.ID != "" && b.ID != id {
+			return false, nil
+		}
+		switch {
+		case b.Status == BatchCompleted:
+		case u.NoWait && !b.Status.Terminal() && b.Status != "":
+		default:
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
 // Reconcile looks for an earlier upload of chunk c (by a recorded batch id, else by file name in
 // the batch list) and, when it finds one, follows it as Upload would. found=false means no such
 // batch exists: the chunk has not landed and must be uploaded. Journaled calls it for chunks a

@@ -1,9 +1,12 @@
 package upload
 
 import (
-	"bufio"
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,7 +15,9 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -63,76 +68,164 @@ type journalHeader struct {
 	Created time.Time `json:"created"`
 }
 
+// journalVersion is the journal format: every line is {"entry":…,"mac":"…"}, the first entry the
+// header.
+const journalVersion = 2
+
+// JournalKeyFileName is the name of the journal's key file, beside the journal: 32 random bytes
+// (hex) made when the journal is created, readable by its owner only. Every journal line carries
+// an HMAC-SHA256 of its position and content under that key.
+const JournalKeyFileName = "journal.key"
+
+// ErrJournalCorrupt means a journal line is unreadable or its HMAC does not verify (a line written
+// by hand, by another run, or damaged), the key is missing, or the journal or key is a symbolic
+// link. The run is refused before anything is uploaded; start fresh to discard the journal.
+var ErrJournalCorrupt = errors.New("upload: journal corrupt")
+
+// journalLine is one line of the file.
+type journalLine struct {
+	Entry json.RawMessage `json:"entry"`
+	MAC   string          `json:"mac"`
+}
+
+// journalFile is the part of *os.File the journal uses; journalFS opens them. Tests inject
+// failures through both.
+type journalFile interface {
+	io.Reader
+	io.Writer
+	io.Seeker
+	Sync() error
+	Truncate(size int64) error
+	Close() error
+}
+
+// journalFS is the file system the journal works on.
+type journalFS interface {
+	OpenFile(name string, flag int, perm os.FileMode) (journalFile, error)
+	// SyncDir fsyncs a directory, so that a created file's name is durable.
+	SyncDir(dir string) error
+}
+
+// osFS is the real file system. Journal and key are opened with O_NOFOLLOW: a symbolic link in
+// their place (aimed outside the output directory) is refused, never written through.
+type osFS struct{}
+
+func (osFS) OpenFile(name string, flag int, perm os.FileMode) (journalFile, error) {
+	if oNoFollow == 0 {
+		if st, err := os.Lstat(name); err == nil && st.Mode()&os.ModeSymlink != 0 {
+			return nil, fmt.Errorf("%w: %s is a symbolic link", ErrJournalCorrupt, name)
+		}
+	}
+	f, err := os.OpenFile(name, flag|oNoFollow, perm)
+	if err != nil {
+		if isSymlinkErr(name, err) {
+			return nil, fmt.Errorf("%w: %s is a symbolic link", ErrJournalCorrupt, name)
+		}
+		return nil, err
+	}
+	return f, nil
+}
+
+func (osFS) SyncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+// isSymlinkErr reports whether opening name failed because it is a symbolic link.
+func isSymlinkErr(name string, err error) bool {
+	if errors.Is(err, syscall.ELOOP) {
+		return true
+	}
+	st, lerr := os.Lstat(name)
+	return lerr == nil && st.Mode()&os.ModeSymlink != 0
+}
+
 // Journal is an append-only JSON-lines file recording each chunk's progress to the target; every
 // entry is fsynced before the step it records goes on. Its first line names the import (a run key
 // the caller derives from the source file and settings) and a run id that goes into uploaded file
-// names, so a resumed run gives its chunks the same names. Safe for concurrent use.
+// names, so a resumed run gives its chunks the same names. Every line carries an HMAC under the
+// run's key (JournalKeyFileName, beside it): a line written by anyone else is refused. After a
+// failed write or fsync the journal refuses further records (the file's end is unknown). Safe for
+// concurrent use.
 type Journal struct {
 	path  string
 	runID string
+	fs    journalFS
+	key   []byte
 
 	mu   sync.Mutex // guards everything below and the file's end
-	f    *os.File
+	f    journalFile
+	seq  int   // lines in the file
+	werr error // sticky write error
 	last map[int]JournalEntry
 	// parts are the (file, batch id) pairs recorded for each chunk since its last fresh submission.
 	parts map[int][][2]string
 }
 
-// OpenJournal opens the journal at path for the import identified by runKey, creating it when
-// absent. A journal written for another run key is refused with *JournalMismatchError. A last line
-// cut short by a crash is dropped.
+// journalKeyPath is the key file beside the journal at path.
+func journalKeyPath(path string) string {
+	return filepath.Join(filepath.Dir(path), JournalKeyFileName)
+}
+
+// lineMAC is the HMAC of line seq with content entry.
+func lineMAC(key []byte, seq int, entry []byte) string {
+	m := hmac.New(sha256.New, key)
+	fmt.Fprintf(m, "contactpipe journal line %d\n", seq)
+	m.Write(entry)
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// CheckJournal checks the journal in dir (JournalFileName, with its key) for the import identified
+// by runKey without changing anything: nil when there is none or it can be resumed;
+// *JournalMismatchError when it belongs to another import; an error matching ErrJournalCorrupt when
+// a line is unreadable or fails its HMAC, the key is missing, or either file is a symbolic link.
+// Call it before touching the output directory, so that a run that will be refused is refused
+// first.
+func CheckJournal(dir, runKey string) error {
+	j := newJournal(osFS{}, filepath.Join(dir, JournalFileName))
+	_, _, err := j.load(runKey)
+	return err
+}
+
+func newJournal(fs journalFS, path string) *Journal {
+	return &Journal{path: path, fs: fs, last: map[int]JournalEntry{}, parts: map[int][][2]string{}}
+}
+
+// OpenJournal opens the journal at path for the import identified by runKey, creating it (and its
+// key, JournalKeyFileName beside it) when absent. A journal written for another run key is refused
+// with *JournalMismatchError; one with a bad line with an error matching ErrJournalCorrupt (see
+// CheckJournal). A last line cut short by a crash is dropped.
 func OpenJournal(path, runKey string) (*Journal, error) {
-	j := &Journal{path: path, last: map[int]JournalEntry{}, parts: map[int][][2]string{}}
-	data, err := os.ReadFile(path)
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-		data = nil
-	case err != nil:
-		return nil, fmt.Errorf("upload: journal: %w", err)
+	return openJournal(osFS{}, path, runKey)
+}
+
+func openJournal(fs journalFS, path, runKey string) (*Journal, error) {
+	j := newJournal(fs, path)
+	size, complete, err := j.load(runKey)
+	if err != nil {
+		return nil, err
 	}
-	// Drop a trailing partial line (crash mid-append).
-	complete := data
-	if i := bytes.LastIndexByte(data, '\n'); i >= 0 {
-		complete = data[:i+1]
-	} else {
-		complete = nil
-	}
-	if len(complete) == 0 {
+	if complete == 0 {
 		// New (or only a torn header): start it.
-		if err := j.create(path, runKey); err != nil {
+		if err := j.create(runKey); err != nil {
 			return nil, err
 		}
 		return j, nil
 	}
-	sc := bufio.NewScanner(bytes.NewReader(complete))
-	sc.Buffer(make([]byte, 0, 64<<10), 64<<20)
-	sc.Scan()
-	var h journalHeader
-	if err := json.Unmarshal(sc.Bytes(), &h); err != nil || h.Journal != "contactpipe" {
-		return nil, fmt.Errorf("upload: journal %s: not a contactpipe journal", path)
-	}
-	if h.RunKey != runKey {
-		return nil, &JournalMismatchError{Path: path}
-	}
-	j.runID = h.RunID
-	line := 1
-	for sc.Scan() {
-		line++
-		var e JournalEntry
-		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
-			return nil, fmt.Errorf("upload: journal %s: line %d unreadable: %w", path, line, err)
-		}
-		j.note(e)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("upload: journal %s: %w", path, err)
-	}
-	f, err := os.OpenFile(path, os.O_RDWR, 0o600)
+	f, err := fs.OpenFile(path, os.O_RDWR, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("upload: journal: %w", err)
 	}
-	if len(complete) != len(data) {
-		if err := f.Truncate(int64(len(complete))); err != nil {
+	if complete != size {
+		if err := f.Truncate(complete); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("upload: journal: dropping a torn last line: %w", err)
+		}
+		if err := f.Sync(); err != nil {
 			f.Close()
 			return nil, fmt.Errorf("upload: journal: %w", err)
 		}
@@ -145,27 +238,158 @@ func OpenJournal(path, runKey string) (*Journal, error) {
 	return j, nil
 }
 
-// create writes a new journal with its header line, fsyncing the file and its directory.
-func (j *Journal) create(path, runKey string) error {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o600)
+// load reads and verifies the journal into j, changing nothing on disk. It returns the file's
+// size and the length of its complete lines (0 when there is no journal, or only a torn header).
+func (j *Journal) load(runKey string) (size, complete int64, err error) {
+	f, err := j.fs.OpenFile(j.path, os.O_RDONLY, 0)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return 0, 0, nil
+	case err != nil:
+		return 0, 0, fmt.Errorf("upload: journal: %w", err)
+	}
+	data, err := io.ReadAll(f)
+	f.Close()
+	if err != nil {
+		return 0, 0, fmt.Errorf("upload: journal: %w", err)
+	}
+	// Drop a trailing partial line (crash mid-append).
+	n := 0
+	if i := bytes.LastIndexByte(data, '\n'); i >= 0 {
+		n = i + 1
+	}
+	if n == 0 {
+		return int64(len(data)), 0, nil
+	}
+	corrupt := func(line int, format string, args ...any) error {
+		return fmt.Errorf("%w: %s line %d: %s; start fresh to discard it", ErrJournalCorrupt, j.path, line, fmt.Sprintf(format, args...))
+	}
+	lines := bytes.Split(data[:n-1], []byte("\n"))
+	var first journalLine
+	var h journalHeader
+	if json.Unmarshal(lines[0], &first) != nil || json.Unmarshal(first.Entry, &h) != nil || h.Journal != "contactpipe" {
+		// A journal of the first format is a bare header line.
+		var old journalHeader
+		if json.Unmarshal(lines[0], &old) == nil && old.Journal == "contactpipe" {
+			return 0, 0, &JournalMismatchError{Path: j.path}
+		}
+		return 0, 0, fmt.Errorf("upload: journal %s: not a contactpipe journal", j.path)
+	}
+	if h.Version != journalVersion {
+		return 0, 0, &JournalMismatchError{Path: j.path}
+	}
+	key, err := j.readKey()
+	if err != nil {
+		return 0, 0, err
+	}
+	j.key = key
+	for i, raw := range lines {
+		var l journalLine
+		if i > 0 {
+			if err := json.Unmarshal(raw, &l); err != nil || len(l.Entry) == 0 {
+				return 0, 0, corrupt(i+1, "unreadable")
+			}
+		} else {
+			l = first
+		}
+		if !hmac.Equal([]byte(l.MAC), []byte(lineMAC(key, i, l.Entry))) {
+			return 0, 0, corrupt(i+1, "its integrity check (HMAC) fails: not written by this run")
+		}
+		if i == 0 {
+			continue
+		}
+		var e JournalEntry
+		if err := json.Unmarshal(l.Entry, &e); err != nil {
+			return 0, 0, corrupt(i+1, "unreadable entry")
+		}
+		j.note(e)
+	}
+	// Checked after the lines: a damaged journal is reported as such whatever its run key.
+	if h.RunKey != runKey {
+		return 0, 0, &JournalMismatchError{Path: j.path}
+	}
+	j.runID = h.RunID
+	j.seq = len(lines)
+	return int64(len(data)), int64(n), nil
+}
+
+// readKey reads the journal's key file.
+func (j *Journal) readKey() ([]byte, error) {
+	kp := journalKeyPath(j.path)
+	f, err := j.fs.OpenFile(kp, os.O_RDONLY, 0)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("%w: %s: its key %s is missing; start fresh to discard it", ErrJournalCorrupt, j.path, kp)
+		}
+		return nil, fmt.Errorf("upload: journal key: %w", err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, 1024))
+	if err != nil {
+		return nil, fmt.Errorf("upload: journal key: %w", err)
+	}
+	key, err := hex.DecodeString(strings.TrimSpace(string(b)))
+	if err != nil || len(key) < 16 {
+		return nil, fmt.Errorf("%w: %s: its key %s is unreadable", ErrJournalCorrupt, j.path, kp)
+	}
+	return key, nil
+}
+
+// create makes a new key, then a new journal with its header line, fsyncing both and their
+// directory. The key goes first: a crash between the two leaves no journal, so the next run starts
+// afresh.
+func (j *Journal) create(runKey string) error {
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return fmt.Errorf("upload: journal key: %w", err)
+	}
+	dir := filepath.Dir(j.path)
+	if err := j.writeFile(journalKeyPath(j.path), []byte(hex.EncodeToString(key)+"\n")); err != nil {
+		return fmt.Errorf("upload: journal key: %w", err)
+	}
+	if err := j.fs.SyncDir(dir); err != nil {
+		return fmt.Errorf("upload: journal: %w", err)
+	}
+	f, err := j.fs.OpenFile(j.path, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return fmt.Errorf("upload: journal: %w", err)
 	}
-	j.runID = NewRunID()
-	h, _ := json.Marshal(journalHeader{Journal: "contactpipe", Version: 1, RunKey: runKey, RunID: j.runID, Created: time.Now().UTC()})
-	if _, err := f.Write(append(h, '\n')); err == nil {
+	j.key, j.runID = key, NewRunID()
+	h, _ := json.Marshal(journalHeader{Journal: "contactpipe", Version: journalVersion, RunKey: runKey, RunID: j.runID, Created: time.Now().UTC()})
+	_, err = f.Write(j.line(0, h))
+	if err == nil {
 		err = f.Sync()
+	}
+	if err == nil {
+		err = j.fs.SyncDir(dir)
 	}
 	if err != nil {
 		f.Close()
 		return fmt.Errorf("upload: journal: %w", err)
 	}
-	if d, err := os.Open(filepath.Dir(path)); err == nil {
-		_ = d.Sync()
-		d.Close()
-	}
-	j.f = f
+	j.f, j.seq = f, 1
 	return nil
+}
+
+// writeFile writes a private file (0600) through the journal's file system and fsyncs it.
+func (j *Journal) writeFile(path string, data []byte) error {
+	f, err := j.fs.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err = f.Write(data); err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// line frames entry as line seq of the file, with its HMAC and a newline.
+func (j *Journal) line(seq int, entry []byte) []byte {
+	b, _ := json.Marshal(journalLine{Entry: entry, MAC: lineMAC(j.key, seq, entry)})
+	return append(b, '\n')
 }
 
 // note updates the in-memory view with e.
@@ -190,7 +414,8 @@ func (j *Journal) Path() string { return j.path }
 // RunID returns the run id recorded when the journal was created.
 func (j *Journal) RunID() string { return j.runID }
 
-// Record appends e (stamped with the time) and fsyncs the journal.
+// Record appends e (stamped with the time) and fsyncs the journal. After a failed write or fsync
+// every later Record fails too: the file's end is no longer known.
 func (j *Journal) Record(e JournalEntry) error {
 	if e.Time.IsZero() {
 		e.Time = time.Now().UTC()
@@ -201,15 +426,21 @@ func (j *Journal) Record(e JournalEntry) error {
 	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
+	if j.werr != nil {
+		return j.werr
+	}
 	if j.f == nil {
 		return fmt.Errorf("upload: journal %s is closed", j.path)
 	}
-	if _, err := j.f.Write(append(b, '\n')); err != nil {
-		return fmt.Errorf("upload: journal: %w", err)
+	if _, err := j.f.Write(j.line(j.seq, b)); err != nil {
+		j.werr = fmt.Errorf("upload: journal: %w", err)
+		return j.werr
 	}
 	if err := j.f.Sync(); err != nil {
-		return fmt.Errorf("upload: journal: %w", err)
+		j.werr = fmt.Errorf("upload: journal: %w", err)
+		return j.werr
 	}
+	j.seq++
 	j.note(e)
 	return nil
 }
@@ -262,6 +493,14 @@ type Reconciler interface {
 	Reconcile(ctx context.Context, c Chunk, file string, batchIDs []string) (res Result, found bool, err error)
 }
 
+// Confirmer is implemented by uploaders that can check, with the target, a journal's claim that a
+// chunk landed (EightByEight: one status request per batch id). ok=false means the claim does not
+// hold (no such batch, a batch of another file, or one that did not complete): the chunk is sent
+// again. An error means the check could not be made.
+type Confirmer interface {
+	Confirm(ctx context.Context, c Chunk, files, batchIDs []string) (ok bool, err error)
+}
+
 // FileNamer is implemented by uploaders that name the files they upload.
 type FileNamer interface {
 	FileName(ctx context.Context, c Chunk) string
@@ -269,7 +508,9 @@ type FileNamer interface {
 
 // Journaled wraps an Uploader with a Journal so that rerunning an interrupted import resumes it:
 // a chunk the journal says was accepted, with the same content hash, is not sent again (its
-// recorded Result comes back with Resumed set); one left submitted or in doubt is reconciled when
+// recorded Result comes back with Resumed set) once the inner uploader, when it is a Confirmer,
+// confirmed it with the target (not confirmed: sent again; the check failed: in doubt); one left
+// submitted or in doubt is reconciled when
 // the inner uploader is a Reconciler (8x8: found by batch id or file name → followed, not re-sent;
 // not found → uploaded), and otherwise re-sent (Kore.ai, counted in Result.Resent); the rest are
 // uploaded. Every step is journaled before it happens.
@@ -353,6 +594,21 @@ func (u *Journaled) Upload(ctx context.Context, c Chunk) (Result, error) {
 	if prev, ok := u.j.Last(c.Index); ok && prev.SHA256 == c.SHA256 {
 		switch prev.State {
 		case JournalAccepted:
+			if conf, ok := u.inner.(Confirmer); ok {
+				files, ids := u.j.batches(c.Index)
+				confirmed, err := conf.Confirm(ctx, c, files, ids)
+				if err != nil {
+					res := Result{File: prev.File, BatchID: prev.BatchID, BatchIDs: ids, Status: "in-doubt", InDoubt: true}
+					if prev.Result != nil {
+						res.Target = prev.Result.Target
+					}
+					return res, fmt.Errorf("%w: chunk %d: the journal says it landed, and checking that with the target failed: %w", ErrInDoubt, c.Index, err)
+				}
+				if !confirmed {
+					u.log().Warn("the journal says the chunk landed but the target does not confirm it; sending it again", "chunk", c.Index)
+					break
+				}
+			}
 			var res Result
 			if prev.Result != nil {
 				res = *prev.Result

@@ -103,7 +103,7 @@ func TestJournalResumeSkipsLandedChunks(t *testing.T) {
 		assert.Equal(t, 4, r.Landed)
 		assert.NoFileExists(t, c.Path)
 	}
-	assert.Equal(t, before, sim.Stats().Requests, "nothing sent again")
+	assert.Equal(t, before+3, sim.Stats().Requests, "one status request per chunk confirmed it; nothing sent again")
 	assert.EqualValues(t, 3, j2.Stats.Snapshot().Resumed)
 	assert.Len(t, sim.Batches(), 3)
 

@@ -81,7 +81,7 @@ func TestImportTo8x8(t *testing.T) {
 	code, stdout, stderr = runCLI(t, "", args...)
 	require.Equal(t, 0, code, stderr)
 	assert.Contains(t, stdout, "3 chunks already landed in an earlier run")
-	assert.Equal(t, before, sim.Stats().Requests)
+	assert.Equal(t, before+3, sim.Stats().Requests, "one status request per chunk confirms the journal")
 
 	// Other settings: refused, until -fresh.
 	other := append(eightByEightArgs(base, out), "-groups", "8", "-max-chunk-rows", "5", args[len(args)-1])
