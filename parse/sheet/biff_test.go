@@ -290,6 +290,29 @@ func xlsRecordCases() []xlsRecordCase {
 			},
 		},
 		{
+			// Small versions of TestXLSContinueLinear's workbooks.
+			name: "empty continue records",
+			file: continueFlood(2000),
+			want: []testRow{{1, []string{"abc"}}, {2, []string{"end"}}},
+		},
+		{
+			name: "one character per continue",
+			file: func() []byte {
+				recs := [][]byte{rec(recLabel, rcx(0, 0, 0), u16(300), []byte{0})}
+				for i := range 300 {
+					recs = append(recs, rec(recContinue, []byte{byte(i & 1)}, []byte{byte('a' + i%26), 0}[:1+i&1]))
+				}
+				return buildXLS(nil, sheet(recs...))
+			}(),
+			want: []testRow{{1, []string{func() string {
+				var b []byte
+				for i := range 300 {
+					b = append(b, byte('a'+i%26))
+				}
+				return string(b)
+			}()}}},
+		},
+		{
 			name: "rows out of order",
 			file: buildXLS(nil, sheet(
 				rec(recRK, rcx(4, 0, 0), u32(rkInt(5))),

@@ -181,11 +181,11 @@ func readGlobals(stream io.ReaderAt, size int64) (*xlsBook, error) {
 			b.date1904 = len(data) >= 2 && le.Uint16(data) == 1
 		case recFormat:
 			if len(data) >= 2 {
-				s, err := readContinuedString(rr, data[2:], 2)
-				if err != nil {
-					return nil, fmt.Errorf("format record: %w", err)
-				}
-				formats[le.Uint16(data)] = classifyFmt(s)
+				// A format string cut short by a bad record length is read
+				// as far as it goes, as xlrd reads it.
+				id := le.Uint16(data)
+				s, _ := readContinuedString(rr, data[2:], 2)
+				formats[id] = classifyFmt(s)
 			}
 		case recXF:
 			if len(data) >= 4 {
@@ -195,22 +195,14 @@ func readGlobals(stream io.ReaderAt, size int64) (*xlsBook, error) {
 			if len(data) < 8 {
 				return nil, xlsErr("boundsheet record too short")
 			}
-			s, err := decodeString([][]byte{data[6:]}, 1)
+			s, err := decodeString(data[6:], 1)
 			if err != nil {
 				return nil, fmt.Errorf("sheet name: %w", err)
 			}
 			b.sheets = append(b.sheets, xlsSheet{name: s, offset: le.Uint32(data)})
 			b.info = append(b.info, sheetInfo{name: s, visible: data[4]&3 == 0, worksheet: data[5] == 0})
 		case recSST:
-			chunks := [][]byte{slices.Clone(data)}
-			for rr.peek() == recContinue {
-				_, more, err := rr.next()
-				if err != nil {
-					return nil, err
-				}
-				chunks = append(chunks, slices.Clone(more))
-			}
-			if b.sst, err = parseSST(chunks); err != nil {
+			if b.sst, err = parseSST(rr, data); err != nil {
 				return nil, err
 			}
 		}
@@ -292,62 +284,82 @@ func (t *sstTable) get(i uint32) (string, bool) {
 	return t.blob[start:t.ends[i]], true
 }
 
-// chunkCursor walks a record's data followed by its CONTINUE records.
+// chunkCursor walks a record's data followed by its CONTINUE records,
+// pulled from rr one at a time as the reading reaches them: nothing is
+// decoded twice and nothing is copied, so a string spread over any number of
+// CONTINUE records costs time linear in its bytes. Bytes handed out are valid
+// until the cursor moves to the next record.
 type chunkCursor struct {
-	chunks [][]byte
-	ci     int
-	off    int
-	left   int // bytes left in all chunks
+	cur []byte     // what is left of the current record's data
+	rr  *recReader // source of the CONTINUE records that follow
 }
 
-func newChunkCursor(chunks [][]byte) *chunkCursor {
-	c := &chunkCursor{chunks: chunks}
-	for _, ch := range chunks {
-		c.left += len(ch)
-	}
-	return c
-}
-
-// atChunkEnd moves to the next non-exhausted chunk and reports whether the
-// cursor crossed a record boundary to get there.
-func (c *chunkCursor) normalize() (crossed bool) {
-	for c.ci < len(c.chunks) && c.off >= len(c.chunks[c.ci]) {
-		c.ci++
-		c.off = 0
-		crossed = true
-	}
-	return crossed
-}
-
-// bytes reads n bytes that may span records (no continuation flag bytes:
-// used for string headers, rich text runs and phonetic data).
-func (c *chunkCursor) read(p []byte) bool {
-	if len(p) > c.left {
+// next moves to the following CONTINUE record and reports whether there is
+// one.
+func (c *chunkCursor) next() bool {
+	if c.rr == nil || c.rr.peek() != recContinue {
 		return false
 	}
+	_, data, err := c.rr.next()
+	if err != nil {
+		return false
+	}
+	c.cur = data
+	return true
+}
+
+// fill makes the current record non-empty, moving past exhausted records;
+// it reports whether a record boundary was crossed and whether bytes are
+// left.
+func (c *chunkCursor) fill() (crossed, ok bool) {
+	for len(c.cur) == 0 {
+		if !c.next() {
+			return crossed, false
+		}
+		crossed = true
+	}
+	return crossed, true
+}
+
+// read reads len(p) bytes that may span records (no continuation flag
+// bytes: used for string headers, rich text runs and phonetic data).
+func (c *chunkCursor) read(p []byte) bool {
 	for len(p) > 0 {
-		c.normalize()
-		k := copy(p, c.chunks[c.ci][c.off:])
-		p = p[k:]
-		c.off += k
-		c.left -= k
+		if _, ok := c.fill(); !ok {
+			return false
+		}
+		k := copy(p, c.cur)
+		p, c.cur = p[k:], c.cur[k:]
 	}
 	return true
 }
 
+// skip skips n bytes that may span records.
 func (c *chunkCursor) skip(n int64) bool {
-	if n < 0 || n > int64(c.left) {
+	if n < 0 {
 		return false
 	}
 	for n > 0 {
-		c.normalize()
-		k := min(n, int64(len(c.chunks[c.ci])-c.off))
-		c.off += int(k)
-		c.left -= int(k)
+		if _, ok := c.fill(); !ok {
+			return false
+		}
+		k := min(n, int64(len(c.cur)))
+		c.cur = c.cur[k:]
 		n -= k
 	}
 	return true
 }
+
+// atEnd reports whether no byte is left in the record and its CONTINUE
+// records.
+func (c *chunkCursor) atEnd() bool {
+	_, ok := c.fill()
+	return !ok
+}
+
+// errStringTruncated reports a string whose characters run past its record
+// and CONTINUE records.
+var errStringTruncated = xlsErr("string truncated")
 
 // stringDecoder turns XLUnicodeString character data into UTF-8.
 type stringDecoder struct {
@@ -359,16 +371,28 @@ type stringDecoder struct {
 // header fields may not be split across records; the character data may be,
 // and each continuation starts with a new fHighByte flag byte. Rich text
 // runs and phonetic data are skipped.
+//
+// Faults that xlrd and SheetJS read through are tolerated the same way: an
+// empty string missing its flags byte reads "", and a UTF-16 character
+// split across records (one byte before the boundary) is dropped. When the
+// characters run out, what was read is still appended to out and
+// errStringTruncated is returned.
 func (d *stringDecoder) readString(c *chunkCursor, lenSize int, out *strings.Builder) error {
 	var h [4]byte
-	if !c.read(h[:lenSize+1]) {
+	if !c.read(h[:lenSize]) {
 		return xlsErr("string header truncated")
 	}
 	cch := int(h[0])
 	if lenSize == 2 {
 		cch = int(le.Uint16(h[:]))
 	}
-	flags := h[lenSize]
+	if !c.read(h[:1]) {
+		if cch == 0 {
+			return nil // an empty string written without its flags byte
+		}
+		return xlsErr("string header truncated")
+	}
+	flags := h[0]
 	var cRun, cbExt int64
 	if flags&0x08 != 0 {
 		if !c.read(h[:2]) {
@@ -384,41 +408,40 @@ func (d *stringDecoder) readString(c *chunkCursor, lenSize int, out *strings.Bui
 	}
 	high := flags & 1
 	d.u = d.u[:0]
+	var err error
 	for cch > 0 {
-		if c.normalize() {
+		crossed, ok := c.fill()
+		if !ok {
+			err = errStringTruncated
+			break
+		}
+		if crossed {
 			// Character data continued in a CONTINUE record: a new flag byte.
-			if c.ci >= len(c.chunks) {
-				return xlsErr("string truncated")
-			}
-			high = c.chunks[c.ci][c.off] & 1
-			c.off++
-			c.left--
+			high = c.cur[0] & 1
+			c.cur = c.cur[1:]
 			continue
 		}
-		if c.ci >= len(c.chunks) {
-			return xlsErr("string truncated")
-		}
-		rest := c.chunks[c.ci][c.off:]
-		take := min(cch, len(rest)>>high)
+		take := min(cch, len(c.cur)>>high)
 		if take == 0 {
-			return xlsErr("string character split across records")
+			// Half a UTF-16 character before the record boundary: xlrd
+			// drops it and goes on with the next record.
+			c.cur = c.cur[1:]
+			continue
 		}
 		if high == 0 {
-			for _, b := range rest[:take] {
+			for _, b := range c.cur[:take] {
 				d.u = append(d.u, uint16(b))
 			}
 		} else {
 			for i := 0; i < take; i++ {
-				d.u = append(d.u, le.Uint16(rest[2*i:]))
+				d.u = append(d.u, le.Uint16(c.cur[2*i:]))
 			}
 		}
-		n := take << high
-		c.off += n
-		c.left -= n
+		c.cur = c.cur[take<<high:]
 		cch -= take
 	}
-	if !c.skip(4*cRun + cbExt) {
-		return xlsErr("string formatting runs truncated")
+	if err == nil && !c.skip(4*cRun+cbExt) {
+		err = xlsErr("string formatting runs truncated")
 	}
 	for i := 0; i < len(d.u); i++ {
 		r := rune(d.u[i])
@@ -430,57 +453,48 @@ func (d *stringDecoder) readString(c *chunkCursor, lenSize int, out *strings.Bui
 		}
 		out.WriteRune(r) // a lone surrogate becomes U+FFFD
 	}
-	return nil
+	return err
 }
 
-// decodeString decodes one string (cch of lenSize bytes) from chunks.
-func decodeString(chunks [][]byte, lenSize int) (string, error) {
+// decodeString decodes one string (cch of lenSize bytes) from data, which
+// is not continued.
+func decodeString(data []byte, lenSize int) (string, error) {
 	var d stringDecoder
 	var b strings.Builder
-	if err := d.readString(newChunkCursor(chunks), lenSize, &b); err != nil {
+	if err := d.readString(&chunkCursor{cur: data}, lenSize, &b); err != nil {
 		return "", err
 	}
 	return b.String(), nil
 }
 
-// readContinuedString decodes a string starting in data and possibly
-// continued in the CONTINUE records that follow in rr.
+// readContinuedString decodes a string starting in data (a record just read
+// from rr) and possibly continued in the CONTINUE records that follow in rr.
+// On error the text read so far is returned with it.
 func readContinuedString(rr *recReader, data []byte, lenSize int) (string, error) {
-	chunks := [][]byte{data}
-	for {
-		s, err := decodeString(chunks, lenSize)
-		if err == nil || rr.peek() != recContinue {
-			return s, err
-		}
-		if len(chunks) == 1 {
-			chunks[0] = slices.Clone(data) // rr reuses its buffer
-		}
-		_, more, err := rr.next()
-		if err != nil {
-			return "", err
-		}
-		chunks = append(chunks, slices.Clone(more))
-	}
+	var d stringDecoder
+	var b strings.Builder
+	err := d.readString(&chunkCursor{cur: data, rr: rr}, lenSize, &b)
+	return b.String(), err
 }
 
 // parseSST decodes the shared string table ([MS-XLS] 2.4.265) from the SST
-// record's data and its CONTINUE records.
-func parseSST(chunks [][]byte) (sstTable, error) {
-	c := newChunkCursor(chunks)
+// record's data and the CONTINUE records that follow in rr. A table holding
+// fewer strings than its count says is read as far as it goes, as xlrd and
+// SheetJS read it.
+func parseSST(rr *recReader, data []byte) (sstTable, error) {
+	c := &chunkCursor{cur: data, rr: rr}
 	var h [8]byte
 	if !c.read(h[:]) {
 		return sstTable{}, xlsErr("sst record too short")
 	}
 	count := int64(int32(le.Uint32(h[4:])))
-	// Each string takes at least 3 bytes: never trust the count beyond that.
-	count = max(0, min(count, int64(c.left)/3))
 	var (
 		t   sstTable
 		b   strings.Builder
 		dec stringDecoder
 	)
-	t.ends = make([]uint32, 0, count)
-	for i := int64(0); i < count; i++ {
+	t.ends = make([]uint32, 0, max(0, min(count, 1<<16)))
+	for i := int64(0); i < count && !c.atEnd(); i++ {
 		if err := dec.readString(c, 2, &b); err != nil {
 			return sstTable{}, fmt.Errorf("shared string %d: %w", i, err)
 		}
@@ -488,6 +502,8 @@ func parseSST(chunks [][]byte) (sstTable, error) {
 			return sstTable{}, fmt.Errorf("%w: shared strings exceed %d bytes", ErrTooLarge, maxSSTBytes)
 		}
 		t.ends = append(t.ends, uint32(b.Len()))
+	}
+	for c.next() { // CONTINUE records beyond the last string
 	}
 	t.blob = b.String()
 	return t, nil
