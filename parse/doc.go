@@ -12,7 +12,7 @@
 // .xls), Excel 2003 XML, OpenDocument, compressed and other binary files are refused with a
 // *FormatError saying what the content looks like. Tab-separated text saved as .xls is read as text.
 // Spreadsheets are read by package parse/sheet; a stream that is not an io.ReaderAt+io.Seeker is
-// first spooled to a 0600 temporary file in Options.TempDir, removed by Close.
+// first spooled to a 0600 temporary file in Options.TempDir, unlinked as soon as it is created.
 //
 // # Encoding (text)
 //

@@ -465,7 +465,7 @@ func (s *Source) Delimiter() rune {
 // 128 KiB; a spreadsheet is consumed whole when it is opened. Safe to call from another goroutine.
 func (s *Source) BytesRead() int64 { return s.counter.n.Load() }
 
-// Close releases the source: it removes any spool file. It does not close the reader given to Open.
+// Close releases the source and any spool file. It does not close the reader given to Open.
 func (s *Source) Close() error {
 	if s.closer == nil {
 		return nil

@@ -36,7 +36,8 @@ func seekStart(r io.Reader) (int64, bool) {
 
 // openSheet opens a spreadsheet with package parse/sheet. r is read in place when it is seekable
 // (start is its offset when Open was called); otherwise the stream (the bytes buffered in br, then
-// the rest) is spooled to a 0600 temporary file in Options.TempDir, removed by Close.
+// the rest) is spooled to a 0600 temporary file in Options.TempDir, unlinked as soon as it is
+// created (it is read through its open descriptor, released by Close).
 //
 // In spreadsheets a row over Options.MaxFields cells or a cell over Options.MaxRecordBytes bytes
 // is a fatal error of parse/sheet (ErrSpreadsheetTooLarge), not a rejected row.
@@ -59,13 +60,13 @@ func (s *Source) openSheet(r io.Reader, br *bufio.Reader, format Format, start i
 		if err != nil {
 			return err
 		}
-		cleanup = func() error {
-			err := f.Close()
-			if rerr := os.Remove(f.Name()); err == nil {
-				err = rerr
-			}
+		// Unlinked at once: the open file stays readable, and nothing is left behind however
+		// the process ends (even by SIGKILL).
+		if err := os.Remove(f.Name()); err != nil {
+			_ = f.Close()
 			return err
 		}
+		cleanup = f.Close
 		n, err := io.Copy(f, io.LimitReader(br, MaxSpoolBytes+1))
 		if err == nil && n > MaxSpoolBytes {
 			err = errors.Join(ErrSpreadsheetTooLarge,

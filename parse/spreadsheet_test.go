@@ -1,13 +1,17 @@
 package parse_test
 
 import (
+	"bytes"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/contactpipe/contactpipe/parse"
 )
@@ -71,10 +75,7 @@ func TestSpreadsheetsMatchCSV(t *testing.T) {
 				if streamed && tt.format != parse.CSV {
 					spooled, err := filepath.Glob(filepath.Join(tmp, "*"))
 					require.NoError(t, err)
-					require.Len(t, spooled, 1, "the stream is spooled to TempDir")
-					info, err := os.Stat(spooled[0])
-					require.NoError(t, err)
-					assert.Equal(t, os.FileMode(0o600), info.Mode().Perm())
+					assert.Empty(t, spooled, "the spool file is unlinked while open")
 				}
 				assert.Equal(t, want, readLanded(t, src))
 				st, err := f.Stat()
@@ -87,6 +88,54 @@ func TestSpreadsheetsMatchCSV(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TestSpoolUnlinked: the spool file of a streamed spreadsheet (a full copy of the user's file) is
+// unlinked as soon as it is created, so that nothing is left in TempDir even if the process is
+// killed while the stream is copied or the rows are read.
+func TestSpoolUnlinked(t *testing.T) {
+	// A workbook larger than the 64 KiB that format sniffing reads.
+	f := excelize.NewFile()
+	rng := rand.New(rand.NewPCG(1, 2))
+	require.NoError(t, f.SetCellValue("Sheet1", "A1", "Email"))
+	for i := 2; i < 10000; i++ {
+		require.NoError(t, f.SetCellValue("Sheet1", "A"+strconv.Itoa(i), strconv.FormatUint(rng.Uint64(), 36)+"@example.com"))
+	}
+	var buf bytes.Buffer
+	require.NoError(t, f.Write(&buf))
+	data := buf.Bytes()
+	require.Greater(t, len(data), 2*(64<<10))
+	tmp := t.TempDir()
+	pr, pw := io.Pipe()
+	type result struct {
+		src *parse.Source
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		src, err := parse.Open(streamOnly{pr}, parse.Options{TempDir: tmp})
+		done <- result{src, err}
+	}()
+	// The first write is taken by format sniffing; the second returns once the copy into the
+	// spool file has started.
+	half := len(data) / 2
+	_, err := pw.Write(data[:half])
+	require.NoError(t, err)
+	_, err = pw.Write(data[half : half+1])
+	require.NoError(t, err)
+	during, err := filepath.Glob(filepath.Join(tmp, "*"))
+	require.NoError(t, err)
+	assert.Empty(t, during, "no spool file visible while the stream is copied")
+	_, err = pw.Write(data[half+1:])
+	require.NoError(t, err)
+	require.NoError(t, pw.Close())
+	res := <-done
+	require.NoError(t, res.err)
+	after, err := filepath.Glob(filepath.Join(tmp, "*"))
+	require.NoError(t, err)
+	assert.Empty(t, after, "no spool file visible while the rows are read")
+	assert.NotEmpty(t, readLanded(t, res.src))
+	require.NoError(t, res.src.Close())
 }
 
 func TestSpreadsheetErrors(t *testing.T) {
