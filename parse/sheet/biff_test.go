@@ -290,6 +290,28 @@ func xlsRecordCases() []xlsRecordCase {
 			},
 		},
 		{
+			// Faults xlrd and SheetJS read through (issue 11): an SST whose
+			// count is larger than the strings present, an empty LABEL
+			// without its flags byte, a FORMAT whose string is cut short
+			// (its record length is too small), a UTF-16 character split
+			// across a CONTINUE boundary (the half character is dropped).
+			name: "tolerated faults",
+			file: buildXLS([][]byte{
+				rec(recFormat, u16(164), u16(10), []byte{0}, []byte("yyyy-mm")), // says 10 chars, holds 7
+				rec(recXF, u16(0), u16(0), make([]byte, 16)),
+				rec(recXF, u16(0), u16(164), make([]byte, 16)),
+				rec(recSST, u32(5), u32(5), xlString("one", 2), xlString("two", 2)),
+			}, sheet(
+				rec(recLabelSST, rcx(0, 0, 0), u32(0)),
+				rec(recLabelSST, rcx(0, 1, 0), u32(1)),
+				rec(recLabel, rcx(0, 2, 0), u16(0)),
+				rec(recNumber, rcx(0, 3, 1), f64(45306)),
+				rec(recLabel, rcx(1, 0, 0), u16(3), []byte{1}, utf16le("ab"), []byte{'c'}),
+				rec(recContinue, []byte{1}, utf16le("d")),
+			)),
+			want: []testRow{{1, []string{"one", "two", "", "2024-01-15"}}, {2, []string{"abd"}}},
+		},
+		{
 			// Small versions of TestXLSContinueLinear's workbooks.
 			name: "empty continue records",
 			file: continueFlood(2000),
