@@ -51,7 +51,7 @@ func charPerContinueRow(r int) string {
 
 // TestXLSContinueLinear reads 4 MB workbooks made of CONTINUE records. The
 // work must be linear in the file's size: the bytes allocated are bounded
-// by a small multiple of the file (decoding from the start after each
+// by a small multiple of the file, 32x (decoding from the start after each
 // CONTINUE allocated gigabytes), and a generous hang guard stands in for the
 // benchmark (BenchmarkXLSContinue), which shows the time.
 func TestXLSContinueLinear(t *testing.T) {
@@ -84,7 +84,7 @@ func TestXLSContinueLinear(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, rows)
 			alloc := after.TotalAlloc - before.TotalAlloc
-			assert.Less(t, alloc, uint64(8*len(tc.data)), "allocated %d bytes reading %d", alloc, len(tc.data))
+			assert.Less(t, alloc, uint64(32*len(tc.data)), "allocated %d bytes reading %d", alloc, len(tc.data))
 		})
 	}
 }
