@@ -161,8 +161,10 @@ func (s *Server) view(b *batch, now time.Time) batchJSON {
 	if b.typ == "createContacts" {
 		v.FileName, v.FileType, v.FileLocation = b.fileName, "csv", b.fileLoc
 		if b.applied && b.final == "completed" {
-			total, errs, dup, ins, groups := b.total, b.errs, b.dup, b.ins, len(b.groups)
-			v.TotalRows, v.ErrorRows, v.DuplicatedRows, v.InsertedRows, v.ContactGroups = &total, &errs, &dup, &ins, &groups
+			if !s.opts.Faults.OmitCounts {
+				total, errs, dup, ins, groups := b.total, b.errs, b.dup, b.ins, len(b.groups)
+				v.TotalRows, v.ErrorRows, v.DuplicatedRows, v.InsertedRows, v.ContactGroups = &total, &errs, &dup, &ins, &groups
+			}
 			if b.errs > 0 {
 				v.InvalidFileLocation = b.invLoc
 			}
@@ -451,6 +453,10 @@ func (s *Server) invalidFile(w http.ResponseWriter, r *http.Request) {
 	s.stats.FileRequests++
 	if r.Header.Get("Authorization") != "" {
 		s.stats.FileRequestsWithAuth++
+	}
+	if st := s.opts.Faults.InvalidFileStatus; st != 0 {
+		writeError(w, st, 4004, "Simulated file-store failure")
+		return
 	}
 	b, ok := s.byID[id]
 	if !ok || b.invalid == nil {

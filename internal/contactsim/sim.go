@@ -25,7 +25,9 @@
 //
 // Faults (Options.Faults) apply to every request: latency, connection cut before the request is
 // acted on, 429 with Retry-After, 5xx, connection cut after a mutating request was committed, slow
-// answer bodies, and batches that end failed.
+// answer bodies, and batches that end failed; and, on every request of their kind, a failing batch
+// list or batch status, a 202 naming no batch, batches without result counts, an invalid-rows file
+// that cannot be read, and a Kore.ai answer that is not JSON.
 package contactsim
 
 import (
@@ -113,6 +115,22 @@ type Faults struct {
 	Latency time.Duration
 	// SlowBody writes answer bodies in 256-byte pieces with this delay between them.
 	SlowBody time.Duration
+
+	// The faults below are not dice: each, when set, applies to every request of its kind.
+
+	// ListError answers the batch list (GET …/batches) with 503.
+	ListError bool
+	// StatusError answers batch status (GET …/batches/{id}) with 503.
+	StatusError bool
+	// AnonymousBatch answers a createContacts that was committed with 202 and an empty object:
+	// the batch exists but the answer names none.
+	AnonymousBatch bool
+	// OmitCounts leaves the result counts out of batch answers (the schema does not promise them).
+	OmitCounts bool
+	// InvalidFileStatus, when set, answers every invalid-rows download with this status.
+	InvalidFileStatus int
+	// KoreGarbage answers a Kore.ai import that was committed with 200 and a body that is not JSON.
+	KoreGarbage bool
 }
 
 // Stats are counts of what the Server saw.
@@ -283,8 +301,23 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, status, 5000, "Simulated server error")
 		return
 	}
+	if (f.ListError && r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/batches")) ||
+		(f.StatusError && r.Method == http.MethodGet && strings.Contains(r.URL.Path, "/batches/")) {
+		writeError(w, http.StatusServiceUnavailable, 5003, "Simulated outage")
+		return
+	}
 	rec := &recorder{header: http.Header{}, status: http.StatusOK}
 	s.mux.ServeHTTP(rec, r)
+	if rec.status < 300 && mutating(r) {
+		switch {
+		case f.AnonymousBatch && strings.HasSuffix(r.URL.Path, "/createContacts"):
+			rec.body.Reset()
+			rec.body.WriteString("{}")
+		case f.KoreGarbage && strings.HasSuffix(r.URL.Path, "/import-contacts"):
+			rec.body.Reset()
+			rec.body.WriteString("<html>gateway says hello</html>")
+		}
+	}
 	if after < f.ResetAfter && mutating(r) && rec.status < 300 {
 		s.mu.Lock()
 		s.stats.ResetsAfter++
