@@ -206,7 +206,7 @@ func (c *chunker) upload(ctx context.Context) error {
 			continue
 		}
 		f := pc.file
-		res, err := c.up.Upload(ctx, upload.Chunk{
+		res, panicked, err := c.call(ctx, upload.Chunk{
 			Index: f.Index, Path: f.Path, Header: c.header, Rows: f.Rows, Bytes: f.Bytes, SHA256: f.SHA256, Groups: c.e.cfg.Groups,
 		})
 		cr := ChunkReport{
@@ -228,9 +228,21 @@ func (c *chunker) upload(ctx context.Context) error {
 			c.t.serverRejected(nil, &RowError{Row: row, Code: CodeServerRejected, Err: errors.New(sr.Message)})
 		}
 		c.t.chunkDone(cr, err)
-		if err != nil && (errors.Is(err, upload.ErrStopImport) || ctx.Err() != nil) {
+		if err != nil && (panicked || errors.Is(err, upload.ErrStopImport) || ctx.Err() != nil) {
 			return fmt.Errorf("contactpipe: chunk %d: %w", f.Index, err)
 		}
 	}
 	return nil
+}
+
+// call runs the uploader on one chunk, turning a panic into an error (that stops the import).
+func (c *chunker) call(ctx context.Context, ch upload.Chunk) (res upload.Result, panicked bool, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			os.Remove(ch.Path)
+			res, panicked, err = upload.Result{}, true, panicError(r)
+		}
+	}()
+	res, err = c.up.Upload(ctx, ch)
+	return res, false, err
 }

@@ -418,11 +418,20 @@ func ctxError(ctx context.Context) error {
 	return fmt.Errorf("contactpipe: %w: %w", err, cause)
 }
 
+// PanicError is a panic in a goroutine of the pipeline (or in code it calls, such as an
+// Uploader), returned as an error instead of crashing the program.
+type PanicError struct {
+	Value any    // what was passed to panic
+	Stack []byte // the panicking goroutine's stack
+}
+
+// Error says what panicked, without the stack.
+func (e *PanicError) Error() string { return fmt.Sprintf("contactpipe: panic: %v", e.Value) }
+
 // panicError turns a recovered panic into an error.
 func panicError(r any) error {
-	buf := make([]byte, 4<<10)
-	buf = buf[:runtime.Stack(buf, false)]
-	return fmt.Errorf("contactpipe: internal error: panic: %v\n%s", r, buf)
+	buf := make([]byte, 8<<10)
+	return &PanicError{Value: r, Stack: buf[:runtime.Stack(buf, false)]}
 }
 
 // recoverInto turns a panic of the goroutine it is deferred in into *err.
