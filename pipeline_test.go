@@ -501,3 +501,16 @@ func TestImportRowTooLarge(t *testing.T) {
 	assert.Empty(t, r.duplicates, "a refused row claims no address: row 3 is not its duplicate")
 	assert.Equal(t, [][]string{{"+12015550123", "Bo"}}, r.chunks)
 }
+
+// TestImportRowOfExactlyMaxChunkBytes: a row that fills a chunk exactly is accepted, alone in its
+// chunk, and one byte more is rejected row_too_large; the import goes on either way.
+func TestImportRowOfExactlyMaxChunkBytes(t *testing.T) {
+	exact := strings.Repeat("a", 100-len("msisdn,firstName\n")-len("+12015550123,\n"))
+	src := "msisdn,firstName\n+12015550124,Bo\n+12015550123," + exact + "\n+12015550125," + exact + "a\n+12015550126,Cy\n"
+	r := runImport(t, strings.NewReader(src), contactpipe.Config{MaxChunkBytes: 100})
+	require.NoError(t, r.err)
+	assert.Equal(t, map[int]string{4: contactpipe.CodeRowTooLarge}, r.rejected)
+	assert.Equal(t, 3, r.rep.Accepted)
+	require.Len(t, r.rep.Chunks, 3)
+	assert.EqualValues(t, 100, r.rep.Chunks[1].Bytes)
+}

@@ -179,3 +179,36 @@ func ExampleWriter() {
 	// chunk 1 1 rows 34 bytes
 	// chunk 2 1 rows 33 bytes
 }
+
+// TestRowOfExactlyMaxBytes: a row that fills a chunk to exactly MaxBytes with the header fits —
+// in Fits, in Add and in AddLine — and starts a chunk of its own; one byte more does not fit.
+func TestRowOfExactlyMaxBytes(t *testing.T) {
+	hdr := len(chunk.AppendRow(nil, header))
+	const max = 100
+	row := []string{"+16511112222", "Ann", strings.Repeat("x", max-hdr-len("+16511112222,Ann,\n"))}
+	require.Equal(t, max, hdr+len(chunk.AppendRow(nil, row)))
+	tooBig := []string{row[0], row[1], row[2] + "x"}
+
+	dir := t.TempDir()
+	w, err := chunk.NewWriter(chunk.Options{Dir: dir, Header: header, MaxBytes: max})
+	require.NoError(t, err)
+	assert.True(t, w.Fits(row))
+	assert.False(t, w.Fits(tooBig))
+	f, err := w.Add([]string{"+16511112223", "Bo", "Chen"})
+	require.NoError(t, err)
+	require.Nil(t, f)
+	f, err = w.Add(row)
+	require.NoError(t, err, "a row of exactly MaxBytes with the header fits")
+	require.NotNil(t, f, "it does not fit beside the first row: that chunk is finished")
+	assert.Equal(t, 1, f.Rows)
+	_, err = w.AddLine(chunk.AppendRow(nil, tooBig))
+	assert.ErrorIs(t, err, chunk.ErrRowTooLarge)
+	f, err = w.Close()
+	require.NoError(t, err)
+	require.NotNil(t, f)
+	assert.Equal(t, 1, f.Rows)
+	assert.EqualValues(t, max, f.Bytes, "the chunk is exactly MaxBytes")
+	data, err := os.ReadFile(f.Path)
+	require.NoError(t, err)
+	assert.Len(t, data, max)
+}
