@@ -30,6 +30,16 @@ type Address struct {
 	Value string
 }
 
+// Canonical is the value as addresses are compared: an email folded to lower case, any other
+// kind unchanged. Two addresses of one kind are the same address when their Canonical values are
+// equal; a Deduper kept outside the process keys its store with it.
+func (a Address) Canonical() string {
+	if a.Kind == "email" {
+		return foldEmail(a.Value)
+	}
+	return a.Value
+}
+
 // Match says which earlier row holds an address.
 type Match struct {
 	Row     int     // the row that claimed the address first
@@ -202,10 +212,7 @@ func (sh *shard) grow() {
 }
 
 func (s *Set) key(a Address) key {
-	v := a.Value
-	if a.Kind == "email" {
-		v = foldEmail(v)
-	}
+	v := a.Canonical()
 	var k key
 	for i := range k {
 		var h maphash.Hash

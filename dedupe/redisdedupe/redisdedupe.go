@@ -1,0 +1,354 @@
+// Package redisdedupe is a dedupe.Deduper kept in Redis, so that many processes — on one machine
+// or many — importing into one account dedupe across each other: an address claimed by any
+// worker of a job is a duplicate for every other worker of that job.
+//
+// # Keys and values
+//
+// Each claimed address is one Redis string key
+//
+//	contactpipe:{JOB}:KIND:HASH
+//
+// where JOB is Options.Job, KIND the address's kind ("msisdn", "email", …) and HASH the first 16
+// bytes, in hex, of the SHA-256 of the job, the kind and the address's canonical value (an email
+// folded to lower case, as dedupe.Set compares it), each followed by a zero byte. Keys thus hold
+// no address in clear; note that a hash of a phone number is a pseudonym, not anonymity — phone
+// numbers are few enough to be hashed one by one — so treat the Redis as holding personal data.
+// The braces make JOB a Redis Cluster hash tag: all keys of a job live in one slot, which the
+// atomic claim needs. The key's value is "ROW:SOURCE", the row and the source (Options.Source) of
+// the claim that won it, so that a duplicate found by another worker names the row and the file.
+// Each key expires Options.TTL (7 days by default) after it was last claimed. In Redis a key
+// costs about 150 bytes with a short source name: ~300 MB per million rows of two addresses.
+//
+// # What "first" means
+//
+// A row's claim is atomic: a Lua script looks up all of the row's addresses and, when none is held
+// by another claim, sets them all; otherwise it sets none and answers the holder of the first one
+// held (in the row's address order). Redis runs scripts one at a time, so across processes the
+// first claim is the first to reach Redis. Within one process, ClaimBatch sends a batch's rows in
+// row order in one script call, so rows of one file are claimed in row order, as with dedupe.Set;
+// between two processes, which of two rows holding the same address wins depends only on which
+// batch reached Redis first, not on row numbers or file names. Every address is still accepted
+// once across all workers of the job.
+//
+// # Reruns
+//
+// A claim is identified by its source and row. When the same source and row claim again — a
+// rerun of the same file after a crash, or a batch retried after a broken connection — the keys
+// they already hold are not a duplicate of themselves: the row is accepted again and the keys' TTL
+// renewed. So each worker of a job needs a Source of its own (the input file's path or name,
+// unique within the job); two workers importing different files under one Source name would take
+// each other's rows with the same numbers for their own.
+//
+// # Errors
+//
+// When Redis cannot be reached, or goes away during an import, ClaimBatch returns an error that
+// names the Redis address (never its password) and the rows of the batch, and wraps the cause
+// (a context error stays errors.Is-able). The batch's outcome is then unknown: the caller must
+// stop and not count its rows. A rerun is safe, by the rule above.
+package redisdedupe
+
+import (
+	"context"
+	"crypto/sha256"
+	_ "embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/contactpipe/contactpipe/dedupe"
+)
+
+// DefaultTTL is how long a claimed address is kept when Options.TTL is zero.
+const DefaultTTL = 7 * 24 * time.Hour
+
+// maxRowsPerCall bounds the rows claimed by one script call, so that Redis, which runs one script
+// at a time, is never busy with one caller for more than a millisecond or two.
+const maxRowsPerCall = 1024
+
+// Options says which job a Deduper claims for and as whom.
+type Options struct {
+	// Job is the namespace shared by all workers of one import job: their claims see each
+	// other. Required.
+	Job string
+	// Source names this worker's input (its file name or path) within the job. It is recorded
+	// with every claim it wins, and a claim by the same Source and row is not a duplicate of
+	// itself (a rerun). Required; each worker of a job must have its own.
+	Source string
+	// TTL is how long a claimed address is kept after its last claim. Zero means DefaultTTL.
+	TTL time.Duration
+}
+
+// Deduper is a dedupe.Deduper whose claims live in Redis. It is safe for concurrent use, though
+// an import calls it from one goroutine.
+type Deduper struct {
+	client    redis.UniversalClient
+	ownClient bool   // Close closes client: Open made it
+	addr      string // the Redis address, for errors; never the password
+	opts      Options
+	prefix    string // "contactpipe:{job}:"
+	ttlMS     string
+	sha       string // of claimScript, as loaded
+	// rowsPerCall is the rows claimed by one script call (≤ maxRowsPerCall); benchmarks set 1
+	// to measure one EVALSHA per row, all in one pipeline.
+	rowsPerCall int
+	closeOnce   sync.Once
+}
+
+var _ dedupe.Deduper = (*Deduper)(nil)
+
+//go:embed claim.lua
+var claimScript string
+
+// ErrConfig is wrapped by errors about Options or a Redis URL.
+var ErrConfig = errors.New("invalid redis dedupe configuration")
+
+// Open connects to the Redis at rawURL (redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], rediss:// for
+// TLS, or unix:///PATH?db=N), checks that it answers and loads the claim script, so a Redis that
+// cannot be reached is found before the first row. Close closes the connection.
+func Open(ctx context.Context, rawURL string, opts Options) (*Deduper, error) {
+	ro, err := redis.ParseURL(rawURL)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) { // its message repeats the URL, password included
+			err = ue.Err
+		}
+		return nil, fmt.Errorf("redisdedupe: %w: redis URL: %v", ErrConfig, err)
+	}
+	client := redis.NewClient(ro)
+	d, err := newDeduper(ctx, client, ro.Addr, opts)
+	if err != nil {
+		_ = client.Close()
+		return nil, err
+	}
+	d.ownClient = true
+	return d, nil
+}
+
+// New is Open for a client the caller made and keeps: Close leaves it open. A cluster client
+// works as well as a single server's, since all keys of a job share one hash slot.
+func New(ctx context.Context, client redis.UniversalClient, opts Options) (*Deduper, error) {
+	return newDeduper(ctx, client, addrOf(client), opts)
+}
+
+func newDeduper(ctx context.Context, client redis.UniversalClient, addr string, opts Options) (*Deduper, error) {
+	switch {
+	case opts.Job == "":
+		return nil, fmt.Errorf("redisdedupe: %w: the job name is empty", ErrConfig)
+	case opts.Source == "":
+		return nil, fmt.Errorf("redisdedupe: %w: the source name is empty", ErrConfig)
+	case opts.TTL < 0:
+		return nil, fmt.Errorf("redisdedupe: %w: negative TTL %v", ErrConfig, opts.TTL)
+	case opts.TTL == 0:
+		opts.TTL = DefaultTTL
+	case opts.TTL < time.Millisecond:
+		return nil, fmt.Errorf("redisdedupe: %w: TTL %v is under a millisecond", ErrConfig, opts.TTL)
+	}
+	d := &Deduper{
+		client:      client,
+		addr:        addr,
+		opts:        opts,
+		prefix:      "contactpipe:{" + opts.Job + "}:",
+		ttlMS:       strconv.FormatInt(opts.TTL.Milliseconds(), 10),
+		rowsPerCall: maxRowsPerCall,
+	}
+	if err := d.load(ctx); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// load loads the claim script into Redis's script cache, which also checks that Redis answers.
+func (d *Deduper) load(ctx context.Context) error {
+	sha, err := d.client.ScriptLoad(ctx, claimScript).Result()
+	if err != nil {
+		return fmt.Errorf("redisdedupe: redis at %s: load the claim script: %w", d.addr, err)
+	}
+	d.sha = sha
+	return nil
+}
+
+// addrOf names a client's server(s) for error messages.
+func addrOf(c redis.UniversalClient) string {
+	switch c := c.(type) {
+	case *redis.Client:
+		return c.Options().Addr
+	case *redis.ClusterClient:
+		return strings.Join(c.Options().Addrs, ",")
+	}
+	return "(client)"
+}
+
+// Close closes the connection when Open made it; later calls do nothing. Claims stay in Redis
+// until their TTL.
+func (d *Deduper) Close() error {
+	var err error
+	d.closeOnce.Do(func() {
+		if d.ownClient {
+			err = d.client.Close()
+		}
+	})
+	return err
+}
+
+// ClaimBatch claims each claim's addresses in order, in one round trip to Redis: the batch's rows
+// are sent in one script call (in calls of up to 1,024 rows, pipelined, for larger batches).
+// results[i] says whether claims[i] is a duplicate and of which row and source; Match.Source is
+// set when the winning claim came from another source. See the package doc for what "first"
+// means and for errors.
+func (d *Deduper) ClaimBatch(ctx context.Context, claims []dedupe.Claim, results []dedupe.Result) error {
+	if len(results) != len(claims) {
+		return fmt.Errorf("redisdedupe: %d results for %d claims", len(results), len(claims))
+	}
+	calls := d.build(claims)
+	if len(calls) == 0 {
+		clear(results)
+		return nil
+	}
+	cmds, err := d.exec(ctx, calls)
+	if err != nil && isNoScript(err) { // Redis restarted or its script cache was flushed
+		if err = d.load(ctx); err == nil {
+			cmds, err = d.exec(ctx, calls) // safe: a claim repeated by its own row is not a duplicate
+		}
+	}
+	if err != nil {
+		return d.errorf(claims, err)
+	}
+	clear(results)
+	for ci, call := range calls {
+		out, err := cmds[ci].Slice()
+		if err == nil && len(out) != len(call.rows) {
+			err = fmt.Errorf("the claim script answered %d results for %d rows", len(out), len(call.rows))
+		}
+		if err != nil {
+			return d.errorf(claims, err)
+		}
+		for j, i := range call.rows {
+			if results[i], err = d.result(claims[i], out[j]); err != nil {
+				return d.errorf(claims, err)
+			}
+		}
+	}
+	return nil
+}
+
+// call is one script call: the claims it covers (indexes into the batch), its keys and
+// arguments.
+type call struct {
+	rows []int
+	keys []string
+	args []any
+}
+
+// build turns claims into script calls. A claim without addresses is not sent: it claims nothing
+// and is never a duplicate.
+func (d *Deduper) build(claims []dedupe.Claim) []call {
+	var calls []call
+	var cur *call
+	var hashIn []byte
+	for i, c := range claims {
+		n := 0
+		for _, a := range c.Addrs {
+			if a.Value != "" {
+				n++
+			}
+		}
+		if n == 0 {
+			continue
+		}
+		if cur == nil || len(cur.rows) == d.rowsPerCall {
+			calls = append(calls, call{args: []any{d.ttlMS, d.opts.Source}})
+			cur = &calls[len(calls)-1]
+		}
+		cur.rows = append(cur.rows, i)
+		cur.args = append(cur.args, c.Row, n)
+		for _, a := range c.Addrs {
+			if a.Value == "" {
+				continue
+			}
+			var k string
+			k, hashIn = d.key(a, hashIn)
+			cur.keys = append(cur.keys, k)
+		}
+	}
+	return calls
+}
+
+// key is the Redis key of address a; buf is scratch space, returned for reuse.
+func (d *Deduper) key(a dedupe.Address, buf []byte) (string, []byte) {
+	buf = append(buf[:0], d.opts.Job...)
+	buf = append(buf, 0)
+	buf = append(buf, a.Kind...)
+	buf = append(buf, 0)
+	buf = append(buf, a.Canonical()...)
+	buf = append(buf, 0)
+	sum := sha256.Sum256(buf)
+	var b strings.Builder
+	b.Grow(len(d.prefix) + len(a.Kind) + 1 + 32)
+	b.WriteString(d.prefix)
+	b.WriteString(a.Kind)
+	b.WriteByte(':')
+	var hx [32]byte
+	hex.Encode(hx[:], sum[:16])
+	b.Write(hx[:])
+	return b.String(), buf
+}
+
+func (d *Deduper) exec(ctx context.Context, calls []call) ([]*redis.Cmd, error) {
+	pipe := d.client.Pipeline()
+	cmds := make([]*redis.Cmd, len(calls))
+	for i, c := range calls {
+		cmds[i] = pipe.EvalSha(ctx, d.sha, c.keys, c.args...)
+	}
+	_, err := pipe.Exec(ctx)
+	return cmds, err
+}
+
+// result reads the script's answer for one claim: 0 when it won its addresses, else the index
+// (from 1) of its first address held by another claim and that claim's "ROW:SOURCE".
+func (d *Deduper) result(c dedupe.Claim, out any) (dedupe.Result, error) {
+	if n, ok := out.(int64); ok && n == 0 {
+		return dedupe.Result{}, nil
+	}
+	hit, ok := out.([]any)
+	if !ok || len(hit) != 2 {
+		return dedupe.Result{}, fmt.Errorf("unexpected answer %T from the claim script", out)
+	}
+	idx, ok1 := hit[0].(int64)
+	owner, ok2 := hit[1].(string)
+	rowText, source, ok3 := strings.Cut(owner, ":")
+	row, err := strconv.Atoi(rowText)
+	if !ok1 || !ok2 || !ok3 || err != nil {
+		return dedupe.Result{}, fmt.Errorf("unexpected answer from the claim script for row %d (is another program using the key space %s?)", c.Row, d.prefix)
+	}
+	m := dedupe.Match{Row: row}
+	if source != d.opts.Source {
+		m.Source = source
+	}
+	for _, a := range c.Addrs {
+		if a.Value == "" {
+			continue
+		}
+		if idx--; idx == 0 {
+			m.Address = a
+			break
+		}
+	}
+	return dedupe.Result{Dup: true, Match: m}, nil
+}
+
+func (d *Deduper) errorf(claims []dedupe.Claim, err error) error {
+	rows := ""
+	if len(claims) > 0 {
+		rows = fmt.Sprintf(" rows %d–%d", claims[0].Row, claims[len(claims)-1].Row)
+	}
+	return fmt.Errorf("redisdedupe: claim%s at redis %s (job %q): %w", rows, d.addr, d.opts.Job, err)
+}
+
+func isNoScript(err error) bool { return redis.HasErrorPrefix(err, "NOSCRIPT") }
