@@ -99,13 +99,13 @@ func TestCanarySecretsNeverLeak(t *testing.T) {
 		return &upload.KoreAI{BaseURL: base, StreamID: "st", AccountID: "a", JWT: jwt, ClientID: "cs-canary", ClientSecret: sec,
 			HTTPClient: srv.Client(), Logger: debugLogger(&logs), Retry: retry, Stats: stats}
 	}
-	record(mkKore(srv.URL, "", secret).Upload(t.Context(), writeChunk(t, dir, 7, upload.KoreAIColumns, koreRows(3, 0))))
-	record(mkKore(srv.URL, token, "").Upload(t.Context(), writeChunk(t, dir, 8, upload.KoreAIColumns, koreRows(3, 10))))
-	record(mkKore(srv.URL, "", secret+"-wrong").Upload(t.Context(), writeChunk(t, dir, 9, upload.KoreAIColumns, koreRows(1, 20))))
-	record(mkKore(echo.URL, token, "").Upload(t.Context(), writeChunk(t, dir, 10, upload.KoreAIColumns, koreRows(1, 30))))
+	record(mkKore(srv.URL, "", secret).Upload(t.Context(), writeChunk(t, dir, 7, upload.KoreAIColumns(), koreRows(3, 0))))
+	record(mkKore(srv.URL, token, "").Upload(t.Context(), writeChunk(t, dir, 8, upload.KoreAIColumns(), koreRows(3, 10))))
+	record(mkKore(srv.URL, "", secret+"-wrong").Upload(t.Context(), writeChunk(t, dir, 9, upload.KoreAIColumns(), koreRows(1, 20))))
+	record(mkKore(echo.URL, token, "").Upload(t.Context(), writeChunk(t, dir, 10, upload.KoreAIColumns(), koreRows(1, 30))))
 	// A minted token echoed back must be redacted like the static one.
-	record(mkKore(echo.URL, "", secret).Upload(t.Context(), writeChunk(t, dir, 11, upload.KoreAIColumns, koreRows(1, 40))))
-	record(mkKore(echoText.URL, "", secret).Upload(t.Context(), writeChunk(t, dir, 12, upload.KoreAIColumns, koreRows(1, 50))))
+	record(mkKore(echo.URL, "", secret).Upload(t.Context(), writeChunk(t, dir, 11, upload.KoreAIColumns(), koreRows(1, 40))))
+	record(mkKore(echoText.URL, "", secret).Upload(t.Context(), writeChunk(t, dir, 12, upload.KoreAIColumns(), koreRows(1, 50))))
 
 	snap, _ := json.Marshal(stats.Snapshot())
 	outputs = append(outputs, string(snap))

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -18,13 +19,17 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// Regions maps the 8x8 Contacts API regions to their base URLs (the API's documented servers).
-var Regions = map[string]string{
+// regions maps the 8x8 Contacts API regions to their base URLs (the API's documented servers).
+var regions = map[string]string{
 	"apac": "https://contacts.8x8.com",
 	"us":   "https://contacts.us.8x8.com",
 	"uk":   "https://contacts.8x8.uk",
 	"id":   "https://contacts.8x8.id",
 }
+
+// Regions returns the 8x8 Contacts API regions (apac, us, uk, id) and their base URLs (the API's
+// documented servers). The map is a copy: changing it changes nothing else.
+func Regions() map[string]string { return maps.Clone(regions) }
 
 // DefaultRegion is the region used when neither BaseURL nor Region is set.
 const DefaultRegion = "apac"
@@ -102,7 +107,7 @@ func (c *Client) build() (*transport, error) {
 		if region == "" {
 			region = DefaultRegion
 		}
-		u, ok := Regions[strings.ToLower(region)]
+		u, ok := regions[strings.ToLower(region)]
 		if !ok {
 			return nil, configError("unknown 8x8 region %q (want apac, us, uk or id)", region)
 		}

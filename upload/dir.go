@@ -14,6 +14,21 @@ type Dir struct {
 	Path string
 }
 
+// Validate checks that Path names an existing directory.
+func (d Dir) Validate() error {
+	if d.Path == "" {
+		return configError("dir uploader: no directory given")
+	}
+	st, err := os.Stat(d.Path)
+	if err != nil {
+		return configError("dir uploader: %v", err)
+	}
+	if !st.IsDir() {
+		return configError("dir uploader: %s is not a directory", d.Path)
+	}
+	return nil
+}
+
 // ChunkFileName is the name a chunk gets in an output directory: chunk-0001.csv for index 1.
 func ChunkFileName(index int) string {
 	return fmt.Sprintf("chunk-%04d.csv", index)

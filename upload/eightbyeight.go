@@ -135,7 +135,7 @@ func (u *EightByEight) Upload(ctx context.Context, c Chunk) (Result, error) {
 	up := func(ctx context.Context, path, name string, rows int) (Result, error) {
 		return u.uploadPart(ctx, fields, path, name, rows)
 	}
-	res, err := uploadSplitting(ctx, c.Path, name, c.Rows, u.t.stats, log, up)
+	res, err := uploadSplitting(ctx, c.Path, name, c.Rows, u.t.retry.Budget, u.t.stats, log, up)
 	res.Target, res.File = "8x8", name
 	if err != nil && res.Status == "" {
 		res.Status = "error"

@@ -249,7 +249,7 @@ func TestConfigValidatedBeforeAnyRequest(t *testing.T) {
 		})
 	}
 	assert.Zero(t, hits.Load())
-	for region, want := range upload.Regions {
+	for region, want := range upload.Regions() {
 		u := eightByEight("", nil)
 		u.Region = region
 		require.NoError(t, u.Validate(), region)

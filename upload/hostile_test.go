@@ -82,7 +82,7 @@ func TestEndlessKoreAIAnswerIsCapped(t *testing.T) {
 	var res upload.Result
 	var err error
 	alloc := allocated(func() {
-		res, err = k.Upload(t.Context(), writeChunk(t, t.TempDir(), 1, upload.KoreAIColumns, koreRows(3, 0)))
+		res, err = k.Upload(t.Context(), writeChunk(t, t.TempDir(), 1, upload.KoreAIColumns(), koreRows(3, 0)))
 	})
 	require.ErrorIs(t, err, upload.ErrInDoubt, "the import ran; what it created is unknown")
 	assert.ErrorIs(t, err, upload.ErrAnswerTooLarge)

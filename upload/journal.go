@@ -551,6 +551,9 @@ func (u *Journaled) Inner() Uploader { return u.inner }
 // Close closes the journal.
 func (u *Journaled) Close() error { return u.j.Close() }
 
+// Validate checks the inner uploader (see Check).
+func (u *Journaled) Validate() error { return Check(u.inner) }
+
 // Uploader returns u as the Uploader to give the pipeline. When the wrapped uploader is a Columner
 // (Kore.ai) the value returned is one too, with the same columns; otherwise it is not, so the
 // pipeline writes the canonical columns. (*Journaled itself is not a Columner.)

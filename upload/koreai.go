@@ -18,8 +18,10 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// KoreAIColumns is the header of a Kore.ai chunk file, in order.
-var KoreAIColumns = []string{"firstName", "lastName", "salutation", "cellPhoneNumber", "cellPhoneCountryCode", "cellPhoneExtension"}
+// KoreAIColumns returns the header of a Kore.ai chunk file, in order (a new slice each call).
+func KoreAIColumns() []string {
+	return []string{"firstName", "lastName", "salutation", "cellPhoneNumber", "cellPhoneCountryCode", "cellPhoneExtension"}
+}
 
 // MaxKoreAITokenTTL is the longest lifetime of a minted Kore.ai JWT.
 const MaxKoreAITokenTTL = time.Hour
@@ -82,7 +84,7 @@ type KoreAI struct {
 }
 
 // Columns returns KoreAIColumns: the pipeline writes Kore.ai chunks with these columns.
-func (k *KoreAI) Columns() []string { return append([]string(nil), KoreAIColumns...) }
+func (k *KoreAI) Columns() []string { return KoreAIColumns() }
 
 // Required returns msisdn: a row without a phone cannot go to Kore.ai.
 func (k *KoreAI) Required() []string { return []string{"msisdn"} }
@@ -182,7 +184,7 @@ func (k *KoreAI) Upload(ctx context.Context, c Chunk) (Result, error) {
 	}
 	defer k.dispose(c)
 	log := k.t.log.With("chunk", c.Index)
-	res, err := uploadSplitting(ctx, c.Path, name, c.Rows, k.t.stats, log, k.uploadPart)
+	res, err := uploadSplitting(ctx, c.Path, name, c.Rows, k.t.retry.Budget, k.t.stats, log, k.uploadPart)
 	res.Target, res.File = "koreai", name
 	if err != nil && res.Status == "" {
 		res.Status = "error"

@@ -23,7 +23,7 @@ func TestKoreAIHappyPath(t *testing.T) {
 	assert.Equal(t, []string{"firstName", "lastName", "salutation", "cellPhoneNumber", "cellPhoneCountryCode", "cellPhoneExtension"}, k.Columns())
 	assert.Equal(t, []string{"msisdn"}, k.Required())
 
-	c := writeChunk(t, t.TempDir(), 1, upload.KoreAIColumns, koreRows(3, 0))
+	c := writeChunk(t, t.TempDir(), 1, upload.KoreAIColumns(), koreRows(3, 0))
 	res, err := k.Upload(t.Context(), c)
 	require.NoError(t, err)
 	assert.Equal(t, "koreai", res.Target)
@@ -44,11 +44,11 @@ func TestKoreAIRefusedPhones(t *testing.T) {
 	_, srv := startSim(t, contactsim.Options{})
 	k := koreAI(srv.URL, srv.Client())
 	dir := t.TempDir()
-	_, err := k.Upload(t.Context(), writeChunk(t, dir, 1, upload.KoreAIColumns, koreRows(2, 0)))
+	_, err := k.Upload(t.Context(), writeChunk(t, dir, 1, upload.KoreAIColumns(), koreRows(2, 0)))
 	require.NoError(t, err)
 	// Rows 2 and 4 carry phones Kore.ai already has.
 	rows := [][]string{koreRows(1, 10)[0], koreRows(1, 0)[0], koreRows(1, 11)[0], koreRows(1, 1)[0]}
-	res, err := k.Upload(t.Context(), writeChunk(t, dir, 2, upload.KoreAIColumns, rows))
+	res, err := k.Upload(t.Context(), writeChunk(t, dir, 2, upload.KoreAIColumns(), rows))
 	require.NoError(t, err)
 	assert.Equal(t, 2, res.Landed)
 	require.Len(t, res.ServerRejected, 2)
@@ -70,7 +70,7 @@ func TestKoreAIStaticTokenAndRefusal(t *testing.T) {
 	}{{"valid", good, true}, {"signed with another secret", bad, false}} {
 		t.Run(tc.name, func(t *testing.T) {
 			k := &upload.KoreAI{BaseURL: srv.URL, StreamID: "st-1", AccountID: "a", JWT: tc.token, HTTPClient: srv.Client(), Retry: fastRetry}
-			res, err := k.Upload(t.Context(), writeChunk(t, t.TempDir(), 1, upload.KoreAIColumns, koreRows(1, 100+len(tc.name))))
+			res, err := k.Upload(t.Context(), writeChunk(t, t.TempDir(), 1, upload.KoreAIColumns(), koreRows(1, 100+len(tc.name))))
 			if tc.ok {
 				require.NoError(t, err)
 				assert.Equal(t, 1, res.Landed)
@@ -138,7 +138,7 @@ func TestKoreAIConfig(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			k := koreAI(srv.URL, srv.Client())
 			tc.mod(k)
-			_, err := k.Upload(t.Context(), writeChunk(t, t.TempDir(), 1, upload.KoreAIColumns, koreRows(1, 0)))
+			_, err := k.Upload(t.Context(), writeChunk(t, t.TempDir(), 1, upload.KoreAIColumns(), koreRows(1, 0)))
 			assert.ErrorIs(t, err, upload.ErrInvalidConfig)
 			assert.ErrorIs(t, err, upload.ErrStopImport)
 		})
@@ -149,7 +149,7 @@ func TestKoreAIConfig(t *testing.T) {
 func TestKoreAISplitWhenTooLarge(t *testing.T) {
 	sim, srv := startSim(t, contactsim.Options{MaxFileBytes: 600})
 	k := koreAI(srv.URL, srv.Client())
-	res, err := k.Upload(t.Context(), writeChunk(t, t.TempDir(), 1, upload.KoreAIColumns, koreRows(40, 0)))
+	res, err := k.Upload(t.Context(), writeChunk(t, t.TempDir(), 1, upload.KoreAIColumns(), koreRows(40, 0)))
 	require.NoError(t, err)
 	assert.Equal(t, 40, res.Landed)
 	assert.Positive(t, res.Splits)
@@ -176,7 +176,7 @@ func TestKoreAIAmbiguousFailureIsResent(t *testing.T) {
 	stats := new(upload.Stats)
 	k := koreAI(srv.URL, srv.Client())
 	k.Stats = stats
-	res, err := k.Upload(t.Context(), writeChunk(t, t.TempDir(), 1, upload.KoreAIColumns, koreRows(3, 0)))
+	res, err := k.Upload(t.Context(), writeChunk(t, t.TempDir(), 1, upload.KoreAIColumns(), koreRows(3, 0)))
 	require.NoError(t, err)
 	assert.Equal(t, 1, res.Resent)
 	assert.Equal(t, 0, res.Landed, "the second answer creates nothing: kore.ai already has the phones")

@@ -1,9 +1,12 @@
 package upload_test
 
 import (
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -90,7 +93,7 @@ func TestEightByEightAnswerNamingNoBatch(t *testing.T) {
 // cannot read: what it created is unknown, so the chunk is in doubt, not failed.
 func TestKoreAIUndecodableAnswerIsInDoubt(t *testing.T) {
 	sim, srv := startSim(t, contactsim.Options{Faults: contactsim.Faults{KoreGarbage: true}})
-	res, err := koreAI(srv.URL, srv.Client()).Upload(t.Context(), writeChunk(t, t.TempDir(), 1, upload.KoreAIColumns, koreRows(3, 0)))
+	res, err := koreAI(srv.URL, srv.Client()).Upload(t.Context(), writeChunk(t, t.TempDir(), 1, upload.KoreAIColumns(), koreRows(3, 0)))
 	require.ErrorIs(t, err, upload.ErrInDoubt)
 	assert.True(t, res.InDoubt)
 	assert.Equal(t, "in-doubt", res.Status)
@@ -172,6 +175,68 @@ func TestRetryAfterAtTheCap(t *testing.T) {
 				assert.Equal(t, 1, res.Attempts)
 				assert.Zero(t, time.Since(start))
 			})
+		})
+	}
+}
+
+// TestAlways413 is a target that refuses every file as too large: a 1,000-row chunk used to cost
+// 1,999 requests and 999 splits outside the retry budget. Now the first half is split down to a
+// single row (about log2(1000) requests), that row fails with a clear error, and nothing more of
+// the chunk is sent; every split spends the run's retry budget.
+func TestAlways413(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		budget      int
+		maxRequests int64
+		want        error
+	}{
+		{"default budget", 500, 12, upload.ErrFileTooLarge},
+		{"budget of 3", 3, 4, upload.ErrRetryBudgetExhausted},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var requests atomic.Int64
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				requests.Add(1)
+				_, _ = io.Copy(io.Discard, r.Body)
+				w.WriteHeader(http.StatusRequestEntityTooLarge)
+			}))
+			t.Cleanup(srv.Close)
+			budget := upload.NewRetryBudget(tc.budget)
+			for _, u := range []upload.Uploader{
+				func() upload.Uploader {
+					u := eightByEight(srv.URL, srv.Client())
+					u.Retry.Budget = budget
+					return u
+				}(),
+				func() upload.Uploader {
+					k := koreAI(srv.URL, srv.Client())
+					k.Retry.Budget = budget
+					return k
+				}(),
+			} {
+				requests.Store(0)
+				before := budget.Remaining()
+				header := canonicalHeader
+				rows := contactRows(1000, 0)
+				if _, ok := u.(upload.Columner); ok {
+					header, rows = upload.KoreAIColumns(), koreRows(1000, 0)
+				}
+				res, err := u.Upload(t.Context(), writeChunk(t, t.TempDir(), 1, header, rows))
+				require.ErrorIs(t, err, tc.want)
+				assert.ErrorIs(t, err, upload.ErrFileTooLarge)
+				var api *upload.APIError
+				require.ErrorAs(t, err, &api, "the server's answer is in the error")
+				assert.Equal(t, http.StatusRequestEntityTooLarge, api.Status)
+				assert.LessOrEqual(t, requests.Load(), tc.maxRequests)
+				assert.Zero(t, res.Landed)
+				assert.Equal(t, int64(before-budget.Remaining()), int64(res.Splits), "every split spent the budget")
+				if tc.want == upload.ErrFileTooLarge {
+					assert.Contains(t, err.Error(), "a single row")
+				}
+				if tc.budget == 3 {
+					break // the budget is spent
+				}
+			}
 		})
 	}
 }

@@ -100,13 +100,65 @@ func writeRange(src *os.File, dir, pattern string, header, from, to int64) (stri
 // partUploader uploads one file (a chunk or part of one) under name.
 type partUploader func(ctx context.Context, path, name string, rows int) (Result, error)
 
+// splitter uploads a chunk, splitting it when the target finds it too large. One per chunk; not
+// safe for concurrent use.
+type splitter struct {
+	up     partUploader
+	budget *RetryBudget
+	stats  *Stats
+	log    *slog.Logger
+	// refused is the size of the smallest part the target refused as too large (0: none yet).
+	// A part at least that large would be refused too: it is not sent.
+	refused int64
+	// single is set once the target refused a single row as too large: it is broken or its limit
+	// is below any row, and nothing more of the chunk is sent.
+	single error
+}
+
 // uploadSplitting uploads a file with up and, when the target says it is too large, splits it in
 // two (header kept in both) and uploads the halves the same way, recursively. The merged Result
 // accounts for every row: the second half's rejected lines are shifted by the first half's rows.
-func uploadSplitting(ctx context.Context, path, name string, rows int, stats *Stats, log *slog.Logger, up partUploader) (Result, error) {
-	r, err := up(ctx, path, name, rows)
-	if err == nil || !errors.Is(err, ErrFileTooLarge) || rows < 2 {
-		return r, err
+//
+// Splitting is bounded: each split spends one retry of the run's budget; a part no smaller than
+// one already refused is split without being sent; and a single row still too large fails after
+// its one try (or without one, when a smaller part was already refused), after which nothing
+// more of the chunk is sent. A target that answers 413 to everything thus costs a chunk of n
+// rows about log2(n) requests, not 2n.
+func uploadSplitting(ctx context.Context, path, name string, rows int, budget *RetryBudget, stats *Stats, log *slog.Logger, up partUploader) (Result, error) {
+	s := &splitter{up: up, budget: budget, stats: stats, log: log}
+	return s.upload(ctx, path, name, rows)
+}
+
+func (s *splitter) upload(ctx context.Context, path, name string, rows int) (Result, error) {
+	var size int64
+	if st, err := os.Stat(path); err == nil {
+		size = st.Size()
+	}
+	if s.single != nil {
+		return Result{File: name}, fmt.Errorf("upload: %s not sent: %w", name, s.single)
+	}
+	var r Result
+	var err error
+	if s.refused > 0 && size >= s.refused {
+		// The target would refuse it: split it without asking.
+		r = Result{File: name}
+		err = fmt.Errorf("%w: %s (%d bytes) not sent: a part of %d bytes was already refused as too large",
+			ErrFileTooLarge, name, size, s.refused)
+	} else {
+		r, err = s.up(ctx, path, name, rows)
+		if err == nil || !errors.Is(err, ErrFileTooLarge) {
+			return r, err
+		}
+		if s.refused == 0 || size < s.refused {
+			s.refused = size
+		}
+	}
+	if rows < 2 {
+		s.single = fmt.Errorf("upload: %s: a single row (%d bytes with the header) is refused as too large: %w", name, size, err)
+		return r, s.single
+	}
+	if s.budget != nil && !s.budget.Take() {
+		return r, fmt.Errorf("%w: not splitting %s further: %w", ErrRetryBudgetExhausted, name, err)
 	}
 	a, b, rowsA, rowsB, serr := splitChunkFile(path)
 	if serr != nil {
@@ -114,13 +166,13 @@ func uploadSplitting(ctx context.Context, path, name string, rows int, stats *St
 	}
 	defer os.Remove(a)
 	defer os.Remove(b)
-	stats.splits.Add(1)
-	log.Info("target refused the file as too large; splitting it in two", "file", name, "rows", rows)
-	resA, errA := uploadSplitting(ctx, a, partName(name, "a"), rowsA, stats, log, up)
+	s.stats.splits.Add(1)
+	s.log.Info("target refused the file as too large; splitting it in two", "file", name, "rows", rows)
+	resA, errA := s.upload(ctx, a, partName(name, "a"), rowsA)
 	var resB Result
 	var errB error
-	if errA == nil || !(errors.Is(errA, ErrUnauthorized) || ctx.Err() != nil) {
-		resB, errB = uploadSplitting(ctx, b, partName(name, "b"), rowsB, stats, log, up)
+	if errA == nil || !(errors.Is(errA, ErrUnauthorized) || errors.Is(errA, ErrRetryBudgetExhausted) || s.single != nil || ctx.Err() != nil) {
+		resB, errB = s.upload(ctx, b, partName(name, "b"), rowsB)
 	} else {
 		errB = fmt.Errorf("upload: second half of %s not sent: %w", name, errA)
 	}

@@ -119,7 +119,7 @@ func TestFaultStormKoreAI(t *testing.T) {
 		dir := t.TempDir()
 		var cs []upload.Chunk
 		for i := range chunks {
-			cs = append(cs, writeChunk(t, dir, i+1, upload.KoreAIColumns, koreRows(rowsPer, i*rowsPer)))
+			cs = append(cs, writeChunk(t, dir, i+1, upload.KoreAIColumns(), koreRows(rowsPer, i*rowsPer)))
 		}
 		outs := uploadAll(t.Context(), k, cs, 4)
 		landed, refusedAfterResend := 0, 0

@@ -8,6 +8,8 @@ package upload
 import (
 	"context"
 	"errors"
+	"fmt"
+	"reflect"
 )
 
 // ErrStopImport is wrapped by upload errors after which no further chunk can succeed (a rejected
@@ -101,4 +103,43 @@ type Columner interface {
 	Columns() []string
 	// Required lists fields a row must have to be sent to this target (e.g. "msisdn" for Kore.ai).
 	Required() []string
+}
+
+// Validator is implemented by uploaders that can check their configuration without making a
+// request (EightByEight, KoreAI, Dir, Journaled). Callers check it before reading any input, so
+// that a bad account id or a missing directory is reported before the first row is processed.
+// Errors match ErrInvalidConfig.
+type Validator interface {
+	Validate() error
+}
+
+// Check reports whether u can be used: it is not nil, not a typed nil (a nil *EightByEight in an
+// Uploader, whose methods would panic), and its Validate, when it is a Validator, passes. Errors
+// match ErrInvalidConfig. A panic inside Validate is returned as an error.
+func Check(u Uploader) (err error) {
+	if u == nil {
+		return configError("no uploader")
+	}
+	switch v := reflect.ValueOf(u); v.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.Interface:
+		if v.IsNil() {
+			return configError("uploader is a nil %T", u)
+		}
+	}
+	val, ok := u.(Validator)
+	if !ok {
+		return nil
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = configError("validating the %T uploader panicked: %v", u, r)
+		}
+	}()
+	if err := val.Validate(); err != nil {
+		if errors.Is(err, ErrInvalidConfig) {
+			return err
+		}
+		return &stopError{fmt.Errorf("%w: %w", ErrInvalidConfig, err)}
+	}
+	return nil
 }

@@ -132,7 +132,7 @@ func (t *targetFlags) fillClient(c *upload.Client, log *slog.Logger, stats *uplo
 	region := t.region
 	if t.baseURL != "" {
 		region = ""
-	} else if _, ok := upload.Regions[region]; !ok {
+	} else if _, ok := upload.Regions()[region]; !ok {
 		return usageError{fmt.Errorf("-region %q: want apac, us, uk or id", t.region)}
 	}
 	c.BaseURL, c.Region, c.APIKey, c.AccountID = t.baseURL, region, key, t.accountID
