@@ -38,6 +38,15 @@
 // read: hidden and very hidden sheets, chart sheets and macro sheets are
 // skipped.
 //
+// # Cancellation
+//
+// [OpenXLSXContext] and [OpenXLSContext] bind a reader to a context: every
+// read of the file checks it first, so opening and Next stop within
+// milliseconds of cancellation (the work between two reads is bounded by one
+// read of at most 64 KiB, inflated at most 1:100), and return an error for
+// which errors.Is(err, context.Canceled) (or context.DeadlineExceeded)
+// holds, wrapping the cause given to context.WithCancelCause too.
+//
 // # Hostile input
 //
 // Every reader bounds its work by the size of its input and by [Options]:
@@ -261,4 +270,15 @@ func (s *sticky) set(err error) error {
 		s.err = err
 	}
 	return err
+}
+
+// stopped replaces *err, and the error remembered, by the cancellation error
+// when c's context is done. It must be deferred directly by Next.
+func (s *sticky) stopped(c canceler, err *error) {
+	if *err == nil || *err == io.EOF {
+		return
+	}
+	if cerr := c.err(); cerr != nil {
+		*err, s.err = cerr, cerr
+	}
 }

@@ -3,6 +3,7 @@ package sheet
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -64,8 +65,22 @@ func xlsErr(format string, a ...any) error {
 // FILEPASS record, or an encrypted OOXML package in an OLE2 container) is
 // refused with ErrEncrypted. Excel 5.0/95 (BIFF5) and older formats are
 // refused with ErrMalformed. r must stay readable until the Reader is closed.
-func OpenXLS(r io.ReaderAt, size int64, opts Options) (_ Reader, err error) {
+func OpenXLS(r io.ReaderAt, size int64, opts Options) (Reader, error) {
+	return OpenXLSContext(context.Background(), r, size, opts)
+}
+
+// OpenXLSContext is [OpenXLS] bound to ctx: once ctx is done, opening and
+// the Reader's Next stop within a read of the file (milliseconds) and return
+// an error that wraps ctx.Err() (errors.Is finds context.Canceled or
+// context.DeadlineExceeded) and the cause given to context.WithCancelCause.
+func OpenXLSContext(ctx context.Context, r io.ReaderAt, size int64, opts Options) (_ Reader, err error) {
+	c := newCanceler(ctx)
+	if err := c.err(); err != nil {
+		return nil, err
+	}
+	defer func() { err = c.stopped(err) }()
 	defer recoverMalformed(&err)
+	r = ctxReaderAt{r, c}
 	o := opts.withDefaults()
 	var magic [8]byte
 	if n, _ := r.ReadAt(magic[:], 0); n < len(magic) || !bytes.Equal(magic[:], cfbMagic) {
@@ -102,7 +117,7 @@ func OpenXLS(r io.ReaderAt, size int64, opts Options) (_ Reader, err error) {
 	if !book.info[idx].worksheet {
 		return nil, fmt.Errorf("%w: %q is not a worksheet", ErrSheetNotFound, sh.name)
 	}
-	x := &xlsReader{book: book, o: o, stream: stream, size: ws.size, curRow: -1, pending: -1}
+	x := &xlsReader{book: book, o: o, stream: stream, size: ws.size, curRow: -1, pending: -1, cancel: c}
 	if err := x.start(int64(sh.offset)); err != nil {
 		return nil, err
 	}
@@ -519,6 +534,7 @@ type xlsReader struct {
 	depth  int
 	st     sticky
 	closed bool
+	cancel canceler
 
 	// Streaming (records in row order).
 	curRow  int // 0-based BIFF row being assembled, -1 before the first
@@ -787,9 +803,13 @@ func (x *xlsReader) put(cells []string, row int) ([]string, error) {
 
 // Next implements Reader.
 func (x *xlsReader) Next() (row int, cells []string, err error) {
+	defer x.st.stopped(x.cancel, &err)
 	defer recoverMalformed(&err)
 	if x.st.err != nil {
 		return 0, nil, x.st.err
+	}
+	if err := x.cancel.err(); err != nil {
+		return 0, nil, err
 	}
 	if x.closed {
 		return 0, nil, errors.New("sheet: reader closed")

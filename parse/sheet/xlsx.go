@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -92,7 +93,24 @@ func tooLarge(format string, a ...any) error {
 // (excelize stops silently and loses the rest), and a date serial below 1
 // is rendered as the XLS reader does rather than as "1900-01-00".
 func OpenXLSX(r io.ReaderAt, size int64, opts Options) (Reader, error) {
-	return openXLSX(r, size, opts, useFastXLSX)
+	return OpenXLSXContext(context.Background(), r, size, opts)
+}
+
+// OpenXLSXContext is [OpenXLSX] bound to ctx: once ctx is done, opening and
+// the Reader's Next stop within a read of the file (milliseconds) and return
+// an error that wraps ctx.Err() (errors.Is finds context.Canceled or
+// context.DeadlineExceeded) and the cause given to context.WithCancelCause.
+func OpenXLSXContext(ctx context.Context, r io.ReaderAt, size int64, opts Options) (_ Reader, err error) {
+	c := newCanceler(ctx)
+	if err := c.err(); err != nil {
+		return nil, err
+	}
+	defer func() { err = c.stopped(err) }()
+	rd, err := openXLSX(ctxReaderAt{r, c}, size, opts, useFastXLSX)
+	if fr, ok := rd.(*fastReader); ok {
+		fr.cancel = c
+	}
+	return rd, err
 }
 
 // useFastXLSX selects the reader behind OpenXLSX: this package's streaming

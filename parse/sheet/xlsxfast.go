@@ -397,6 +397,7 @@ type fastReader struct {
 	st       sticky
 	closed   bool
 	done     bool
+	cancel   canceler
 
 	// Row numbering as excelize's iterator counts: cur is the row's own
 	// number (its r, else the previous plus one), reported is what Next
@@ -428,9 +429,13 @@ var errReaderClosed = errors.New("sheet: reader closed")
 
 // Next implements Reader.
 func (x *fastReader) Next() (row int, cells []string, err error) {
+	defer x.st.stopped(x.cancel, &err)
 	defer recoverMalformed(&err)
 	if x.st.err != nil {
 		return 0, nil, x.st.err
+	}
+	if err := x.cancel.err(); err != nil {
+		return 0, nil, err
 	}
 	if x.closed {
 		return 0, nil, errReaderClosed
