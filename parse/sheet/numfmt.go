@@ -171,7 +171,8 @@ func rawNumber(v float64) string {
 // maxSerial is 9999-12-31, the last date Excel can show.
 const maxSerial = 2958465
 
-// excelDate renders an Excel date serial number. It reports false for values
+// excelDate renders an Excel date serial number as Excel shows it, serial
+// 60 as the 1900-02-29 of Excel's 1900 leap-year bug. It reports false for values
 // Excel cannot show as a date (negative, too large), which are then rendered
 // as plain numbers.
 func excelDate(v float64, kind fmtKind, date1904 bool) (string, bool) {
@@ -192,6 +193,14 @@ func excelDate(v float64, kind fmtKind, date1904 bool) (string, bool) {
 		t = time.Date(1899, 12, 31, 0, 0, 0, 0, time.UTC)
 	}
 	t = t.AddDate(0, 0, int(days)).Add(time.Duration(sod) * time.Second)
+	if !date1904 && days == 60 && kind != kindTime {
+		// Serial 60 is the 1900-02-29 that Excel shows and time.Time
+		// cannot hold: render it as shown.
+		if kind == kindDate {
+			return "1900-02-29", true
+		}
+		return "1900-02-29 " + t.Format("15:04:05"), true
+	}
 	switch kind {
 	case kindDate:
 		return t.Format("2006-01-02"), true

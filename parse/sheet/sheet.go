@@ -22,7 +22,9 @@
 //   - Numbers whose format is a date or time are returned in ISO 8601:
 //     "2006-01-02" for a date, "2006-01-02 15:04:05" for a date and time,
 //     "15:04:05" for a time of day; the workbook's 1900/1904 date system is
-//     honoured.
+//     honoured. In the 1900 system serial 60 reads "1900-02-29", the day
+//     Excel shows although it never was (Excel's 1900 leap-year bug): 59 is
+//     "1900-02-28", 61 "1900-03-01".
 //   - Numbers whose format is made only of zeros ("00000", a ZIP code or an
 //     identifier padded with leading zeros) are returned as displayed, zero
 //     padded: 2134 with format "00000" reads "02134".
