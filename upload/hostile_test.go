@@ -243,3 +243,35 @@ func TestUnreadableInvalidRowsWithoutCountsIsInDoubt(t *testing.T) {
 		})
 	}
 }
+
+// TestSignedFileURLNotInErrors: the query of an invalid-rows URL (a signed storage URL's
+// signature) does not appear in errors or logs when the download fails.
+func TestSignedFileURLNotInErrors(t *testing.T) {
+	const sig = "SIGNATURE-c0ffee-5ecret"
+	sim := contactsim.New(contactsim.Options{QueueDelay: time.Millisecond, ProcessDelay: time.Millisecond, Faults: contactsim.Faults{OmitCounts: true}})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && strings.Contains(r.URL.Path, "/batches/") {
+			rec := httptest.NewRecorder()
+			sim.ServeHTTP(rec, r)
+			var b map[string]any
+			_ = json.Unmarshal(rec.Body.Bytes(), &b)
+			if _, ok := b["invalidFileLocation"]; ok {
+				// Signed, and on a port where nothing listens.
+				b["invalidFileLocation"] = "https://127.0.0.1:1/files/x.csv?sig=" + sig
+			}
+			_ = json.NewEncoder(w).Encode(b)
+			return
+		}
+		sim.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	var logs logBuffer
+	u := eightByEight(srv.URL, srv.Client())
+	u.Logger = debugLogger(&logs)
+	u.Retry.MaxAttempts = 1
+	res, err := u.Upload(t.Context(), writeChunk(t, t.TempDir(), 1, canonicalHeader, rejectRows()))
+	require.ErrorIs(t, err, upload.ErrInDoubt)
+	assert.True(t, res.InDoubt)
+	assert.NotContains(t, err.Error(), sig)
+	assert.NotContains(t, logs.String(), sig)
+}

@@ -114,7 +114,16 @@ func (t *transport) checkFileURL(u *url.URL) error {
 	case u.Scheme == "http" && t.sameOrigin(u) && isLoopback(t.base.Hostname()):
 		return nil
 	}
-	return fmt.Errorf("%w: %w: file url %s (plain http only from the api's own loopback origin)", ErrForbiddenAddress, ErrInsecureURL, u.Redacted())
+	return fmt.Errorf("%w: %w: file url %s (plain http only from the api's own loopback origin)", ErrForbiddenAddress, ErrInsecureURL, withoutQuery(u.Redacted()))
+}
+
+// withoutQuery drops a URL's query and fragment for messages: a signed storage URL's query is a
+// credential for the file.
+func withoutQuery(raw string) string {
+	if i := strings.IndexAny(raw, "?#"); i >= 0 {
+		return raw[:i] + "?…"
+	}
+	return raw
 }
 
 // checkURL parses an API or file URL and enforces HTTPS except to loopback addresses. It never
@@ -464,6 +473,11 @@ func (t *transport) once(ctx context.Context, r *request) (*answer, bool, error)
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
+		var ue *url.Error
+		if r.download && errors.As(err, &ue) {
+			// A signed storage URL's query is a credential for the file.
+			ue.URL = withoutQuery(ue.URL)
+		}
 		return nil, wrote.Load(), fmt.Errorf("upload: %s %s: %w", t.target, r.op, err)
 	}
 	defer resp.Body.Close()
