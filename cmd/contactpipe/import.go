@@ -38,6 +38,7 @@ type importFlags struct {
 	target            string
 	uploadConcurrency int
 	quiet             bool
+	forceOut          bool
 	api               targetFlags // -target 8x8 / koreai settings (targets.go)
 
 	fs *pflag.FlagSet // to tell flags given from defaults
@@ -60,6 +61,7 @@ func (f *importFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.target, "target", "dir", "where chunks go (`target`): dir (the --out directory), 8x8 or koreai")
 	fs.IntVar(&f.uploadConcurrency, "upload-concurrency", 2, "`number` of chunks uploaded at once")
 	fs.BoolVar(&f.quiet, "quiet", false, "print nothing but errors")
+	fs.BoolVar(&f.forceOut, "force-out", false, "use a non-empty --out that contactpipe did not write (nothing in it is removed or overwritten)")
 	fs.StringVar(&f.groups, "groups", "", "8x8: comma-separated contact group `ids` to add contacts to (at most 10)")
 	f.api.register(fs)
 }
@@ -124,8 +126,9 @@ func runImport(ctx context.Context, f *importFlags, name string, s *streams) err
 		return usageError{err}
 	}
 	var (
-		src  io.Reader = s.stdin
-		size int64     = -1
+		src   io.Reader = s.stdin
+		size  int64     = -1
+		input os.FileInfo
 	)
 	cfg.Source = "stdin"
 	if name != "-" {
@@ -134,15 +137,23 @@ func runImport(ctx context.Context, f *importFlags, name string, s *streams) err
 			return err
 		}
 		defer file.Close()
-		if st, err := file.Stat(); err == nil {
-			size = st.Size()
+		if input, err = file.Stat(); err != nil {
+			return err
 		}
+		if input.IsDir() {
+			return usagef("%s is a directory, not a contact list", name)
+		}
+		size = input.Size()
 		src, cfg.Source = file, filepath.Base(name)
 	}
 	if src, err = f.checkContent(src, cfg.Source); err != nil {
 		return err
 	}
-	return importTo(ctx, src, size, f, cfg, s)
+	out, err := planOut(f.out, input, outOptions{force: f.forceOut, fresh: f.api.fresh, api: f.target != "dir"})
+	if err != nil {
+		return err
+	}
+	return importTo(ctx, src, size, f, cfg, out, s)
 }
 
 // config turns the flags into a Config (without the parts that need the out directory), and
@@ -294,33 +305,56 @@ func (f *importFlags) checkContent(src io.Reader, name string) (io.Reader, error
 	return br, nil
 }
 
-// outputFiles are the files an import writes besides the chunks.
-var outputFiles = []string{"rejected.csv", "duplicates.csv", "report.json"}
+// lazyFile is an output file of the out directory created at its first write, so that an import
+// refused before its first row leaves the directory as it was.
+type lazyFile struct {
+	out  *outDir
+	name string
+	f    *os.File
+	err  error
+}
+
+func (l *lazyFile) Write(p []byte) (int, error) {
+	if l.f == nil && l.err == nil {
+		l.f, l.err = l.out.create(l.name)
+	}
+	if l.err != nil {
+		return 0, l.err
+	}
+	return l.f.Write(p)
+}
+
+// close creates the file if nothing was written, closes it and records its hash.
+func (l *lazyFile) close() error {
+	if l.f == nil && l.err == nil {
+		l.f, l.err = l.out.create(l.name)
+	}
+	if l.err != nil {
+		return l.err
+	}
+	if err := l.f.Close(); err != nil {
+		return err
+	}
+	return l.out.finish(l.name)
+}
 
 // importTo runs the import into the out directory and writes the report files.
-func importTo(ctx context.Context, src io.Reader, size int64, f *importFlags, cfg contactpipe.Config, s *streams) error {
-	if err := prepareOut(f.out); err != nil {
-		return err
-	}
-	cfg.WorkDir = f.out
+func importTo(ctx context.Context, src io.Reader, size int64, f *importFlags, cfg contactpipe.Config, out *outDir, s *streams) error {
 	stats := new(upload.Stats)
-	up, closeUp, err := f.uploader(cfg, src, size, stats) // targets.go
+	up, err := f.uploader(cfg, src, size, stats, out) // targets.go
 	if err != nil {
 		return err
 	}
-	defer closeUp()
-	cfg.Uploader = up
+	defer up.Close()
+	out.warn = func(n string) { fmt.Fprintf(s.stderr, "contactpipe: warning: %s\n", n) }
+	if err := out.mkdir(); err != nil {
+		return err
+	}
+	cfg.WorkDir = out.dir
+	cfg.Uploader = up.uploader()
 
-	rejFile, err := createPrivate(filepath.Join(f.out, "rejected.csv"))
-	if err != nil {
-		return err
-	}
-	defer rejFile.Close()
-	dupFile, err := createPrivate(filepath.Join(f.out, "duplicates.csv"))
-	if err != nil {
-		return err
-	}
-	defer dupFile.Close()
+	rejFile := &lazyFile{out: out, name: "rejected.csv"}
+	dupFile := &lazyFile{out: out, name: "duplicates.csv"}
 	rejected := contactpipe.NewRejectedWriter(rejFile)
 	duplicates := contactpipe.NewDuplicatesWriter(dupFile)
 	var sinkErr error
@@ -339,7 +373,13 @@ func importTo(ctx context.Context, src io.Reader, size int64, f *importFlags, cf
 	}
 
 	rep, err := contactpipe.Import(ctx, src, cfg)
-	for _, e := range []error{sinkErr, rejected.Flush(), duplicates.Flush(), rejFile.Close(), dupFile.Close(), writeReport(f.out, rep)} {
+	if errors.Is(err, contactpipe.ErrConfig) && !out.prepared() {
+		// Refused before the first row: the out directory is left as it was.
+		out.undo()
+		return usageError{err}
+	}
+	for _, e := range []error{sinkErr, rejected.Flush(), duplicates.Flush(), rejFile.close(), dupFile.close(),
+		out.writeFile("report.json", rep.WriteJSON)} {
 		if e != nil && err == nil {
 			err = e
 		}
@@ -351,7 +391,7 @@ func importTo(ctx context.Context, src io.Reader, size int64, f *importFlags, cf
 		return err
 	}
 	if !f.quiet {
-		fmt.Fprintln(s.stdout, summary(rep, f.out))
+		fmt.Fprintln(s.stdout, summary(rep, out.path("report.json")))
 		if f.target != "dir" {
 			fmt.Fprintln(s.stdout, landedLine(f, rep, stats))
 		}
@@ -360,44 +400,6 @@ func importTo(ctx context.Context, src io.Reader, size int64, f *importFlags, cf
 		return &exitError{code: exitFatal}
 	}
 	return nil
-}
-
-// prepareOut creates the out directory and removes the outputs of an earlier import there, so
-// that no stale chunk is mistaken for part of this one.
-func prepareOut(dir string) error {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	stale, err := filepath.Glob(filepath.Join(dir, "chunk-*.csv"))
-	if err != nil {
-		return err
-	}
-	tmp, _ := filepath.Glob(filepath.Join(dir, ".chunk-*.csv.tmp"))
-	for _, name := range outputFiles {
-		stale = append(stale, filepath.Join(dir, name))
-	}
-	for _, name := range append(stale, tmp...) {
-		if err := os.Remove(name); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return err
-		}
-	}
-	return nil
-}
-
-func createPrivate(name string) (*os.File, error) {
-	return os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-}
-
-func writeReport(dir string, rep contactpipe.Report) error {
-	file, err := createPrivate(filepath.Join(dir, "report.json"))
-	if err != nil {
-		return err
-	}
-	if err := rep.WriteJSON(file); err != nil {
-		file.Close()
-		return err
-	}
-	return file.Close()
 }
 
 // plural returns "1 chunk", "2 chunks", "0 chunks".
@@ -409,7 +411,7 @@ func plural(n int, one, many string) string {
 }
 
 // summary is the one line printed at the end of an import.
-func summary(rep contactpipe.Report, out string) string {
+func summary(rep contactpipe.Report, reportPath string) string {
 	secs := float64(rep.DurationMs) / 1000
 	rate := ""
 	if secs > 0 {
@@ -420,7 +422,7 @@ func summary(rep contactpipe.Report, out string) string {
 	}
 	return fmt.Sprintf("%s: %s: %d accepted in %s, %d rejected, %s%s; see %s",
 		rep.Source, plural(rep.Rows, "row", "rows"), rep.Accepted, plural(len(rep.Chunks), "chunk", "chunks"), rep.Rejected,
-		plural(rep.Duplicates, "duplicate", "duplicates"), rate, filepath.Join(out, "report.json"))
+		plural(rep.Duplicates, "duplicate", "duplicates"), rate, reportPath)
 }
 
 // progressLine returns a Progress callback that redraws one status line on w.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -11,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -170,64 +172,150 @@ func runKey(f *importFlags, cfg contactpipe.Config, src io.Reader, size int64) (
 	return hex.EncodeToString(sum[:]), nil
 }
 
-// uploader builds the uploader for -target. For the API targets it is journaled in the out
-// directory (resuming an interrupted run of the same import) and the returned close function
-// closes the journal; stats collects the request figures.
-func (f *importFlags) uploader(cfg contactpipe.Config, src io.Reader, size int64, stats *upload.Stats) (upload.Uploader, func() error, error) {
-	none := func() error { return nil }
+// uploader builds the uploader for -target, checking everything that can refuse the run (the
+// connection flags, secrets, the journal in the out directory) without changing anything. The
+// chunks it delivers land in the out directory (recorded in its manifest); for the API targets the
+// upload journal there is opened at the first chunk, to resume an interrupted run of the same
+// import. stats collects the request figures.
+func (f *importFlags) uploader(cfg contactpipe.Config, src io.Reader, size int64, stats *upload.Stats, out *outDir) (*outUploader, error) {
 	log := cfg.Logger
-	var inner upload.Uploader
+	u := &outUploader{out: out}
 	switch f.target {
 	case "dir", "":
-		return upload.Dir{Path: f.out}, none, nil
+		u.inner = upload.Dir{Path: out.dir}
+		return u, nil
 	case "8x8":
-		u := &upload.EightByEight{NoWait: f.api.noWait || !f.api.wait, FilePrefix: cfg.Source, KeepDir: f.out,
+		e := &upload.EightByEight{NoWait: f.api.noWait || !f.api.wait, FilePrefix: cfg.Source, KeepDir: out.dir,
 			Poll: upload.PollPolicy{Initial: pollInterval()}}
-		if err := f.api.fillClient(&u.Client, log, stats); err != nil {
-			return nil, none, err
+		if err := f.api.fillClient(&e.Client, log, stats); err != nil {
+			return nil, err
 		}
-		if err := u.Validate(); err != nil {
-			return nil, none, usageError{err}
+		if err := e.Validate(); err != nil {
+			return nil, usageError{err}
 		}
-		inner = u
+		u.inner = e
 	case "koreai":
 		if f.api.koreURL == "" || f.api.streamID == "" || f.api.koreAccountID == "" {
-			return nil, none, usageError{errors.New("-target koreai needs -koreai-url, -stream-id and -koreai-account-id")}
+			return nil, usageError{errors.New("-target koreai needs -koreai-url, -stream-id and -koreai-account-id")}
 		}
 		k := &upload.KoreAI{
 			BaseURL: f.api.koreURL, StreamID: f.api.streamID, AccountID: f.api.koreAccountID,
 			JWT: os.Getenv(envKoreJWT), ClientID: os.Getenv(envKoreClientID), ClientSecret: os.Getenv(envKoreClientSecret),
-			Logger: log, Limiter: f.api.limiter(), Stats: stats, FilePrefix: cfg.Source, KeepDir: f.out,
+			Logger: log, Limiter: f.api.limiter(), Stats: stats, FilePrefix: cfg.Source, KeepDir: out.dir,
 		}
 		if k.JWT == "" && (k.ClientID == "" || k.ClientSecret == "") {
-			return nil, none, usageError{fmt.Errorf("kore.ai credentials are missing: set %s, or %s and %s", envKoreJWT, envKoreClientID, envKoreClientSecret)}
+			return nil, usageError{fmt.Errorf("kore.ai credentials are missing: set %s, or %s and %s", envKoreJWT, envKoreClientID, envKoreClientSecret)}
 		}
 		if err := k.Validate(); err != nil {
-			return nil, none, usageError{err}
+			return nil, usageError{err}
 		}
-		inner = k
+		u.inner = k
 	default:
-		return nil, none, usageError{checkTarget(f.target)}
+		return nil, usageError{checkTarget(f.target)}
 	}
 	key, err := runKey(f, cfg, src, size)
 	if err != nil {
-		return nil, none, err
+		return nil, err
 	}
-	path := filepath.Join(f.out, upload.JournalFileName)
-	if f.api.fresh {
-		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return nil, none, err
+	path := filepath.Join(out.dir, upload.JournalFileName)
+	if !f.api.fresh {
+		err := upload.CheckJournal(out.dir, key)
+		if errors.As(err, new(*upload.JournalMismatchError)) {
+			return nil, fmt.Errorf("%s holds the journal of another import (other file or settings): rerun with -fresh to start over", path)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%w (rerun with -fresh to start over)", err)
 		}
 	}
-	j, err := upload.WithJournal(inner, path, key)
-	if errors.Is(err, upload.ErrJournalMismatch) {
-		return nil, none, fmt.Errorf("%s holds the journal of another import (other file or settings): rerun with -fresh to start over", path)
+	u.openJournal = func() (*upload.Journaled, error) {
+		j, err := upload.WithJournal(u.inner, path, key)
+		if err != nil {
+			return nil, err
+		}
+		j.Stats, j.Logger = stats, log
+		return j, nil
 	}
-	if err != nil {
-		return nil, none, err
+	return u, nil
+}
+
+// outUploader delivers chunks through the target's uploader into the out directory: before the
+// first chunk it prepares the directory (removing the previous import's files) and opens the
+// journal; each chunk's file is recorded in the manifest before it lands there.
+type outUploader struct {
+	out         *outDir
+	inner       upload.Uploader
+	openJournal func() (*upload.Journaled, error) // nil for -target dir
+
+	once sync.Once
+	err  error
+	up   upload.Uploader
+	j    *upload.Journaled
+}
+
+// uploader returns u as the pipeline's uploader: a Columner when the target's uploader is one.
+func (u *outUploader) uploader() upload.Uploader {
+	if c, ok := u.inner.(upload.Columner); ok {
+		return struct {
+			*outUploader
+			upload.Columner
+		}{u, c}
 	}
-	j.Stats, j.Logger = stats, log
-	return j.Uploader(), j.Close, nil
+	return u
+}
+
+func (u *outUploader) start() error {
+	u.once.Do(func() {
+		if u.err = u.out.prepare(); u.err != nil {
+			return
+		}
+		u.up = u.inner
+		if u.openJournal == nil {
+			return
+		}
+		// Listed before it is created, so that a crash leaves no unlisted journal.
+		if u.err = u.out.journal(); u.err != nil {
+			return
+		}
+		if u.j, u.err = u.openJournal(); u.err != nil {
+			return
+		}
+		u.up = u.j.Uploader()
+	})
+	return u.err
+}
+
+// Upload implements upload.Uploader.
+func (u *outUploader) Upload(ctx context.Context, c upload.Chunk) (upload.Result, error) {
+	if err := u.start(); err != nil {
+		return upload.Result{}, err
+	}
+	sum := c.SHA256
+	if sum == "" {
+		var err error
+		if sum, err = hashFile(c.Path); err != nil {
+			return upload.Result{}, err
+		}
+	}
+	if err := u.out.expect(upload.ChunkFileName(c.Index), sum); err != nil {
+		return upload.Result{}, err
+	}
+	return u.up.Upload(ctx, c)
+}
+
+// Validate checks the target's uploader (called by the pipeline before the first row).
+func (u *outUploader) Validate() error {
+	if v, ok := u.inner.(interface{ Validate() error }); ok {
+		return v.Validate()
+	}
+	return nil
+}
+
+// Close closes the journal, if one was opened.
+func (u *outUploader) Close() error {
+	if u.j != nil {
+		return u.j.Close()
+	}
+	return nil
 }
 
 // landedLine completes the summary for an API target: how many accepted rows landed.
