@@ -74,7 +74,6 @@ func TestEndlessInvalidRowsFileIsCapped(t *testing.T) {
 func TestEndlessKoreAIAnswerIsCapped(t *testing.T) {
 	var e endless
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Write(nil)
 		e.serve(w, r, http.StatusOK)
 	}))
 	t.Cleanup(srv.Close)
@@ -274,4 +273,28 @@ func TestSignedFileURLNotInErrors(t *testing.T) {
 	assert.True(t, res.InDoubt)
 	assert.NotContains(t, err.Error(), sig)
 	assert.NotContains(t, logs.String(), sig)
+}
+
+// TestEndlessStatusAnswer: an endless batch status answer is cut at 4 MiB; the chunk is in doubt.
+func TestEndlessStatusAnswer(t *testing.T) {
+	sim := contactsim.New(contactsim.Options{QueueDelay: time.Millisecond, ProcessDelay: time.Millisecond})
+	var e endless
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && strings.Contains(r.URL.Path, "/batches/") {
+			e.serve(w, r, http.StatusOK)
+			return
+		}
+		sim.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	u := eightByEight(srv.URL, srv.Client())
+	var res upload.Result
+	var err error
+	alloc := allocated(func() {
+		res, err = u.Upload(t.Context(), writeChunk(t, t.TempDir(), 1, canonicalHeader, contactRows(2, 0)))
+	})
+	require.ErrorIs(t, err, upload.ErrInDoubt)
+	assert.ErrorIs(t, err, upload.ErrAnswerTooLarge)
+	assert.True(t, res.InDoubt)
+	assert.Less(t, alloc, uint64(24<<20))
 }

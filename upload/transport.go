@@ -23,8 +23,9 @@ import (
 // maxErrorBody is the most of an error answer that is read.
 const maxErrorBody = 64 << 10
 
-// defaultMaxBody is the most of a successful JSON answer that is buffered.
-const defaultMaxBody = 16 << 20
+// defaultMaxBody is the most of a successful JSON answer that is buffered (a batch status, a page
+// of the batch list: a 500-batch page is well under 1 MiB). Longer answers are ErrAnswerTooLarge.
+const defaultMaxBody = 4 << 20
 
 // transport sends requests to one API with the retry policy, timeouts, rate limit and the security
 // rules shared by every target: HTTPS unless loopback, no redirects, secrets redacted. It is
@@ -228,7 +229,7 @@ type request struct {
 	header func(http.Header) error
 	// ok reports whether a status is a successful answer (default: 2xx).
 	ok func(status int) bool
-	// maxBody caps a successful answer's size (default 16 MiB).
+	// maxBody caps a successful answer's size (default 4 MiB).
 	maxBody int64
 	// spool, when set, streams a successful answer into a spool (memory, then a temporary file
 	// in spoolDir) instead of a byte slice; the caller closes answer.spool.
