@@ -5,14 +5,11 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"os"
-	"strconv"
+	"net/url"
+	"path"
 	"strings"
-
-	"github.com/xuri/excelize/v2"
 )
 
 // Limits of the XLSX reader beyond Options.
@@ -25,24 +22,15 @@ const (
 	// Apache POI's ZipSecureFile applies the same 1:100 rule.
 	maxRatio   = 100
 	ratioFloor = 1 << 20
-	// maxMarkup bounds the number of XML tags ('<') in the parts excelize
-	// decodes whole (workbook, relationships, styles, content types), whose
-	// in-memory form is many times larger than the XML: 250,000 cell formats
-	// take about 35 MiB. Excel itself allows 64,000 cell formats.
+	// maxMarkup bounds the number of XML tags ('<') in the parts decoded
+	// whole (workbook, relationships, styles), whose in-memory form is many
+	// times larger than the XML. Excel itself allows 64,000 cell formats.
 	maxMarkup = 256 << 10
 	// sharedStringCost is the bytes of MaxUnzipSize allowed per entry of the
-	// shared string table, which excelize indexes in memory (measured: 40 to
-	// 70 bytes retained per entry): the default 1 GiB allows 4Mi strings.
+	// shared string table: the default 1 GiB allows 4Mi strings.
 	sharedStringCost = 256
 	minSharedStrings = 64 << 10
-	// inMemoryZip is the largest rewritten package kept in memory rather
-	// than in a temporary file.
-	inMemoryZip = 8 << 20
 )
-
-// passthroughFmt is a number format id that excelize does not know, so it
-// renders the cell's value unformatted. See remapStyles.
-const passthroughFmt = 0x7FFF0000
 
 func xlsxErr(format string, a ...any) error {
 	return fmt.Errorf("%w: xlsx: %s", ErrMalformed, fmt.Sprintf(format, a...))
@@ -52,46 +40,32 @@ func tooLarge(format string, a ...any) error {
 	return fmt.Errorf("%w: xlsx: %s", ErrTooLarge, fmt.Sprintf(format, a...))
 }
 
-// OpenXLSX opens an Office Open XML workbook (.xlsx, .xlsm) read from r,
-// which holds size bytes, and returns a streaming reader of the sheet chosen
-// by opts. r is only read during OpenXLSX.
+// OpenXLSX opens an Office Open XML workbook (.xlsx, .xlsm, Strict or
+// Transitional) read from r, which holds size bytes, and returns a streaming
+// reader of the sheet chosen by opts. r must stay readable until the Reader
+// is closed.
 //
-// Before excelize sees the file, its zip directory is checked: at most 4 MiB
-// of directory, every part's declared size within opts.MaxUnzipSize (and
-// their sum), no part larger than 1 MiB compressed more than 1:100 (a zip
-// bomb is refused with ErrTooLarge before anything is inflated), and every
-// part other than worksheets and the shared strings at most opts.MaxXMLSize.
-// The parts needed to read cell values (workbook, relationships, styles,
-// shared strings, worksheets) are then inflated once to verify their
-// checksums (excelize would silently read a truncated part), to count the
-// shared strings (at most opts.MaxUnzipSize/256: 4Mi by default; excelize
-// keeps 40 to 70 bytes for each) and to count the tags of the parts excelize
-// decodes whole (at most 256Ki). They are copied, still compressed, into a
-// reduced package (in memory up to 8 MiB, else in a 0600 temporary file,
-// removed at once) that excelize opens; images, drawings, pivot caches and
-// the like are never inflated. Worksheets larger than opts.MaxXMLSize are
-// extracted by excelize to temporary files (removed by Close) and streamed
-// with its row iterator.
+// The parts are located as the Open Packaging Conventions say: the package
+// relationships (_rels/.rels) name the workbook part, whose relationships
+// name its worksheets, shared string table and styles, wherever they are in
+// the package. A zip holding two entries of one name (compared as OPC
+// compares part names, ignoring ASCII case) is refused: which one a reader
+// takes is a matter of chance.
 //
-// Known limit: excelize holds one cell's text in memory before this package
-// can check it against opts.MaxCellBytes, so a single huge cell costs memory
-// up to its worksheet's size (itself bounded by opts.MaxUnzipSize and the
-// 1:100 ratio) before it is refused.
+// Limits: at most 4 MiB of zip directory; every part read declared within
+// opts.MaxUnzipSize (and their sum); no part larger than 1 MiB compressed
+// more than 1:100 (a zip bomb is refused with ErrTooLarge before anything is
+// inflated); the workbook, relationships and styles at most opts.MaxXMLSize
+// and 256Ki tags together; at most opts.MaxUnzipSize/256 shared strings (4Mi
+// by default). The parts read are inflated once first to verify their
+// checksums. The shared strings are held decoded in 4 MiB chunks plus 4
+// bytes an entry; the worksheet is streamed through a small XML scanner and
+// one cell's stored text is bounded by 8×opts.MaxCellBytes while it is read.
 //
 // An encrypted (password-protected) workbook, which is an OLE2 container
-// rather than a zip, is refused with ErrEncrypted.
-//
-// Since issue 7 the sheet is not read through excelize but by this
-// package's streaming reader (xlsxfast.go), after the same checks: the
-// workbook, its relationships and styles are decoded with encoding/xml, the
-// shared strings are held in 4 MiB string chunks plus 4 bytes an entry, and
-// the worksheet part is streamed through a small XML scanner (no temporary
-// files; one cell's stored text is bounded by 8×opts.MaxCellBytes while it
-// is read). It renders the same values as the excelize reader, which is
-// kept unexported as the reference, with two documented differences: a
-// worksheet that is not well-formed XML fails with ErrMalformed at the row
-// (excelize stops silently and loses the rest), and a date serial below 1
-// is rendered as the XLS reader does rather than as "1900-01-00".
+// rather than a zip, is refused with ErrEncrypted; a binary .xlsb workbook,
+// an OpenDocument spreadsheet and a legacy .xls are refused with
+// ErrMalformed and a message naming the format.
 func OpenXLSX(r io.ReaderAt, size int64, opts Options) (Reader, error) {
 	return OpenXLSXContext(context.Background(), r, size, opts)
 }
@@ -106,31 +80,26 @@ func OpenXLSXContext(ctx context.Context, r io.ReaderAt, size int64, opts Option
 		return nil, err
 	}
 	defer func() { err = c.stopped(err) }()
-	rd, err := openXLSX(ctxReaderAt{r, c}, size, opts, useFastXLSX)
-	if fr, ok := rd.(*fastReader); ok {
-		fr.cancel = c
-	}
-	return rd, err
-}
-
-// useFastXLSX selects the reader behind OpenXLSX: this package's streaming
-// reader (xlsxfast.go) or excelize's row iterator, kept as the reference the
-// differential tests compare the fast reader with.
-var useFastXLSX = true
-
-// openXLSXExcelize is OpenXLSX through excelize's row iterator.
-func openXLSXExcelize(r io.ReaderAt, size int64, opts Options) (Reader, error) {
-	return openXLSX(r, size, opts, false)
-}
-
-// openXLSXFastPath is OpenXLSX through this package's streaming reader.
-func openXLSXFastPath(r io.ReaderAt, size int64, opts Options) (Reader, error) {
-	return openXLSX(r, size, opts, true)
-}
-
-func openXLSX(r io.ReaderAt, size int64, opts Options, fast bool) (_ Reader, err error) {
 	defer recoverMalformed(&err)
 	o := opts.withDefaults()
+	zr, err := openZip(ctxReaderAt{r, c}, size)
+	if err != nil {
+		return nil, err
+	}
+	pkg, err := newOPCPackage(zr, &o)
+	if err != nil {
+		return nil, err
+	}
+	x, err := pkg.open()
+	if err != nil {
+		return nil, err
+	}
+	x.cancel = c
+	return x, nil
+}
+
+// openZip checks the container and returns its zip directory.
+func openZip(r io.ReaderAt, size int64) (*zip.Reader, error) {
 	var magic [8]byte
 	n, _ := r.ReadAt(magic[:], 0)
 	if n == len(magic) && bytes.Equal(magic[:], cfbMagic) {
@@ -153,24 +122,7 @@ func openXLSX(r io.ReaderAt, size int64, opts Options, fast bool) (_ Reader, err
 	if err != nil {
 		return nil, xlsxErr("reading zip: %v", err)
 	}
-	keep, err := selectParts(zr, &o)
-	if err != nil {
-		return nil, err
-	}
-	if fast {
-		return openXLSXFast(keep, o)
-	}
-	f, err := openReduced(keep, &o)
-	if err != nil {
-		return nil, err
-	}
-	x := &xlsxReader{f: f, o: o}
-	if err := x.pick(); err != nil {
-		_ = f.Close()
-		return nil, err
-	}
-	remapStyles(f)
-	return x, nil
+	return zr, nil
 }
 
 // checkZipDirectory bounds the size of the zip central directory before
@@ -204,76 +156,245 @@ func checkZipDirectory(r io.ReaderAt, size int64) error {
 	return nil
 }
 
-// partKind is the role of a zip entry in a workbook.
+// partKind is the role of a part in a workbook.
 type partKind uint8
 
 const (
-	partDropped   partKind = iota // not needed to read cell values
-	partMeta                      // decoded whole by excelize
+	partMeta      partKind = iota // decoded whole: workbook, relationships, styles
 	partSheet                     // a worksheet, streamed
 	partSharedStr                 // the shared string table
 )
 
-// classifyPart says what excelize would do with the zip entry name.
-func classifyPart(name string) partKind {
-	n := strings.ToLower(strings.ReplaceAll(name, "\\", "/"))
-	switch {
-	case n == "[content_types].xml", strings.HasSuffix(n, ".rels"):
-		return partMeta
-	case !strings.HasSuffix(n, ".xml"):
-		return partDropped
-	case n == "xl/sharedstrings.xml":
-		return partSharedStr
-	case strings.HasPrefix(n, "xl/worksheets/") && !strings.Contains(n[len("xl/worksheets/"):], "/"):
-		return partSheet
-	case n == "xl/calcchain.xml", n == "xl/metadata.xml", n == "xl/connections.xml", n == "xl/volatiledependencies.xml":
-		return partDropped // read by excelize at open, not needed for cached values
-	case strings.HasPrefix(n, "xl/") && !strings.Contains(n[len("xl/"):], "/"), !strings.Contains(n, "/"):
-		return partMeta // workbook.xml, styles.xml, a workbook part elsewhere
-	}
-	return partDropped
+// opcPackage is a zip package whose parts are found by name, as OPC names
+// them: without a leading '/', ASCII case ignored.
+type opcPackage struct {
+	parts map[string]*zip.File // by lower-cased part name
+	o     *Options
+	total uint64 // declared bytes of the parts checked so far
 }
 
-// selectParts checks the declared sizes of the parts needed to read cells
-// and returns them.
-func selectParts(zr *zip.Reader, o *Options) ([]*zip.File, error) {
-	var (
-		keep  []*zip.File
-		total uint64
-	)
+// partName normalizes a zip entry name or a resolved target to a part name
+// key.
+func partName(name string) string {
+	return strings.ToLower(strings.TrimLeft(strings.ReplaceAll(name, "\\", "/"), "/"))
+}
+
+func newOPCPackage(zr *zip.Reader, o *Options) (*opcPackage, error) {
+	p := &opcPackage{parts: make(map[string]*zip.File, len(zr.File)), o: o}
 	for _, zf := range zr.File {
-		kind := classifyPart(zf.Name)
-		if kind == partDropped || zf.FileInfo().IsDir() {
-			continue
+		if strings.HasSuffix(zf.Name, "/") {
+			continue // a directory entry
 		}
-		usize, csize := zf.UncompressedSize64, zf.CompressedSize64
-		total += usize
-		switch {
-		case usize > uint64(o.MaxUnzipSize):
-			return nil, tooLarge("part %q inflates to %d bytes, over the %d-byte limit", zf.Name, usize, o.MaxUnzipSize)
-		case total > uint64(o.MaxUnzipSize):
-			return nil, tooLarge("parts inflate to more than the %d-byte limit", o.MaxUnzipSize)
-		case usize > ratioFloor && usize/maxRatio > csize:
-			return nil, tooLarge("part %q inflates %d bytes to %d (more than 1:%d: a zip bomb?)", zf.Name, csize, usize, maxRatio)
-		case kind == partMeta && usize > uint64(o.MaxXMLSize):
-			return nil, tooLarge("part %q is %d bytes (limit %d)", zf.Name, usize, o.MaxXMLSize)
+		key := partName(zf.Name)
+		if _, dup := p.parts[key]; dup {
+			return nil, xlsxErr("the zip holds two entries named %q: which one is the workbook's is ambiguous", zf.Name)
 		}
-		keep = append(keep, zf)
+		p.parts[key] = zf
 	}
-	if err := verifyParts(keep, max(minSharedStrings, o.MaxUnzipSize/sharedStringCost)); err != nil {
+	return p, nil
+}
+
+// lookup returns the part named name, or nil.
+func (p *opcPackage) lookup(name string) *zip.File { return p.parts[partName(name)] }
+
+// check bounds a part's declared size and compression ratio before it is
+// read.
+func (p *opcPackage) check(zf *zip.File, kind partKind) error {
+	usize, csize := zf.UncompressedSize64, zf.CompressedSize64
+	p.total += usize
+	switch {
+	case usize > uint64(p.o.MaxUnzipSize):
+		return tooLarge("part %q inflates to %d bytes, over the %d-byte limit", zf.Name, usize, p.o.MaxUnzipSize)
+	case p.total > uint64(p.o.MaxUnzipSize):
+		return tooLarge("parts inflate to more than the %d-byte limit", p.o.MaxUnzipSize)
+	case usize > ratioFloor && usize/maxRatio > csize:
+		return tooLarge("part %q inflates %d bytes to %d (more than 1:%d: a zip bomb?)", zf.Name, csize, usize, maxRatio)
+	case kind == partMeta && usize > uint64(p.o.MaxXMLSize):
+		return tooLarge("part %q is %d bytes (limit %d)", zf.Name, usize, p.o.MaxXMLSize)
+	}
+	return nil
+}
+
+// rels reads the relationships of the part named source ("" for the
+// package); a missing relationships part reads as none (found false).
+func (p *opcPackage) rels(source string) (rels []xmlRel, found bool, err error) {
+	dir, base := path.Split(source)
+	zf := p.lookup(dir + "_rels/" + base + ".rels")
+	if zf == nil {
+		return nil, false, nil
+	}
+	if err := p.check(zf, partMeta); err != nil {
+		return nil, true, err
+	}
+	var v xmlRels
+	if err := decodePart(zf, &v, p.o.MaxXMLSize); err != nil {
+		return nil, true, err
+	}
+	return v.Rel, true, nil
+}
+
+// resolve returns the part name a relationship of the part named source
+// targets, "" for an external target.
+func resolve(source string, rel xmlRel) string {
+	if strings.EqualFold(rel.TargetMode, "External") {
+		return ""
+	}
+	t := rel.Target
+	if u, err := url.PathUnescape(t); err == nil {
+		t = u
+	}
+	t = strings.ReplaceAll(t, "\\", "/")
+	if strings.HasPrefix(t, "/") {
+		return strings.TrimLeft(path.Clean(t), "/")
+	}
+	return strings.TrimLeft(path.Join(path.Dir("/"+source), t), "/")
+}
+
+// relType reports whether a relationship type URI is of the given kind
+// (its last segment), in the Transitional or the Strict namespace.
+func relType(typ, kind string) bool {
+	return strings.HasSuffix(typ, "/"+kind)
+}
+
+// open locates the workbook, picks the sheet and returns its reader.
+func (p *opcPackage) open() (*fastReader, error) {
+	wbPath := ""
+	rootRels, _, err := p.rels("")
+	if err != nil {
 		return nil, err
 	}
-	return keep, nil
+	for _, rel := range rootRels {
+		if relType(rel.Type, "officeDocument") {
+			wbPath = resolve("", rel)
+			break
+		}
+	}
+	if wbPath == "" && p.lookup("xl/workbook.xml") != nil {
+		wbPath = "xl/workbook.xml" // no package relationships: the usual place
+	}
+	switch {
+	case wbPath == "" && p.lookup("mimetype") != nil:
+		return nil, xlsxErr("the file is an opendocument spreadsheet (.ods), not xlsx: save it as .xlsx or csv")
+	case wbPath == "":
+		return nil, xlsxErr("no workbook part (the package relationships name none): not an excel workbook")
+	case strings.HasSuffix(strings.ToLower(wbPath), ".bin"):
+		return nil, xlsxErr("binary excel workbooks (.xlsb) are not supported: save the file as .xlsx or csv")
+	}
+	wbFile := p.lookup(wbPath)
+	if wbFile == nil {
+		return nil, xlsxErr("the workbook part %q is missing", wbPath)
+	}
+	if err := p.check(wbFile, partMeta); err != nil {
+		return nil, err
+	}
+	var wb xmlWorkbook
+	if err := decodePart(wbFile, &wb, p.o.MaxXMLSize); err != nil {
+		return nil, err
+	}
+	wbRels, found, err := p.rels(wbPath)
+	if err != nil {
+		return nil, err
+	}
+	if !found && len(wb.Sheets) > 0 {
+		dir, base := path.Split(wbPath)
+		return nil, xlsxErr("the workbook's relationships part %q is missing: its %d sheets cannot be located", dir+"_rels/"+base+".rels", len(wb.Sheets))
+	}
+	relByID := map[string]xmlRel{}
+	var stylesPath, sstPath string
+	for _, rel := range wbRels {
+		relByID[rel.ID] = rel
+		switch {
+		case relType(rel.Type, "styles") && stylesPath == "":
+			stylesPath = resolve(wbPath, rel)
+		case relType(rel.Type, "sharedStrings") && sstPath == "":
+			sstPath = resolve(wbPath, rel)
+		}
+	}
+
+	x := &fastReader{o: *p.o, date1904: isTrue(wb.Pr.Date1904)}
+	info := make([]sheetInfo, len(wb.Sheets))
+	targets := make([]string, len(wb.Sheets))
+	for i, s := range wb.Sheets {
+		x.names = append(x.names, s.Name)
+		rel, ok := relByID[s.RID]
+		info[i] = sheetInfo{name: s.Name, visible: s.State == "" || s.State == "visible", worksheet: ok && relType(rel.Type, "worksheet")}
+		if ok {
+			targets[i] = resolve(wbPath, rel)
+		}
+	}
+	i, err := pickSheet(info, p.o.Sheet)
+	if err != nil {
+		return nil, err
+	}
+	if !info[i].worksheet {
+		return nil, fmt.Errorf("%w: %q is not a worksheet", ErrSheetNotFound, info[i].name)
+	}
+	sheet := p.lookup(targets[i])
+	if sheet == nil {
+		return nil, xlsxErr("the part %q of sheet %q is missing", targets[i], info[i].name)
+	}
+
+	// Check the declared sizes, then inflate once to verify the checksums
+	// and count the markup.
+	var styles, sst *zip.File
+	if stylesPath != "" {
+		styles = p.lookup(stylesPath)
+	}
+	if sstPath != "" {
+		sst = p.lookup(sstPath)
+	}
+	verify := []partRef{{sheet, partSheet}}
+	if styles != nil {
+		verify = append(verify, partRef{styles, partMeta})
+	}
+	if sst != nil {
+		verify = append(verify, partRef{sst, partSharedStr})
+	}
+	for _, pr := range verify {
+		if err := p.check(pr.zf, pr.kind); err != nil {
+			return nil, err
+		}
+	}
+	if err := verifyParts(verify, max(minSharedStrings, p.o.MaxUnzipSize/sharedStringCost)); err != nil {
+		return nil, err
+	}
+
+	var st xmlStyles
+	if err := decodePart(styles, &st, p.o.MaxXMLSize); err != nil {
+		return nil, err
+	}
+	x.styles = styleKinds(&st)
+	if err := x.sst.load(sst, p.o); err != nil {
+		return nil, err
+	}
+	rc, err := sheet.Open()
+	if err != nil {
+		return nil, xlsxErr("part %q: %v", sheet.Name, err)
+	}
+	x.rc = rc
+	x.sc = newXMLScanner(rc, fastMaxTag)
+	return x, nil
 }
 
-// verifyParts inflates the kept parts once: archive/zip checks each one's
-// size and CRC-32 (excelize ignores a read error and would read a truncated
-// part), and the markup excelize will hold in memory is counted.
-func verifyParts(keep []*zip.File, maxSharedStrings int64) error {
+// isTrue reads an xsd:boolean attribute.
+func isTrue(v string) bool {
+	return v != "" && v != "0" && !strings.EqualFold(v, "false")
+}
+
+// partRef is a part to verify and its role.
+type partRef struct {
+	zf   *zip.File
+	kind partKind
+}
+
+// verifyParts inflates the parts once: archive/zip checks each one's size
+// and CRC-32 (a part cut short would otherwise read as a shorter part), the
+// markup decoded whole is counted, and so are the shared strings.
+func verifyParts(parts []partRef, maxSharedStrings int64) error {
 	var meta int64
 	br := bufio.NewReaderSize(nil, 64<<10)
-	for _, zf := range keep {
-		kind := classifyPart(zf.Name)
+	for _, pr := range parts {
+		zf, kind := pr.zf, pr.kind
 		rc, err := zf.Open()
 		if err != nil {
 			return xlsxErr("part %q: %v", zf.Name, err)
@@ -328,293 +449,4 @@ func isSITag(b []byte) bool {
 		b = b[k+1:]
 	}
 	return len(b) >= 3 && b[0] == 's' && b[1] == 'i' && strings.IndexByte("> /\t\r\n", b[2]) >= 0
-}
-
-// openReduced copies the kept parts, still compressed, into a new package
-// and opens it with excelize.
-func openReduced(keep []*zip.File, o *Options) (*excelize.File, error) {
-	var csize uint64
-	for _, zf := range keep {
-		csize += zf.CompressedSize64
-	}
-	xo := excelize.Options{UnzipSizeLimit: o.MaxUnzipSize, UnzipXMLSizeLimit: o.MaxXMLSize}
-	if csize <= inMemoryZip {
-		var b bytes.Buffer
-		if err := writeReduced(&b, keep); err != nil {
-			return nil, err
-		}
-		f, err := excelize.OpenReader(&b, xo)
-		return f, openErr(f, err)
-	}
-	tmp, err := os.CreateTemp("", "contactpipe-xlsx-*")
-	if err != nil {
-		return nil, fmt.Errorf("xlsx: temporary file: %w", err)
-	}
-	defer func() { _ = os.Remove(tmp.Name()) }()
-	err = writeReduced(tmp, keep)
-	if cerr := tmp.Close(); err == nil && cerr != nil {
-		err = fmt.Errorf("xlsx: temporary file: %w", cerr)
-	}
-	if err != nil {
-		return nil, err
-	}
-	f, err := excelize.OpenFile(tmp.Name(), xo)
-	return f, openErr(f, err)
-}
-
-func writeReduced(w io.Writer, keep []*zip.File) error {
-	zw := zip.NewWriter(w)
-	for _, zf := range keep {
-		fh := zf.FileHeader
-		dst, err := zw.CreateRaw(&fh)
-		if err != nil {
-			return xlsxErr("part %q: %v", zf.Name, err)
-		}
-		src, err := zf.OpenRaw()
-		if err != nil {
-			return xlsxErr("part %q: %v", zf.Name, err)
-		}
-		if _, err := io.Copy(dst, src); err != nil {
-			return xlsxErr("part %q: %v", zf.Name, err)
-		}
-	}
-	if err := zw.Close(); err != nil {
-		return xlsxErr("%v", err)
-	}
-	return nil
-}
-
-// openErr maps an excelize open error, closing f.
-func openErr(f *excelize.File, err error) error {
-	if err == nil {
-		return nil
-	}
-	if f != nil {
-		_ = f.Close()
-	}
-	if strings.Contains(err.Error(), "unzip size") {
-		return fmt.Errorf("%w: xlsx: %v", ErrTooLarge, err)
-	}
-	return xlsxErr("%v", err)
-}
-
-// xlsxReader streams one worksheet with excelize's row iterator.
-type xlsxReader struct {
-	f      *excelize.File
-	o      Options
-	names  []string
-	sheet  string
-	rows   *excelize.Rows
-	row    int
-	st     sticky
-	closed bool
-
-	// raw is a second iterator over the same sheet, reading unformatted
-	// values, advanced lazily (rawRow) to the rows that need it: see exact.
-	raw    *excelize.Rows
-	rawRow int
-}
-
-// pick selects the sheet and starts its row iterator. excelize lists chart
-// and dialog sheets with the worksheets; their parts were dropped from the
-// package, so excelize cannot open rows on them.
-func (x *xlsxReader) pick() error {
-	x.names = x.f.GetSheetList()
-	info := make([]sheetInfo, len(x.names))
-	for i, name := range x.names {
-		visible, _ := x.f.GetSheetVisible(name)
-		info[i] = sheetInfo{name: name, visible: visible, worksheet: true}
-	}
-	for {
-		i, err := pickSheet(info, x.o.Sheet)
-		if err != nil {
-			return err
-		}
-		rows, err := x.f.Rows(info[i].name)
-		if err == nil {
-			x.rows, x.sheet = rows, info[i].name
-			return nil
-		}
-		if x.o.Sheet != "" {
-			return fmt.Errorf("%w: %q is not a worksheet", ErrSheetNotFound, info[i].name)
-		}
-		info[i].worksheet = false
-	}
-}
-
-// remapStyles makes excelize render cells by the package's value rule:
-// number formats classified raw get a format id excelize does not know (it
-// then returns the value unformatted, in plain decimal notation), date and
-// time formats get an ISO 8601 format, zero-padding formats are kept. This
-// edits the in-memory style sheet only; the file is never saved.
-func remapStyles(f *excelize.File) {
-	if f.Styles == nil || f.Styles.CellXfs == nil {
-		return
-	}
-	n := len(f.Styles.CellXfs.Xf)
-	custom := map[int]string{}
-	if f.Styles.NumFmts != nil {
-		for _, nf := range f.Styles.NumFmts.NumFmt {
-			if nf == nil {
-				continue
-			}
-			code := nf.FormatCode
-			if nf.FormatCode16 != "" {
-				code = nf.FormatCode16
-			}
-			custom[nf.NumFmtID] = code
-		}
-	}
-	iso := map[fmtKind]*int{}
-	isoFmt := func(kind fmtKind) *int {
-		if id, ok := iso[kind]; ok {
-			return id
-		}
-		code := map[fmtKind]string{kindDate: "yyyy-mm-dd", kindDateTime: "yyyy-mm-dd hh:mm:ss", kindTime: "hh:mm:ss"}[kind]
-		style, err := f.NewStyle(&excelize.Style{CustomNumFmt: &code})
-		if err != nil || style < 0 || style >= len(f.Styles.CellXfs.Xf) {
-			iso[kind] = nil
-			return nil
-		}
-		iso[kind] = f.Styles.CellXfs.Xf[style].NumFmtID
-		return iso[kind]
-	}
-	pass := passthroughFmt
-	for i := 0; i < n; i++ {
-		xf := &f.Styles.CellXfs.Xf[i]
-		id := 0
-		if xf.NumFmtID != nil {
-			id = *xf.NumFmtID
-		}
-		var nf numFmt
-		if code, ok := custom[id]; ok {
-			nf = classifyFmt(code)
-		} else {
-			nf = builtinFmt(id)
-		}
-		switch nf.kind {
-		case kindRaw:
-			xf.NumFmtID = &pass
-		case kindDate, kindDateTime, kindTime:
-			if p := isoFmt(nf.kind); p != nil {
-				xf.NumFmtID = p
-			}
-		}
-	}
-}
-
-// Next implements Reader.
-func (x *xlsxReader) Next() (row int, cells []string, err error) {
-	defer recoverMalformed(&err)
-	if x.st.err != nil {
-		return 0, nil, x.st.err
-	}
-	if x.closed {
-		return 0, nil, errors.New("sheet: reader closed")
-	}
-	for x.rows.Next() {
-		x.row++
-		cols, err := x.rows.Columns()
-		if err != nil {
-			return 0, nil, x.st.set(&CellError{Row: x.row, Err: xlsxErr("%v", err)})
-		}
-		out, err := rowLimits(x.row, cols, &x.o)
-		if err != nil {
-			return 0, nil, x.st.set(err)
-		}
-		if out != nil {
-			if err := x.exact(out); err != nil {
-				return 0, nil, x.st.set(err)
-			}
-			return x.row, out, nil
-		}
-	}
-	if err := x.rows.Error(); err != nil {
-		if errors.Is(err, excelize.ErrMaxRows) {
-			return 0, nil, x.st.set(tooLarge("%v", err))
-		}
-		return 0, nil, x.st.set(xlsxErr("%v", err))
-	}
-	return 0, nil, io.EOF
-}
-
-// exact replaces the scientific notation that excelize writes for numbers
-// of more than 15 significant digits ("1.23456789012346E+18") by the exact
-// value stored in the file, read from a second, raw iterator that is advanced
-// to this row only when needed (such numbers are rare).
-func (x *xlsxReader) exact(cells []string) error {
-	need := false
-	for _, c := range cells {
-		if isExponent(c) {
-			need = true
-			break
-		}
-	}
-	if !need {
-		return nil
-	}
-	if x.raw == nil {
-		raw, err := x.f.Rows(x.sheet)
-		if err != nil {
-			return xlsxErr("%v", err)
-		}
-		x.raw = raw
-	}
-	for x.rawRow < x.row {
-		if !x.raw.Next() {
-			return &CellError{Row: x.row, Err: xlsxErr("raw values of the row not found")}
-		}
-		x.rawRow++
-	}
-	raw, err := x.raw.Columns(excelize.Options{RawCellValue: true})
-	if err != nil {
-		return &CellError{Row: x.row, Err: xlsxErr("%v", err)}
-	}
-	for i, c := range cells {
-		if !isExponent(c) || i >= len(raw) || raw[i] == c {
-			continue // a text cell, or the file itself stores this notation
-		}
-		if strings.ContainsAny(raw[i], "Ee") {
-			if v, err := strconv.ParseFloat(raw[i], 64); err == nil {
-				cells[i] = rawNumber(v)
-				continue
-			}
-		}
-		cells[i] = raw[i]
-	}
-	return nil
-}
-
-// isExponent reports whether s looks like a number in scientific notation
-// such as "1.23456789012346E+18".
-func isExponent(s string) bool {
-	e := strings.IndexAny(s, "Ee")
-	if e < 1 || e+2 > len(s) || len(s) > 32 {
-		return false
-	}
-	_, err := strconv.ParseFloat(s, 64)
-	return err == nil
-}
-
-// Sheets implements Reader.
-func (x *xlsxReader) Sheets() []string { return slicesClone(x.names) }
-
-func slicesClone(s []string) []string { return append([]string(nil), s...) }
-
-// Close implements Reader: it removes excelize's temporary files.
-func (x *xlsxReader) Close() (err error) {
-	defer recoverMalformed(&err)
-	if x.closed {
-		return nil
-	}
-	x.closed = true
-	var errs []error
-	if x.rows != nil {
-		errs = append(errs, x.rows.Close())
-	}
-	if x.raw != nil {
-		errs = append(errs, x.raw.Close())
-	}
-	errs = append(errs, x.f.Close())
-	return errors.Join(errs...)
 }

@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -26,97 +26,6 @@ const excelMaxRows = 1048576
 // excelMaxCols is the number of columns of a worksheet (XFD).
 const excelMaxCols = 16384
 
-// openXLSXFast reads the sheet with this package's own streaming reader
-// (see fastReader), after the same container checks as the excelize path.
-func openXLSXFast(keep []*zip.File, o Options) (_ Reader, err error) {
-	parts := map[string]*zip.File{}
-	lower := map[string]*zip.File{}
-	for _, zf := range keep {
-		name := strings.ReplaceAll(zf.Name, "\\", "/")
-		parts[name] = zf
-		lower[strings.ToLower(name)] = zf
-	}
-	lookup := func(name string) *zip.File {
-		if zf := parts[name]; zf != nil {
-			return zf
-		}
-		return lower[strings.ToLower(name)]
-	}
-
-	wbPath := "xl/workbook.xml"
-	var rootRels xmlRels
-	if err := decodePart(lookup("_rels/.rels"), &rootRels, o.MaxXMLSize); err != nil {
-		return nil, err
-	}
-	for _, rel := range rootRels.Rel {
-		if strings.HasSuffix(rel.Type, "/officeDocument") {
-			wbPath = strings.TrimPrefix(rel.Target, "/")
-			break
-		}
-	}
-	var wb xmlWorkbook
-	if zf := lookup(wbPath); zf == nil {
-		return nil, xlsxErr("no workbook part")
-	} else if err := decodePart(zf, &wb, o.MaxXMLSize); err != nil {
-		return nil, err
-	}
-	dir := path.Dir(wbPath)
-	var wbRels xmlRels
-	if err := decodePart(lookup(path.Join(dir, "_rels", path.Base(wbPath)+".rels")), &wbRels, o.MaxXMLSize); err != nil {
-		return nil, err
-	}
-	relByID := map[string]xmlRel{}
-	for _, rel := range wbRels.Rel {
-		relByID[rel.ID] = rel
-	}
-	x := &fastReader{o: o, date1904: wb.Pr.Date1904 != "" && wb.Pr.Date1904 != "0" && !strings.EqualFold(wb.Pr.Date1904, "false")}
-	info := make([]sheetInfo, len(wb.Sheets))
-	targets := make([]string, len(wb.Sheets))
-	for i, s := range wb.Sheets {
-		x.names = append(x.names, s.Name)
-		rel, ok := relByID[s.RID]
-		info[i] = sheetInfo{name: s.Name, visible: s.State == "" || s.State == "visible", worksheet: ok && strings.HasSuffix(rel.Type, "/worksheet")}
-		if ok {
-			t := rel.Target
-			if strings.HasPrefix(t, "/") {
-				t = strings.TrimPrefix(t, "/")
-			} else {
-				t = path.Join(dir, t)
-			}
-			targets[i] = t
-		}
-	}
-	i, err := pickSheet(info, o.Sheet)
-	if err != nil {
-		return nil, err
-	}
-	if !info[i].worksheet {
-		return nil, fmt.Errorf("%w: %q is not a worksheet", ErrSheetNotFound, info[i].name)
-	}
-
-	var styles xmlStyles
-	if err := decodePart(lookup("xl/styles.xml"), &styles, o.MaxXMLSize); err != nil {
-		return nil, err
-	}
-	x.styles = styleKinds(&styles)
-	if err := x.sst.load(lookup("xl/sharedStrings.xml"), &o); err != nil {
-		return nil, err
-	}
-
-	sheet := lookup(targets[i])
-	if sheet == nil {
-		x.done = true // excelize reads a missing part as an empty sheet
-		return x, nil
-	}
-	rc, err := sheet.Open()
-	if err != nil {
-		return nil, xlsxErr("part %q: %v", sheet.Name, err)
-	}
-	x.rc = rc
-	x.sc = newXMLScanner(rc, fastMaxTag)
-	return x, nil
-}
-
 // Parts decoded whole with encoding/xml (small: bounded by MaxXMLSize and
 // the tag count of verifyParts). Elements and attributes are matched by
 // local name, whatever their namespace, as excelize does after it rewrites
@@ -126,9 +35,10 @@ type (
 		Rel []xmlRel `xml:"Relationship"`
 	}
 	xmlRel struct {
-		ID     string `xml:"Id,attr"`
-		Type   string `xml:"Type,attr"`
-		Target string `xml:"Target,attr"`
+		ID         string `xml:"Id,attr"`
+		Type       string `xml:"Type,attr"`
+		Target     string `xml:"Target,attr"`
+		TargetMode string `xml:"TargetMode,attr"`
 	}
 	xmlWorkbook struct {
 		Pr struct {
@@ -1104,7 +1014,7 @@ func (x *fastReader) finish() []string {
 }
 
 // Sheets implements Reader.
-func (x *fastReader) Sheets() []string { return slicesClone(x.names) }
+func (x *fastReader) Sheets() []string { return slices.Clone(x.names) }
 
 // Close implements Reader.
 func (x *fastReader) Close() (err error) {
@@ -1117,4 +1027,15 @@ func (x *fastReader) Close() (err error) {
 		return x.rc.Close()
 	}
 	return nil
+}
+
+// isExponent reports whether s looks like a number in scientific notation
+// such as "1.23456789012346E+18".
+func isExponent(s string) bool {
+	e := strings.IndexAny(s, "Ee")
+	if e < 1 || e+2 > len(s) || len(s) > 32 {
+		return false
+	}
+	_, err := strconv.ParseFloat(s, 64)
+	return err == nil
 }
