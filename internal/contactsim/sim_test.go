@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -352,4 +353,59 @@ func TestResetAfterCommit(t *testing.T) {
 		assert.Equal(t, 1, sim.Stats().ResetsAfter)
 		assert.Equal(t, 200, call(t, hc, http.MethodGet, acct+"/batches", nil, nil, "").status, "GETs are not cut")
 	})
+}
+
+func TestBatchListServerPaging(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		opts       contactsim.Options
+		query      string
+		page       int
+		items      int
+		hasNext    bool
+		hasPrevious bool
+	}{
+		{"page size capped", contactsim.Options{MaxListLimit: 2}, "limit=500&offset=1", 2, 2, true, true},
+		{"offset as items", contactsim.Options{MaxListLimit: 2, ListOffsetIsItemOffset: true}, "limit=500&offset=1", 1, 2, true, true},
+		{"offset as items, last", contactsim.Options{ListOffsetIsItemOffset: true}, "limit=2&offset=3", 2, 2, false, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			withSim(t, tc.opts, func(t *testing.T, sim *contactsim.Server, hc *http.Client) {
+				for i := range 5 {
+					require.Equal(t, 202, upload(t, hc, fmt.Sprintf("msisdn\n+659100000%d\n", i), nil).status)
+				}
+				p := call(t, hc, http.MethodGet, acct+"/batches?"+tc.query, nil, nil, "").body
+				assert.EqualValues(t, tc.page, p["page"])
+				assert.Len(t, p["items"], tc.items)
+				assert.Equal(t, tc.hasNext, p["hasNextPage"])
+				assert.Equal(t, tc.hasPrevious, p["hasPreviousPage"])
+			})
+		})
+	}
+}
+
+func TestDeterministicFaults(t *testing.T) {
+	withSim(t, contactsim.Options{Faults: contactsim.Faults{ListError: true, StatusError: true, AnonymousBatch: true}},
+		func(t *testing.T, sim *contactsim.Server, hc *http.Client) {
+			a := upload(t, hc, "msisdn\n+6591000001\n", nil)
+			assert.Equal(t, 202, a.status)
+			assert.Empty(t, a.body, "the answer names no batch")
+			require.Len(t, sim.Batches(), 1, "but the batch exists")
+			assert.Equal(t, 503, call(t, hc, http.MethodGet, acct+"/batches", nil, nil, "").status)
+			assert.Equal(t, 503, call(t, hc, http.MethodGet, acct+"/batches/"+sim.Batches()[0].ID, nil, nil, "").status)
+		})
+	withSim(t, contactsim.Options{QueueDelay: 1, ProcessDelay: 1, Faults: contactsim.Faults{OmitCounts: true, InvalidFileStatus: 404}},
+		func(t *testing.T, sim *contactsim.Server, hc *http.Client) {
+			a := upload(t, hc, "msisdn\n+6591000001\n12\n", nil)
+			require.Equal(t, 202, a.status)
+			time.Sleep(10 * time.Millisecond)
+			b := call(t, hc, http.MethodGet, acct+"/batches/"+sim.Batches()[0].ID, nil, nil, "").body
+			assert.Equal(t, "completed", b["status"])
+			assert.NotContains(t, b, "totalRows")
+			loc, _ := b["invalidFileLocation"].(string)
+			require.NotEmpty(t, loc, "the invalid-rows file is still named")
+			u, err := url.Parse(loc)
+			require.NoError(t, err)
+			assert.Equal(t, 404, call(t, hc, http.MethodGet, u.Path, nil, nil, "").status)
+		})
 }
