@@ -357,12 +357,12 @@ func TestResetAfterCommit(t *testing.T) {
 
 func TestBatchListServerPaging(t *testing.T) {
 	for _, tc := range []struct {
-		name       string
-		opts       contactsim.Options
-		query      string
-		page       int
-		items      int
-		hasNext    bool
+		name        string
+		opts        contactsim.Options
+		query       string
+		page        int
+		items       int
+		hasNext     bool
 		hasPrevious bool
 	}{
 		{"page size capped", contactsim.Options{MaxListLimit: 2}, "limit=500&offset=1", 2, 2, true, true},
