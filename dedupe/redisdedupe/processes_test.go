@@ -93,7 +93,7 @@ func worker() int {
 // each key for the accepted row that holds its address.
 func TestTwoProcessesOverlapping(t *testing.T) {
 	srv := redistest.Start(t, redistest.Options{})
-	const n = 8_000
+	const n = 4_000
 	specs := []workerSpec{
 		{URL: srv.URL(0), Job: "overlap", Source: "a.csv", First: 0, Rows: n},
 		{URL: srv.URL(0), Job: "overlap", Source: "b.csv", First: n / 2, Rows: n, Desc: true, EmailShift: 1},

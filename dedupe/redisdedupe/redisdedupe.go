@@ -42,7 +42,7 @@
 // # Errors
 //
 // When Redis cannot be reached, or goes away during an import, ClaimBatch returns an error that
-// names the Redis address (never its password) and the rows of the batch, and wraps the cause
+// names the Redis address (never its password) and the job, and wraps the cause
 // (a context error stays errors.Is-able). The batch's outcome is then unknown: the caller must
 // stop and not count its rows. A rerun is safe, by the rule above.
 package redisdedupe
@@ -218,7 +218,7 @@ func (d *Deduper) ClaimBatch(ctx context.Context, claims []dedupe.Claim, results
 		}
 	}
 	if err != nil {
-		return d.errorf(claims, err)
+		return d.errorf(err)
 	}
 	clear(results)
 	for ci, call := range calls {
@@ -227,11 +227,11 @@ func (d *Deduper) ClaimBatch(ctx context.Context, claims []dedupe.Claim, results
 			err = fmt.Errorf("the claim script answered %d results for %d rows", len(out), len(call.rows))
 		}
 		if err != nil {
-			return d.errorf(claims, err)
+			return d.errorf(err)
 		}
 		for j, i := range call.rows {
 			if results[i], err = d.result(claims[i], out[j]); err != nil {
-				return d.errorf(claims, err)
+				return d.errorf(err)
 			}
 		}
 	}
@@ -343,12 +343,9 @@ func (d *Deduper) result(c dedupe.Claim, out any) (dedupe.Result, error) {
 	return dedupe.Result{Dup: true, Match: m}, nil
 }
 
-func (d *Deduper) errorf(claims []dedupe.Claim, err error) error {
-	rows := ""
-	if len(claims) > 0 {
-		rows = fmt.Sprintf(" rows %d–%d", claims[0].Row, claims[len(claims)-1].Row)
-	}
-	return fmt.Errorf("redisdedupe: claim%s at redis %s (job %q): %w", rows, d.addr, d.opts.Job, err)
+// errorf wraps an error of a claim; the caller, who knows the batch, names its rows.
+func (d *Deduper) errorf(err error) error {
+	return fmt.Errorf("redisdedupe: claim at redis %s (job %q): %w", d.addr, d.opts.Job, err)
 }
 
 func isNoScript(err error) bool { return redis.HasErrorPrefix(err, "NOSCRIPT") }
