@@ -1,6 +1,7 @@
 package contactpipe
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -62,16 +63,19 @@ type chunker struct {
 	header []string
 	dir    string // the import's own work directory, removed by finish
 	cw     *chunk.Writer
-	index  int     // the last chunk finished
-	lines  []int32 // the source rows of the open chunk's lines
+	index  int           // the last chunk finished
+	lines  []int32       // the source rows of the open chunk's lines
+	cells  *os.File      // with keepRaw: the open chunk's lines' original cells (appendCells)
+	cellsW *bufio.Writer // buffers cells
 	chunks chan pendingChunk
 	wg     sync.WaitGroup
 }
 
 // pendingChunk is a finished chunk on its way to the uploader, with the source row of each line.
 type pendingChunk struct {
-	file *chunk.File
-	rows []int32
+	file  *chunk.File
+	rows  []int32
+	cells string // with keepRaw: the file holding each line's original cells
 }
 
 func newChunker(ctx context.Context, e *engine, t *tally, stop context.CancelCauseFunc) (*chunker, error) {
@@ -98,6 +102,10 @@ func newChunker(ctx context.Context, e *engine, t *tally, stop context.CancelCau
 		return nil, fmt.Errorf("contactpipe: %w: %w", ErrConfig, err)
 	}
 	e.encodeColumns(hdr, cols, cfg.MaxChunkBytes)
+	// Rows the server refuses go to OnRejected with their original cells: keep them on disk beside
+	// the chunk until its answer is in. A directory refuses nothing.
+	_, isDir := cfg.Uploader.(upload.Dir)
+	e.keepRaw = cfg.OnRejected != nil && !isDir
 	c := &chunker{e: e, t: t, up: cfg.Uploader, header: hdr, dir: dir, cw: cw, chunks: make(chan pendingChunk)}
 	for range cfg.UploadConcurrency {
 		c.wg.Go(func() {
@@ -129,7 +137,10 @@ func (c *chunker) consume(ctx context.Context, b *batch) error {
 			var done pendingChunk
 			if f != nil {
 				c.index = f.Index
-				done, c.lines = pendingChunk{file: f, rows: c.lines}, nil
+				done, c.lines = pendingChunk{file: f, rows: c.lines, cells: c.closeCells()}, nil
+			}
+			if err == nil && c.e.keepRaw {
+				err = c.writeCells(b.raws[o.raw[0]:o.raw[1]])
 			}
 			if err != nil {
 				t.rows-- // not written: the row is not counted
@@ -148,6 +159,73 @@ func (c *chunker) consume(ctx context.Context, b *batch) error {
 		}
 	}
 	return nil
+}
+
+// writeCells adds a line's original cells to the open chunk's cells file.
+func (c *chunker) writeCells(rec []byte) error {
+	if c.cells == nil {
+		f, err := os.OpenFile(filepath.Join(c.dir, fmt.Sprintf("chunk-%d.cells", c.index+1)), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			return err
+		}
+		c.cells = f
+		if c.cellsW == nil {
+			c.cellsW = bufio.NewWriterSize(f, 64<<10)
+		}
+		c.cellsW.Reset(f)
+	}
+	_, err := c.cellsW.Write(rec)
+	return err
+}
+
+// closeCells finishes the open chunk's cells file and returns its name ("" when there is none).
+func (c *chunker) closeCells() string {
+	if c.cells == nil {
+		return ""
+	}
+	f := c.cells
+	c.cells = nil
+	err := c.cellsW.Flush()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		c.e.cfg.Logger.Warn("keeping the original cells of a chunk failed", "err", err)
+		return ""
+	}
+	return f.Name()
+}
+
+// rawCells reads the original cells of the given 1-based lines from a cells file; a line it cannot
+// read has none.
+func rawCells(name string, lines []int) map[int][]string {
+	out := map[int][]string{}
+	if name == "" || len(lines) == 0 {
+		return out
+	}
+	want := map[int]bool{}
+	last := 0
+	for _, l := range lines {
+		want[l] = true
+		last = max(last, l)
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return out
+	}
+	defer f.Close()
+	r := bufio.NewReader(f)
+	for l := 1; l <= last; l++ {
+		cells, err := readCells(r)
+		if err != nil {
+			break
+		}
+		if want[l] {
+			out[l] = cells
+		}
+	}
+	return out
 }
 
 // send hands a finished chunk to the upload goroutines.
@@ -174,9 +252,12 @@ func (c *chunker) finish(ctx context.Context, err error) error {
 			err = fmt.Errorf("contactpipe: %w", cerr)
 		}
 	case f != nil && err == nil:
-		err = c.send(ctx, pendingChunk{file: f, rows: c.lines})
+		err = c.send(ctx, pendingChunk{file: f, rows: c.lines, cells: c.closeCells()})
 	case f != nil:
-		c.unsent(ctx, pendingChunk{file: f, rows: c.lines})
+		c.unsent(ctx, pendingChunk{file: f, rows: c.lines, cells: c.closeCells()})
+	}
+	if name := c.closeCells(); name != "" {
+		os.Remove(name)
 	}
 	c.lines = nil
 	close(c.chunks)
@@ -189,6 +270,9 @@ func (c *chunker) finish(ctx context.Context, err error) error {
 // removes its file. Its rows stay accepted: they are in a chunk, and the report says it failed.
 func (c *chunker) unsent(ctx context.Context, pc pendingChunk) {
 	os.Remove(pc.file.Path)
+	if pc.cells != "" {
+		os.Remove(pc.cells)
+	}
 	reason := "not uploaded: the import stopped"
 	if err := context.Cause(ctx); err != nil {
 		reason += " (" + err.Error() + ")"
@@ -220,12 +304,23 @@ func (c *chunker) upload(ctx context.Context) error {
 		if err != nil {
 			c.e.cfg.Logger.Warn("chunk upload failed", "chunk", f.Index, "err", err)
 		}
+		var raws map[int][]string
+		if len(res.ServerRejected) > 0 {
+			lines := make([]int, len(res.ServerRejected))
+			for i, sr := range res.ServerRejected {
+				lines[i] = sr.Line
+			}
+			raws = rawCells(pc.cells, lines)
+		}
+		if pc.cells != "" {
+			os.Remove(pc.cells)
+		}
 		for _, sr := range res.ServerRejected {
 			row := 0
 			if sr.Line >= 1 && sr.Line <= len(pc.rows) {
 				row = int(pc.rows[sr.Line-1])
 			}
-			c.t.serverRejected(nil, &RowError{Row: row, Code: CodeServerRejected, Err: errors.New(sr.Message)})
+			c.t.serverRejected(raws[sr.Line], &RowError{Row: row, Code: CodeServerRejected, Err: errors.New(sr.Message)})
 		}
 		c.t.chunkDone(cr, err)
 		if err != nil && (panicked || errors.Is(err, upload.ErrStopImport) || ctx.Err() != nil) {

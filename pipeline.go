@@ -1,7 +1,9 @@
 package contactpipe
 
 import (
+	"bufio"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -54,7 +56,8 @@ type engine struct {
 	ownDD   bool           // dd was made here and is closed by run
 	kinds   kindSet        // the address kinds deduped
 	enc     []func(*Contact) string
-	maxLine int // with enc: the largest chunk line that fits
+	maxLine int  // with enc: the largest chunk line that fits
+	keepRaw bool // encode the accepted rows' original cells too (see appendCells)
 
 	bytesRead atomic.Int64 // set by the parse goroutine
 }
@@ -65,6 +68,7 @@ type batch struct {
 	recs  []parse.Record
 	outs  []row
 	lines []byte // the accepted rows' chunk lines, back to back (when encoding)
+	raws  []byte // the accepted rows' original cells, back to back (with keepRaw)
 
 	addrs   []dedupe.Address
 	claims  []dedupe.Claim
@@ -81,6 +85,7 @@ type row struct {
 	dup     bool
 	match   dedupe.Match
 	line    [2]int // the row's chunk line: lines[line[0]:line[1]]
+	raw     [2]int // the row's original cells: raws[raw[0]:raw[1]]
 }
 
 // openEngine checks cfg (with its defaults applied) and opens the source.
@@ -336,7 +341,7 @@ func (e *engine) work(ctx context.Context, work <-chan *batch) (err error) {
 // process normalizes and validates each row of b, encodes the accepted ones as chunk lines, and
 // lists their addresses for the Deduper.
 func (e *engine) process(b *batch, fields []string) {
-	b.lines, b.addrs, b.claims, b.claimOf = b.lines[:0], b.addrs[:0], b.claims[:0], b.claimOf[:0]
+	b.lines, b.raws, b.addrs, b.claims, b.claimOf = b.lines[:0], b.raws[:0], b.addrs[:0], b.claims[:0], b.claimOf[:0]
 	type span struct{ from, to int }
 	var spans [batchSize]span
 	for i := range b.recs {
@@ -357,6 +362,11 @@ func (e *engine) process(b *batch, fields []string) {
 				continue
 			}
 			o.line = [2]int{start, len(b.lines)}
+			if e.keepRaw {
+				start := len(b.raws)
+				b.raws = appendCells(b.raws, rec.Raw)
+				o.raw = [2]int{start, len(b.raws)}
+			}
 		}
 		if e.dd != nil {
 			from := len(b.addrs)
@@ -406,6 +416,44 @@ func (e *engine) duplicate(b *batch, i int) Duplicate {
 		Row: b.recs[i].Row, DuplicateOf: o.match.Row, DuplicateOfSource: o.match.Source,
 		Column: col, Value: o.match.Address.Value, Header: e.in.Header(), Raw: b.recs[i].Raw,
 	}
+}
+
+// appendCells appends cells to dst as a count and then each cell's length and bytes: how the
+// original cells of chunk lines wait on disk for the server's answer (see readCells).
+func appendCells(dst []byte, cells []string) []byte {
+	dst = binary.AppendUvarint(dst, uint64(len(cells)))
+	for _, c := range cells {
+		dst = binary.AppendUvarint(dst, uint64(len(c)))
+		dst = append(dst, c...)
+	}
+	return dst
+}
+
+// readCells reads back one record written by appendCells.
+func readCells(r *bufio.Reader) ([]string, error) {
+	n, err := binary.ReadUvarint(r)
+	if err != nil {
+		return nil, err
+	}
+	if n > 1<<20 {
+		return nil, errors.New("corrupt cell record")
+	}
+	cells := make([]string, 0, n)
+	for range n {
+		l, err := binary.ReadUvarint(r)
+		if err != nil {
+			return nil, err
+		}
+		if l > 1<<30 {
+			return nil, errors.New("corrupt cell record")
+		}
+		b := make([]byte, l)
+		if _, err := io.ReadFull(r, b); err != nil {
+			return nil, err
+		}
+		cells = append(cells, string(b))
+	}
+	return cells, nil
 }
 
 // ctxError is the error for a done ctx: it wraps ctx.Err(), so errors.Is finds context.Canceled
