@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"io"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -37,6 +39,30 @@ func (r *stallingReader) Read(p []byte) (int, error) {
 	return 0, io.ErrUnexpectedEOF
 }
 
+// stallingPipe reads a pipe whose writer writes left bytes and then nothing: a Read past them
+// blocks until the pipe is closed. stalled is closed when that Read starts.
+type stallingPipe struct {
+	pr      *io.PipeReader
+	left    int
+	stalled chan struct{}
+	once    sync.Once
+	closed  atomic.Bool
+}
+
+func (p *stallingPipe) Read(b []byte) (int, error) {
+	if p.left <= 0 {
+		p.once.Do(func() { close(p.stalled) })
+	}
+	n, err := p.pr.Read(b)
+	p.left -= n
+	return n, err
+}
+
+func (p *stallingPipe) Close() error {
+	p.closed.Store(true)
+	return p.pr.Close()
+}
+
 var errOperatorStop = errors.New("operator pressed stop")
 
 // TestImportCancelWhileReadBlocks: cancelling returns at once even when the source's Read is
@@ -63,12 +89,12 @@ func TestImportCancelWhileReadBlocks(t *testing.T) {
 				var src io.Reader
 				var stalled <-chan struct{}
 				var release func()
+				var closed func() bool
 				if tt.closer {
 					pr, pw := io.Pipe()
-					go func() { pw.Write([]byte(tt.data)) }() // blocks once read; ends when pr is closed
-					st := make(chan struct{})
-					go func() { time.Sleep(50 * time.Millisecond); close(st) }()
-					src, stalled, release = pr, st, func() {}
+					go func() { pw.Write([]byte(tt.data)) }() // ends once read, or when pr is closed
+					p := &stallingPipe{pr: pr, left: len(tt.data), stalled: make(chan struct{})}
+					src, stalled, release, closed = p, p.stalled, func() { pr.Close() }, p.closed.Load
 				} else {
 					r := newStallingReader(tt.data)
 					src, stalled, release = r, r.stalled, func() { close(r.release) }
@@ -93,6 +119,9 @@ func TestImportCancelWhileReadBlocks(t *testing.T) {
 				case err := <-done:
 					assert.ErrorIs(t, err, context.Canceled)
 					assert.ErrorIs(t, err, errOperatorStop, "the cause is kept")
+					if closed != nil {
+						assert.True(t, closed(), "a source blocked in Read is closed")
+					}
 				case <-time.After(5 * time.Second):
 					t.Fatal("the import did not return while the source's Read was blocked")
 				}
