@@ -38,7 +38,7 @@ func TestEveryFlagBothForms(t *testing.T) {
 			{"out", "o"}, {"format", "csv"}, {"header=false", ""}, {"columns", "msisdn,firstName"},
 			{"sheet", "Leads"}, {"delimiter", ";"}, {"encoding", "latin1"}, {"country", "US"},
 			{"max-chunk-bytes", "1000"}, {"max-chunk-rows", "5"}, {"groups", "1,2"}, {"no-dedupe", ""},
-			{"target", "8x8"}, {"upload-concurrency", "3"}, {"quiet", ""}, {"force-out", ""}, {"region", "us"},
+			{"target", "8x8"}, {"upload-concurrency", "3"}, {"quiet", ""}, {"force-out", ""}, {"max-reject-rate", "5%"}, {"region", "us"},
 			{"base-url", "http://127.0.0.1:1"}, {"account-id", "abc"}, {"api-key-file", "k"},
 			{"rate", "2.5"}, {"wait=false", ""}, {"no-wait", ""}, {"koreai-url", "https://k"},
 			{"stream-id", "st"}, {"koreai-account-id", "acc"}, {"fresh", ""},

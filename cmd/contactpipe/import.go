@@ -39,6 +39,7 @@ type importFlags struct {
 	uploadConcurrency int
 	quiet             bool
 	forceOut          bool
+	maxRejectRate     string
 	api               targetFlags // -target 8x8 / koreai settings (targets.go)
 
 	fs *pflag.FlagSet // to tell flags given from defaults
@@ -61,6 +62,7 @@ func (f *importFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.target, "target", "dir", "where chunks go (`target`): dir (the --out directory), 8x8 or koreai")
 	fs.IntVar(&f.uploadConcurrency, "upload-concurrency", 2, "`number` of chunks uploaded at once")
 	fs.BoolVar(&f.quiet, "quiet", false, "print nothing but errors")
+	fs.StringVar(&f.maxRejectRate, "max-reject-rate", "", "quality gate: exit status 3 when more than this `share` of the rows is rejected (e.g. 5% or 0.05; default: no gate)")
 	fs.BoolVar(&f.forceOut, "force-out", false, "use a non-empty --out that contactpipe did not write (nothing in it is removed or overwritten)")
 	fs.StringVar(&f.groups, "groups", "", "8x8: comma-separated contact group `ids` to add contacts to (at most 10)")
 	f.api.register(fs)
@@ -76,8 +78,9 @@ Secrets never come from flags: the 8x8 API key is read from $CONTACTPIPE_8X8_API
 --api-key-file; Kore.ai from $CONTACTPIPE_KOREAI_JWT, or $CONTACTPIPE_KOREAI_CLIENT_ID and
 $CONTACTPIPE_KOREAI_CLIENT_SECRET.
 
-Exit status: 0 the import finished (rejected rows included), 1 a fatal error or accepted rows that
-did not land, 2 bad usage (nothing was written).`
+Exit status: 0 the import finished (rejected rows included); 1 a fatal error, an interrupted
+import, or accepted rows that did not land; 2 bad usage (nothing was written); 3 the import
+finished but failed its quality gate (no row accepted, or more rejected than --max-reject-rate).`
 
 const importExample = `  contactpipe import -out out testdata/messy.csv
   contactpipe import contacts.xlsx -sheet Leads -country DE
@@ -217,6 +220,9 @@ func (f *importFlags) config() (contactpipe.Config, error) {
 	if err := checkTarget(f.target); err != nil {
 		return cfg, err
 	}
+	if _, err := f.rejectGate(); err != nil {
+		return cfg, err
+	}
 	if err := f.checkCombinations(); err != nil {
 		return cfg, err
 	}
@@ -346,7 +352,9 @@ func importTo(ctx context.Context, src io.Reader, size int64, f *importFlags, cf
 		return err
 	}
 	defer up.Close()
-	out.warn = func(n string) { fmt.Fprintf(s.stderr, "contactpipe: warning: %s\n", n) }
+	if !f.quiet {
+		out.warn = func(n string) { fmt.Fprintf(s.stderr, "contactpipe: warning: %s\n", n) }
+	}
 	if err := out.mkdir(); err != nil {
 		return err
 	}
@@ -384,20 +392,105 @@ func importTo(ctx context.Context, src io.Reader, size int64, f *importFlags, cf
 			err = e
 		}
 	}
+	reportPath := out.path("report.json")
 	if err != nil {
 		if errors.Is(err, contactpipe.ErrConfig) {
 			return usageError{err}
 		}
+		if ctx.Err() != nil {
+			// Interrupted (SIGINT, SIGTERM): what was done is in the out directory.
+			if !f.quiet {
+				fmt.Fprintln(s.stdout, summary(rep, reportPath))
+			}
+			return &exitError{code: exitFatal, err: fmt.Errorf("interrupted after %s; %s says status %q. %s",
+				plural(rep.Rows, "row", "rows"), reportPath, rep.Status, f.resumeHint())}
+		}
 		return err
 	}
 	if !f.quiet {
-		fmt.Fprintln(s.stdout, summary(rep, out.path("report.json")))
+		fmt.Fprintln(s.stdout, summary(rep, reportPath))
 		if f.target != "dir" {
 			fmt.Fprintln(s.stdout, landedLine(f, rep, stats))
+		}
+		for _, w := range warnings(rep) {
+			fmt.Fprintf(s.stderr, "contactpipe: warning: %s\n", w)
 		}
 	}
 	if notLanded(f, rep) {
 		return &exitError{code: exitFatal}
+	}
+	if err := f.qualityGate(rep); err != nil {
+		return &exitError{code: exitQuality, err: err}
+	}
+	return nil
+}
+
+// resumeHint says how to go on after an interrupted import.
+func (f *importFlags) resumeHint() string {
+	if f.target == "dir" {
+		return "Rerun the same command to import the file again (-target dir starts over)."
+	}
+	return "Rerun the same command to resume: chunks that already landed are not sent again."
+}
+
+// warnRejectShare is the share of rejected rows above which the summary warns.
+const warnRejectShare = 0.10
+
+// warnings are what the summary line warns about: columns that were not imported, no row
+// accepted, a high share of rejected rows.
+func warnings(rep contactpipe.Report) []string {
+	var w []string
+	if n := len(rep.IgnoredColumns); n > 0 {
+		w = append(w, fmt.Sprintf("%s not imported: %s (see report.json's columns)",
+			plural(n, "column", "columns"), strings.Join(quoteAll(rep.IgnoredColumns), ", ")))
+	}
+	switch {
+	case rep.Rows == 0:
+		w = append(w, "the file has no data rows")
+	case rep.Accepted == 0:
+		w = append(w, fmt.Sprintf("no row was accepted: all %s were rejected or duplicates (see rejected.csv)", plural(rep.Rows, "row", "rows")))
+	case float64(rep.Rejected) > warnRejectShare*float64(rep.Rows):
+		w = append(w, fmt.Sprintf("%.0f%% of the rows were rejected (%d of %d; see rejected.csv)",
+			100*float64(rep.Rejected)/float64(rep.Rows), rep.Rejected, rep.Rows))
+	}
+	return w
+}
+
+func quoteAll(list []string) []string {
+	out := make([]string, len(list))
+	for i, s := range list {
+		out[i] = strconv.Quote(s)
+	}
+	return out
+}
+
+// rejectGate parses -max-reject-rate: a share ("0.05") or a percentage ("5%"); -1 when not set.
+func (f *importFlags) rejectGate() (float64, error) {
+	v := strings.TrimSpace(f.maxRejectRate)
+	if v == "" {
+		return -1, nil
+	}
+	scale := 1.0
+	if strings.HasSuffix(v, "%") {
+		v, scale = strings.TrimSpace(strings.TrimSuffix(v, "%")), 100
+	}
+	p, err := strconv.ParseFloat(v, 64)
+	if err != nil || p < 0 || p/scale > 1 {
+		return 0, fmt.Errorf("-max-reject-rate %q: want a share from 0 to 1 (0.05) or a percentage (5%%)", f.maxRejectRate)
+	}
+	return p / scale, nil
+}
+
+// qualityGate returns why a finished import fails its quality gate (exit status 3): no row
+// accepted from a file that had data rows, or more rows rejected than -max-reject-rate allows.
+func (f *importFlags) qualityGate(rep contactpipe.Report) error {
+	if rep.Rows > 0 && rep.Accepted == 0 {
+		return fmt.Errorf("quality gate: no row of %s was accepted", plural(rep.Rows, "row", "rows"))
+	}
+	gate, _ := f.rejectGate()
+	if gate >= 0 && rep.Rows > 0 && float64(rep.Rejected) > gate*float64(rep.Rows) {
+		return fmt.Errorf("quality gate: %d of %d rows rejected (%.1f%%), more than -max-reject-rate %s allows",
+			rep.Rejected, rep.Rows, 100*float64(rep.Rejected)/float64(rep.Rows), f.maxRejectRate)
 	}
 	return nil
 }

@@ -11,7 +11,8 @@
 // default contactpipe-out) then holds chunk-0001.csv, chunk-0002.csv, … (the accepted rows, each
 // file under the size limit), rejected.csv (rejected rows with the reason, ready to fix and import
 // again), duplicates.csv and report.json. Exit status: 0 when the import finished (rejected rows
-// included), 1 on a fatal error, 2 on bad usage.
+// included), 1 on a fatal error, 2 on bad usage, 3 when the import finished but failed its quality
+// gate (no row accepted, or more rejected than -max-reject-rate).
 package main
 
 import (
@@ -39,9 +40,10 @@ func main() {
 
 // Exit codes.
 const (
-	exitOK    = 0
-	exitFatal = 1
-	exitUsage = 2
+	exitOK      = 0
+	exitFatal   = 1 // a fatal error, an interrupted import, or accepted rows that did not land
+	exitUsage   = 2 // bad usage: nothing was done
+	exitQuality = 3 // the import finished but failed its quality gate
 )
 
 // usageError marks a problem with the command line or environment (exit status 2).
