@@ -43,8 +43,8 @@ func TestImportRealWorldFiles(t *testing.T) {
 			{"+442079460303", "Alan", "Turing", "alan@example.co.uk"},
 		}, map[int]string{2: "invalid_phone", 4: "invalid_phone"}},
 		{"outlook_contacts.csv", [][]string{
-			{"+441615550102", "Zoë", "Ashford", "zoe.ashford@example.co.uk"},
-			{"+33155550103", "François", "Lefèvre", "francois@example.fr"},
+			{"+441615550102", "Zoë", "Ashford", "GB", "zoe.ashford@example.co.uk"}, // Outlook's Country/Region columns map (issue 11)
+			{"+33155550103", "François", "Lefèvre", "FR", "francois@example.fr"},
 		}, map[int]string{2: "invalid_phone"}},
 		{"mac_cr_only.csv", nil, map[int]string{2: "invalid_phone", 3: "invalid_phone", 5: "invalid_phone"}},
 		{"ragged_rows.csv", nil, map[int]string{2: "invalid_phone", 3: "invalid_phone", 4: "extra_fields", 6: "invalid_phone"}},

@@ -9,6 +9,8 @@ import (
 	"io"
 	"os"
 	"strconv"
+
+	"github.com/contactpipe/contactpipe/parse"
 )
 
 // bom is the UTF-8 byte order mark files meant for people start with, so that spreadsheet
@@ -261,47 +263,8 @@ func (s *spill) close() error {
 // spaces, dots, dashes and parentheses between them). It is used for files meant for people
 // only, never for chunks.
 func Neutralize(s string) string {
-	if formulaRisk(s) {
+	if parse.FormulaRisk(s) {
 		return "'" + s
 	}
 	return s
-}
-
-func formulaRisk(s string) bool {
-	if s == "" {
-		return false
-	}
-	switch s[0] {
-	case '=', '@', '\t', '\r':
-		return true
-	case '-':
-		rest := s[1:]
-		if rest == "" {
-			return false
-		}
-		dot := false
-		for i := 0; i < len(rest); i++ {
-			switch c := rest[i]; {
-			case c >= '0' && c <= '9':
-			case c == '.' && !dot:
-				dot = true
-			default:
-				return true
-			}
-		}
-		return false
-	case '+':
-		digits := 0
-		for i := 1; i < len(s); i++ {
-			switch c := s[i]; {
-			case c >= '0' && c <= '9':
-				digits++
-			case c == ' ' || c == '.' || c == '-' || c == '(' || c == ')':
-			default:
-				return true
-			}
-		}
-		return digits < 7
-	}
-	return false
 }

@@ -44,10 +44,34 @@
 // Record.Row is the row number a spreadsheet shows for the record: the header is row 1, every
 // record (blank ones included) is one row, and a record whose quoted cell spans several lines is
 // still one row. RowError.Line gives the line of the text file where the record starts. Blank rows
-// (every cell empty or spaces) are skipped. The first non-blank row is the header, unless
-// Options.NoHeader. Rows are shaped to the header's width: a short row gets empty cells; extra
-// cells that are empty (Excel's trailing commas) are dropped; a row with a non-empty cell beyond the
-// header is rejected (extra_fields).
+// (every cell empty or spaces) are skipped.
+//
+// The header is the first non-blank row, unless that row maps no column to a contact field and
+// one of the next rows (within the first 20) does, with at least two non-empty cells: exports that
+// open with notes (LinkedIn's Connections.csv starts with a "Notes:" line and a quoted paragraph)
+// or a title are read from their real header, and Source.SkippedRows lists the rows skipped.
+// Options.NoHeader says there is no header row.
+//
+// Record.Raw holds every original cell of the row — rejected.csv shows them all: a short row is
+// padded with empty cells to the header's width; empty cells beyond the header (Excel's trailing
+// commas) are dropped; a row with a non-empty cell beyond the header is rejected (extra_fields)
+// with all its cells. Without a header row, cells beyond Options.Columns are ignored like an
+// unmapped header column (never extra_fields): the header is then Columns plus "column N" for
+// each column beyond them in the rows read ahead, and Mapping.Ignored lists "column 4",
+// "column 5" ….
+//
+// Open reads the first rows after the header ahead (up to SampleRows, and at most 1 MiB of
+// text) to decide columns by their values (below); Next returns them first.
+//
+// # Reading back contactpipe's rejected.csv
+//
+// A header that ends in error_row, error_column, error_code, error_message marks the rejected.csv
+// contactpipe writes. In such a file only, those four columns are left out of Header and of every
+// Record.Raw (so that they are neither imported, nor listed as ignored, nor copied into the next
+// rejected.csv), and a leading apostrophe is taken off a cell exactly when contactpipe would have
+// added it — when the rest of the cell is a formula risk (FormulaRisk): "'@john" reads "@john",
+// "'-Smith" reads "-Smith", while "'twas" stays as typed. The UTF-8 byte order mark the writer
+// puts first is dropped like any other.
 //
 // # Malformed and hostile input
 //
@@ -80,32 +104,109 @@
 //
 // # Header mapping
 //
-// Header names are compared ignoring case and every character that is not a letter or a digit, so
-// "First Name", "first_name", "FIRSTNAME" and "First-Name" are the same name. Known names:
+// Header names are compared ignoring case, accents and every character that is not a letter or a
+// digit, so "First Name", "first_name", "FIRSTNAME", "Téléphone" and "TELEPHONE" match as the
+// names they spell; a number in a name is set aside ("E-mail 2 Address", "Telefone1",
+// "cp_phone1"). Known names:
 //
 //   - the API's own names, in any case: msisdn, firstName, lastName, externalId, country, email,
 //     weChatUserId, facebookUserId, zaloId, lineId, kakaoTalkId, salutation;
-//   - msisdn: mobile, mobile phone, mobile number, mobile phone number, cell, cell phone, cellular …
-//     (preferred), then phone, phone number, telephone, tel, contact number …, then Primary Phone,
-//     then Google's "Phone N - Value", then Outlook's Business Phone, Home Phone, Other Phone,
-//     Company Main Phone, Car Phone (faxes and pagers are not mapped);
+//   - msisdn: mobile, mobile phone, cell …, WhatsApp (WhatsApp ids are mobile phone numbers),
+//     then phone, phone number, telephone, tel …, then Primary Phone, then Google's "Phone N -
+//     Value", then Outlook's Business Phone, Home Phone, Other Phone, Company Main Phone, Car
+//     Phone (faxes and pagers are not mapped);
 //   - firstName: first name, given name, forename (then first, fname); lastName: last name, family
-//     name, surname (then last, lname); salutation: salutation, then title, name prefix;
+//     name, surname (then last, lname); salutation: salutation, name prefix, and Title when its
+//     values are salutations (Mr, Mrs, Ms, Dr, Herr, Frau, M., Mme, Sr, Sra …; at least 90% of the
+//     sampled values): a Title holding job titles is ignored;
 //   - email: email, e-mail, email address, mail, primary email, Google's "E-mail N - Value",
-//     Outlook's "E-mail 2 Address" …, then secondary email;
+//     Outlook's "E-mail 2 Address" …, then secondary email; country: country, Country/Region, then
+//     Outlook's Home and then Business Country/Region;
 //   - a single full-name column (name, full name, contact name, then display name) is used for a row
 //     whose first and last name are both empty: it is split on its last space, "Mary Ann Smith" →
-//     firstName "Mary Ann", lastName "Smith"; a name without a space is all first name;
-//   - chat ids: wechat, facebook, zalo, line user id, kakaotalk, with or without "id".
+//     firstName "Mary Ann", lastName "Smith"; a name without a space is all first name; a row that
+//     has a first or last name never has its display name split;
+//   - chat ids: wechat, facebook, zalo, line user id, kakaotalk, with or without "id";
+//   - the same in other languages (table below). A word meaning just "name" (Nom, Nome, Nombre,
+//     Naam, Namn, Navn, Nimi, İsim, 이름) is the last name beside a first-name column ("Prénom",
+//     "Nom"), the first name beside a last-name column ("NOME", "COGNOME"), else a full name.
 //
-// When several columns feed a field, each row takes the first non-blank one in the order above. For
-// msisdn a mobile number wins first: a column named mobile, or a Google "Phone N - Value" whose
-// "Phone N - Type" (or "- Label") says Mobile or Cell; then the first non-blank number not typed as
-// a fax or pager; then any. A Google cell holding several values ("a ::: b") gives its first.
-// Unknown columns are ignored and listed by Mapping.Ignored. Two columns with the same name, or two
-// columns that would feed a field with the same priority (phone and telephone), are an error
-// (*HeaderError naming both) rather than a silent pick; so is a header where nothing maps.
-// Options.Columns replaces the automatic mapping. Mapping.Columns shows the mapping for a report.
+// Several columns for msisdn or email are never an error and never a silent pick: the first in
+// the priority above is the column (Describe: mapped), the others are alternatives (Describe:
+// alternative, with the reason), each row taking the first non-blank one in that order — for
+// msisdn a mobile number first: a column named mobile (or WhatsApp), or a Google "Phone N - Value"
+// whose "Phone N - Type" (or "- Label") says Mobile or Cell; then the first non-blank number not
+// typed as a fax or pager; then any. Equal priorities go by column order. A Google cell holding
+// several values ("a ::: b") gives its first. Two columns with the same priority for another field
+// (First Name and Given Name, or the same name twice) are an error (*HeaderError naming both).
+//
+// Columns by content: a column whose header maps to nothing is looked at in the rows read ahead.
+// When at least 90% of its non-empty values look like phone numbers it feeds msisdn (or emails:
+// email), method "content" — unless that field already has a column, in which case it is listed
+// as ignored with the reason. A column mixing the two is reported as ambiguous, not guessed. A
+// value looks like a phone number when it has 7 to 15 digits, nothing but digits, spaces and
+// + - . / ( ), and a cue that it is one: a leading '+', a leading 0, or a separator between digit
+// groups — bare digits ("16502530000") are not taken for a phone (an id looks the same). Whether
+// the number is valid is for package normalize to say.
+//
+// Options.ColumnMap ("Telefon" → "msisdn") wins over all of this: a field it gives is read from its
+// columns only. Options.Columns replaces the mapping by position and accepts every name header
+// mapping accepts ("phone", "name"). Mapping.Describe says for each column what it feeds, how
+// (alias, map, content, columns), and for alternative, ignored and ambiguous columns why;
+// Mapping.Columns and Mapping.Ignored give the same in short.
+//
+// A file in which no column maps to an address (msisdn, email or a chat id) is refused by Open
+// (*HeaderError wrapping ErrNoAddressColumn; also ErrNoMappedColumn when nothing maps at all): the
+// message lists the header and what each column was taken for, and says to map the right column
+// with a column map (-map 'Telefon=msisdn'). Options.StrictColumns refuses a file with an ignored
+// or ambiguous column (ErrIgnoredColumn).
+//
+// # Header names in other languages
+//
+// Names of the contact columns in the languages contact lists are exported in, including the
+// localized headers of the Outlook and Google Contacts CSV exports (all in aliases.go):
+//
+//	language    examples (first; last; phone; mobile; email; country)               source
+//	German      Vorname; Nachname; Telefon, Telefon geschäftlich, Telefon (privat),   Roundcube program/localization/de_DE and
+//	            Haupttelefon; Mobiltelefon, Handy; E-Mail-Adresse, E-Mail 2: Adresse,  de_CH/csv2vcard.inc (Outlook de); Apple
+//	            Arbeit E-Mail; Land, Land/Region geschäftlich                          Address Book de and Outlook 2013 de headers
+//	                                                                                   quoted in issue 11 (tine20/Thunderbird fixtures)
+//	Spanish     Nombre; Apellidos; Teléfono, Teléfono del trabajo, Particular;          Roundcube program/localization/es_ES/
+//	            Teléfono móvil, Móvil, Celular; Correo electrónico, Dirección de        csv2vcard.inc (Outlook es); "nombre",
+//	            correo electrónico; País, País o región                                "telefono" from issue 11
+//	Portuguese  Nome, Nome próprio; Sobrenome, Apelido; Telefone, Telefone comercial;  issue 11 ("Nome", "Telefone1"); Outlook and
+//	            Celular, Telemóvel; Endereço de e-mail; País                           Google pt-BR/pt-PT UI wording
+//	Italian     Nome; Cognome; Telefono, Telefono ufficio; Cellulare; Indirizzo        issue 11 ("NOME", "COGNOME", "TELEFONO");
+//	            e-mail, Posta elettronica; Paese                                       Outlook/Google it UI wording
+//	French      Prénom; Nom, Nom de famille; Téléphone, Téléphone (bureau); Téléphone  Outlook/Google fr UI wording
+//	            mobile, Portable; Adresse de messagerie, Courriel; Pays/Région
+//	Dutch       Voornaam; Achternaam; Telefoon; Mobiel, GSM; E-mailadres; Land/regio    Outlook/Google nl UI wording
+//	Polish      Imię; Nazwisko; Telefon; Telefon komórkowy; Adres e-mail; Kraj          Outlook/Google pl UI wording
+//	Swedish,    Förnamn, Fornavn; Efternamn, Efternavn, Etternavn; Telefon;           Outlook/Google sv, da, nb UI wording
+//	Danish,     Mobiltelefon, Mobil; E-postadress, E-mail-adresse, E-post; Land
+//	Norwegian
+//	Finnish     Etunimi; Sukunimi; Puhelin; Matkapuhelin; Sähköposti; Maa              Outlook/Google fi UI wording
+//	Turkish     Ad, Adı; Soyad, Soyadı; Telefon; Cep telefonu; E-posta; Ülke          Outlook/Google tr UI wording
+//	Japanese    名; 姓; 電話番号, 会社電話, 自宅電話; 携帯電話; メールアドレス,      issue 11 (姓, 名, 電話番号, メールアドレス);
+//	            電子メール アドレス; 国/地域                                          Outlook/Google ja UI wording
+//	Chinese     名; 姓, 姓氏; 电话, 電話號碼, 商务电话, 住宅电话; 手机, 移动电话,      Outlook/Google zh-CN, zh-TW UI wording
+//	            行動電話; 电子邮件地址, 電子郵件; 国家/地区
+//	Korean      이름; 성; 전화, 회사 전화, 집 전화; 휴대폰; 이메일, 전자 메일 주소;  Outlook/Google ko UI wording
+//	            국가
+//	English     Email Home, Email Work, Home Mobile, Country/Region; CRM exports      issue 11 (tine20/egroupware "cp_phone1",
+//	            cp_phone, cp_mobile, cp_email, cp_givenname, tel_cell, n_given,       "cp_mobile1", "cp_email", "cp_givenname",
+//	            n_family                                                              "tel_cell", "n_given", "n_family"); Roundcube
+//	                                                                                  en_US/de_DE csv2vcard.inc ("Home Mobile")
+//
+// Rows marked "UI wording" are the words the localized Outlook and Google Contacts interfaces use
+// for these fields (the export headers repeat them); they were not checked against an export
+// file of that language, so a header they miss is mapped with Options.ColumnMap.
+//
+// # Cancellation
+//
+// OpenContext keeps its context: reading text checks it at every 64 KiB read and every 1,024 rows
+// and then fails with an error matching context.Canceled (or context.DeadlineExceeded) that also
+// wraps context.Cause. A Read that blocks is not interrupted: the caller closes the reader.
 //
 // # Performance
 //

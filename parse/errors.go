@@ -39,6 +39,13 @@ var (
 	ErrAmbiguousColumn = errors.New("ambiguous columns")
 	// ErrNoMappedColumn: no header column maps to a contact field (perhaps the file has no header row).
 	ErrNoMappedColumn = errors.New("no column maps to a contact field")
+	// ErrUnknownColumn: Options.ColumnMap names a column the header does not have.
+	ErrUnknownColumn = errors.New("no such column")
+	// ErrNoAddressColumn: no column maps to an address field (msisdn, email or a chat id), so no
+	// row could be imported. The *HeaderError lists what each column was taken for.
+	ErrNoAddressColumn = errors.New("no column maps to an address")
+	// ErrIgnoredColumn: Options.StrictColumns is set and some column feeds nothing.
+	ErrIgnoredColumn = errors.New("ignored column")
 	// ErrNoHeader: the input holds no header row (it is empty or blank).
 	ErrNoHeader = errors.New("no header row: the file is empty")
 
@@ -110,10 +117,11 @@ func detail(msg string, sentinels ...error) error { return &detailError{msg: msg
 // HeaderError is a problem with the header row or with Options.Columns: a duplicate or ambiguous
 // column, an unknown field name, no mapped column. It names the columns concerned.
 type HeaderError struct {
-	Columns  []string // the header names (or Columns entries) concerned
-	Field    string   // the field they compete for, when there is one
-	Position int      // 1-based position in Options.Columns for an unknown or repeated field name, else 0
-	Err      error    // ErrDuplicateColumn, ErrAmbiguousColumn, ErrUnknownField, ErrDuplicateField, ErrNoMappedColumn
+	Columns  []string     // the header names (or Columns entries) concerned
+	Field    string       // the field they compete for, when there is one
+	Position int          // 1-based position in Options.Columns for an unknown or repeated field name, else 0
+	Info     []ColumnInfo // ErrNoAddressColumn, ErrIgnoredColumn: what each column was taken for
+	Err      error        // ErrDuplicateColumn, ErrAmbiguousColumn, ErrUnknownField, ErrDuplicateField, ErrNoMappedColumn, ErrUnknownColumn, ErrNoAddressColumn, ErrIgnoredColumn
 }
 
 // Error describes the problem and names the columns (header names, never cell values).
@@ -142,6 +150,34 @@ func (e *HeaderError) Error() string {
 		b.WriteString(" is named twice (second time at position ")
 		b.WriteString(strconv.Itoa(e.Position))
 		b.WriteString(")")
+		return b.String()
+	case errors.Is(e.Err, ErrUnknownColumn):
+		b.WriteString("column map: the header has no column ")
+		if len(e.Columns) > 0 {
+			b.WriteString(strconv.Quote(e.Columns[0]))
+		}
+		return b.String()
+	case errors.Is(e.Err, ErrNoAddressColumn):
+		b.WriteString("header: no column maps to an address (msisdn, email or a chat id), so no row can be imported; header: ")
+		for i, c := range e.Columns {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(strconv.Quote(c))
+		}
+		writeInfo(&b, e.Info)
+		b.WriteString("; map the column that holds the phone numbers or emails with a column map, e.g. -map 'Telefon=msisdn'")
+		return b.String()
+	case errors.Is(e.Err, ErrIgnoredColumn):
+		b.WriteString("header: strict columns: these columns would be ignored: ")
+		for i, c := range e.Columns {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(strconv.Quote(c))
+		}
+		writeInfo(&b, e.Info)
+		b.WriteString("; map them with a column map (-map 'Header=field', or 'Header=ignore')")
 		return b.String()
 	case errors.Is(e.Err, ErrNoMappedColumn):
 		return "header: no column maps to a contact field; if the file has no header row, say so and give the columns"
@@ -184,3 +220,35 @@ func (e *FormatError) Error() string {
 
 // Unwrap returns ErrUnsupportedFormat.
 func (e *FormatError) Unwrap() error { return ErrUnsupportedFormat }
+
+// writeInfo appends "; columns taken as: "A" → firstName (alias), "B" → ignored …".
+func writeInfo(b *strings.Builder, info []ColumnInfo) {
+	if len(info) == 0 {
+		return
+	}
+	b.WriteString("; columns taken as: ")
+	for i, c := range info {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(strconv.Quote(c.Header))
+		b.WriteString(" → ")
+		switch {
+		case c.Field != "":
+			b.WriteString(c.Field)
+			b.WriteString(" (")
+			b.WriteString(c.Method)
+			if c.Status == StatusAlternative {
+				b.WriteString(", alternative")
+			}
+			b.WriteString(")")
+		default:
+			b.WriteString(c.Status)
+			if c.Reason != "" {
+				b.WriteString(" (")
+				b.WriteString(c.Reason)
+				b.WriteString(")")
+			}
+		}
+	}
+}

