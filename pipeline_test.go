@@ -100,16 +100,18 @@ var wantContacts = [][]string{
 	{"+8613800138000", "Gao", "Wei", "crm-007", "CN", "gao.wei@example.cn"},
 	{"+819012345678", "Hiro", "Tanaka", "crm-008", "JP", "hiro@example.jp"},
 	{"+34612345678", "Isabel", "García", "crm-009", "ES", "isabel@example.es"},
-	{"+16502530000", "Jon", "Olsen", "crm-010", "", "jon@example.com"},
+	// Row 11, Jon's 16502530000 without a country, is refused: it could be
+	// +1 650 253 0000 or a national number elsewhere (a Chinese mobile).
 }
 
 func TestImportContactsCSV(t *testing.T) {
 	r := runImport(t, openFile(t, "contacts.csv"), contactpipe.Config{Source: "contacts.csv"})
 	require.NoError(t, r.err)
 	assert.Equal(t, 10, r.rep.Rows)
-	assert.Equal(t, 10, r.rep.Accepted)
+	assert.Equal(t, 9, r.rep.Accepted)
+	assert.Equal(t, map[int]string{11: "phone_needs_country"}, r.rejected)
 	assert.Equal(t, "csv", r.rep.Format)
-	assert.Equal(t, 10, r.rep.Landed)
+	assert.Equal(t, 9, r.rep.Landed)
 	require.Len(t, r.headers, 1)
 	assert.Equal(t, []string{"msisdn", "firstName", "lastName", "externalId", "country", "email"}, r.headers[0])
 	assert.Equal(t, wantContacts, r.chunks)
@@ -169,13 +171,13 @@ func TestImportMessy(t *testing.T) {
 		5:  "no_address",
 		6:  "invalid_phone",
 		7:  "invalid_email",
-		8:  "invalid_phone",
+		8:  "phone_needs_country",
 		9:  "invalid_country",
 		12: "no_address",
 	}, r.rejected)
 	assert.Equal(t, []string{"+12015550123", "+4915123456789", "+61412345678"}, column(r.chunks, 0))
 	assert.Equal(t, []string{"nickname"}, r.rep.IgnoredColumns)
-	assert.Equal(t, map[string]int{"no_address": 2, "invalid_phone": 2, "invalid_email": 1, "invalid_country": 1}, r.rep.RejectReasons)
+	assert.Equal(t, map[string]int{"no_address": 2, "invalid_phone": 1, "phone_needs_country": 1, "invalid_email": 1, "invalid_country": 1}, r.rep.RejectReasons)
 	for _, rj := range r.rejections {
 		assert.Len(t, rj.Raw, 6, "row %d keeps its original cells", rj.Err.Row)
 		assert.Equal(t, []string{"firstName", "lastName", "msisdn", "email", "country", "nickname"}, rj.Header)
@@ -196,7 +198,7 @@ func TestImportDefaultCountry(t *testing.T) {
 	assert.Equal(t, [][]string{{"+442079460958", "Fay", ""}}, r.chunks, "name is split into firstName and lastName")
 	r = runImport(t, strings.NewReader(src), contactpipe.Config{})
 	require.NoError(t, r.err)
-	assert.Equal(t, map[int]string{2: "invalid_phone"}, r.rejected)
+	assert.Equal(t, map[int]string{2: "phone_needs_country"}, r.rejected)
 }
 
 func column(rows [][]string, i int) []string {

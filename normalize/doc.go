@@ -7,8 +7,10 @@
 // with a nil error: whether a field is required is for the caller to decide.
 // A field that cannot be normalized gives an *Error whose Code is stable
 // (report.json's rejectReasons and rejected.csv use it) and whose Message
-// names the column and says what to do, without repeating the number or
-// address.
+// says in plain words what is wrong and what to do. The message does not
+// name the field (the caller names the user's column) and does not repeat
+// the number or address, except that ambiguous_phone shows the two
+// numbers the user must choose between.
 //
 // # Phone numbers
 //
@@ -36,17 +38,61 @@
 //     never guessed. A trailing ".0" of a numeric cell ("447911123456.0") is
 //     removed; text with a leading zero is never a numeric cell, so in
 //     "036605.000" the dot is a separator.
-//  4. Read the number. Text starting with '+' is read as an international
-//     number. Otherwise it is read in region — the row's country, or else
-//     the default country — and if that is not a valid number and the text
-//     does not start with 00, its digits are read as an international
-//     number ("16502530000" → "+16502530000", the way the API's examples
-//     write msisdn). Without a region (or with one phonenumbers does not know),
-//     text starting with 00 is read with 00 as the international prefix and
-//     any other text is read as international. Validity is
-//     github.com/nyaruka/phonenumbers' IsValidNumber after Parse: a number
-//     that is possible but not valid (right length, unassigned range) is
-//     rejected with invalid_phone.
+//  4. Read the number. A reading is accepted only when the text leaves no
+//     reasonable doubt about which number was meant: never a different
+//     valid number, a rejection with a reason instead. A reading is
+//     phonenumbers' Parse + IsValidNumber, in the region (the national
+//     reading) or of '+' and the digits (the international reading).
+//     Cues in the text decide first:
+//     - '+' is international: only the international reading
+//     ("+44 7400 123456").
+//     - 00, or the region's own international prefix, is international
+//     ("0044 7400 123456"; "011 44 7400 123456" in US). 00 counts even
+//     where the region's prefix is another one, when the region does not
+//     read the text as a number of its own.
+//     - Parentheses or a leading national prefix (0 in most countries, 1
+//     in the NANP, 8 in Russia) are national: only the national reading
+//     ("(201) 555-0123" in US, "0447400123456" in DE).
+//     No country (no row country, no default country, or one phonenumbers
+//     does not know):
+//     - national cues, or a leading single 0, reject with
+//     phone_needs_country ("(201) 547-5000", "030 123456");
+//     - bare digits are read as international only when no country reads
+//     them as one of its own valid numbers (as written, or after its
+//     national prefix). A 10-digit US number such as 2015475000 is
+//     therefore never +20 15475000 (Egypt): phone_needs_country. Most
+//     digit strings are national numbers somewhere (447400123456 is also a
+//     German number whose 0 a spreadsheet dropped, 16502530000 a Chinese
+//     mobile number), so numbers without '+' need a country; 905321234567
+//     is a national number nowhere and reads as +90 532 123 45 67.
+//     A known country and bare digits (separators allowed, no cue): both
+//     readings are made. One valid reading, or two equal ones, is the
+//     number ("447400123456" in US or GB → +447400123456; "7400123456"
+//     in GB → +447400123456). Two valid, different readings are broken
+//     by, in order:
+//     - grouping: text in groups is national ("201 547 5000" in US →
+//     +12015475000) unless its first group is the international reading's
+//     calling code; then it follows the format its groups match, the
+//     international one ("20 15 475000" in US → +2015475000) or the
+//     national one;
+//     - convention: digits written exactly as the country writes the
+//     national reading at home, with no national prefix, are national,
+//     unless the digits start with the country's own calling code (ten
+//     digits in the NANP: "2015475000" in US → +12015475000; "3123456789"
+//     in IT → +393123456789).
+//     Otherwise the number is rejected with ambiguous_phone and both
+//     readings in international format: "447400123456" in DE could be
+//     +44 7400 123456 (a UK mobile whose + was dropped) or +49 4474
+//     00123456 (a German number whose 0 was dropped).
+//     Where national numbers may start with a 0 that is not a national
+//     prefix (Italy, Gabon), bare digits without groups also compete with
+//     the same digits with that 0 restored, as a spreadsheet drops it:
+//     "6031234" in GA is +241 6031234 or +241 06031234, ambiguous_phone,
+//     unless the digits are the conventional writing of the reading (the
+//     Italian mobile 3123456789 is).
+//     A reading that is possible but not valid (right length, unassigned
+//     range) is no reading: with none left, invalid_phone says why (too
+//     short, too long, unknown country calling code, not in use).
 //  5. Output '+' and digits only (phonenumbers' E.164 format). The API
 //     accepts ^\+?[1-9][0-9]{6,14}$; a valid number outside it (fewer than
 //     7 or more than 15 digits with the country code) is rejected with
@@ -56,7 +102,7 @@
 //
 // PhoneNumber computes exactly what PhoneNumberReference computes with
 // phonenumbers' Parse, IsValidNumber and Format(E164) for each reading of
-// rule 4, but answers from tables compiled once (on first use, about a
+// rule 4 (the rules themselves are shared code), but answers from tables compiled once (on first use, about a
 // quarter of a second) from phonenumbers' own metadata: the
 // national-number patterns of each region become one deterministic
 // automaton over digits, walked with one table lookup per digit, and the
@@ -90,6 +136,8 @@
 // # Codes
 //
 //	invalid_phone             not a valid phone number (rules 1, 2, 4)
+//	phone_needs_country       national, or possibly national, and no country (rule 4)
+//	ambiguous_phone           two valid readings and nothing to tell them apart (rule 4)
 //	phone_truncated_by_excel  scientific notation that may have lost digits (rule 3)
 //	unsupported_phone_length  valid, but not 7–15 digits as the API requires (rule 5)
 //	invalid_country           not a known country code or name

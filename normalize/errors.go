@@ -15,6 +15,14 @@ const (
 	// has fewer than 7 or more than 15 digits, which the API does not
 	// accept (^\+?[1-9][0-9]{6,14}$).
 	CodeUnsupportedPhoneLength = "unsupported_phone_length"
+	// CodePhoneNeedsCountry: the number is written nationally, or could be
+	// a national number of some country, and there is no country to read
+	// it in (no country column value and no default country).
+	CodePhoneNeedsCountry = "phone_needs_country"
+	// CodeAmbiguousPhone: bare digits that are a valid national number of
+	// the row's country and a different valid international number, with
+	// nothing in the text to tell which was meant.
+	CodeAmbiguousPhone = "ambiguous_phone"
 	// CodeInvalidCountry: the country field is not a known country code
 	// or name.
 	CodeInvalidCountry = "invalid_country"

@@ -13,7 +13,9 @@ func Example() {
 		{"+1 (650) 253-0000 ext. 12", "DE"},
 		{"'4.47400123456E+11", "GB"},
 		{"4.47911E+11", "GB"},
-		{"16502530000", ""},
+		{"16502530000", "US"},
+		{"(201) 547-5000", ""},
+		{"447400123456", "DE"},
 	}
 	for _, c := range cells {
 		p, err := normalize.PhoneNumber(c.raw, c.region)
@@ -35,6 +37,8 @@ func Example() {
 	// +447400123456 ext=""
 	// phone_truncated_by_excel
 	// +16502530000 ext=""
+	// phone_needs_country
+	// ambiguous_phone
 	// GB Anna@example.com Anna Maria +1 4155550123
 }
 

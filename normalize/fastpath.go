@@ -44,6 +44,8 @@ type numberTables struct {
 	// testNumberLength(number, metadata, UNKNOWN) data.
 	lengths lengthRule
 
+	np        string      // national (trunk) prefix, "" if none
+	natPlain  bool        // the national format of a number is its national number, digits unchanged
 	idd       *prefixProg // international prefix; nil never matches
 	npp       *prefixProg // national prefix for parsing; nil if none
 	nppGroups int         // number of groups of npp
@@ -115,6 +117,7 @@ type callingCode struct {
 type fastTables struct {
 	codes   [1000]*callingCode
 	regions [26 * 26]*numberTables // by regionIndex; read-only once built
+	geo     []*numberTables        // every region, in order of its code
 }
 
 // regionIndex maps an upper-case alpha-2 code to 0…675, anything else to -1.
@@ -177,13 +180,18 @@ func buildFastTables() *fastTables {
 		}
 		ft.codes[cc] = c
 	}
+	for _, t := range ft.regions {
+		if t != nil {
+			ft.geo = append(ft.geo, t)
+		}
+	}
 	return ft
 }
 
 // compileTables compiles one metadata entry. On any pattern the compilers
 // do not handle, it returns tables with ok false.
 func compileTables(id string, m *phonenumbers.PhoneMetadata) *numberTables {
-	t := &numberTables{id: id, cc: int(m.GetCountryCode())}
+	t := &numberTables{id: id, cc: int(m.GetCountryCode()), np: m.GetNationalPrefix()}
 	t.ccDigits = strconv.Itoa(t.cc)
 	gen := m.GetGeneralDesc()
 	if gen == nil || len(gen.PossibleLength) == 0 {
@@ -256,6 +264,12 @@ func compileTables(id string, m *phonenumbers.PhoneMetadata) *numberTables {
 			t.transform = []byte(tr)
 		}
 	}
+	t.natPlain = true
+	for _, f := range m.GetNumberFormat() {
+		if hasLiteralDigit(f.GetFormat()) || hasLiteralDigit(f.GetNationalPrefixFormattingRule()) {
+			t.natPlain = false
+		}
+	}
 	if ld := m.GetLeadingDigits(); ld != "" {
 		if t.leading, err = compileDFA([]string{ld}, true); err != nil {
 			return t
@@ -263,6 +277,17 @@ func compileTables(id string, m *phonenumbers.PhoneMetadata) *numberTables {
 	}
 	t.ok = true
 	return t
+}
+
+// hasLiteralDigit reports whether a formatting rule writes a digit of its
+// own (a national prefix), not only groups ($1, $2 …).
+func hasLiteralDigit(rule string) bool {
+	for i := 0; i < len(rule); i++ {
+		if c := rule[i]; '0' <= c && c <= '9' && (i == 0 || rule[i-1] != '$') {
+			return true
+		}
+	}
+	return false
 }
 
 // lengthMask turns possible lengths into a mask for isNumberPossibleForDesc:
@@ -362,7 +387,8 @@ type extractStatus int
 const (
 	extractNone      extractStatus = iota // no calling code in the number
 	extractFound                          // a calling code was found
-	extractError                          // Parse fails
+	extractShort                          // Parse fails: ErrTooShortAfterIDD
+	extractBadCC                          // Parse fails: ErrInvalidCountryCode
 	extractUndecided                      // the fast path cannot tell
 )
 
@@ -379,11 +405,11 @@ func (t *numberTables) extractWithoutPlus(ft *fastTables, digits []byte, sc *fas
 		if matched && (end == len(digits) || digits[end] != '0') {
 			rest := digits[end:]
 			if len(rest) <= 2 {
-				return nil, nil, extractError // ErrTooShortAfterIDD
+				return nil, nil, extractShort // ErrTooShortAfterIDD
 			}
 			code, national := ft.extractCountryCode(rest)
 			if code == nil {
-				return nil, nil, extractError // ErrInvalidCountryCode
+				return nil, nil, extractBadCC // ErrInvalidCountryCode
 			}
 			return code, national, extractFound
 		}
@@ -403,33 +429,42 @@ func (t *numberTables) extractWithoutPlus(ft *fastTables, digits []byte, sc *fas
 }
 
 // fastRead answers readIn(digits, plus, region) from the tables; ok is
-// false when it cannot decide, and the caller asks phonenumbers.
-func fastRead(digits []byte, plus bool, region string, out *[maxE164]byte) (n int, ok bool) {
+// false when it cannot decide, and the caller asks phonenumbers. When n is
+// 0, why says what phonenumbers would say is wrong.
+func fastRead(digits []byte, plus bool, region string, out *[maxE164]byte) (n int, why phoneReason, ok bool) {
 	var sc fastScratch
-	n, ok = fastParse(tables(), digits, plus, region, out, &sc)
+	n, why, ok = fastParse(tables(), digits, plus, region, out, &sc)
 	sc.release()
-	return n, ok
+	return n, why, ok
+}
+
+// statusReason is the reason of a failed extractWithoutPlus.
+func statusReason(st extractStatus) phoneReason {
+	if st == extractBadCC {
+		return reasonBadCC
+	}
+	return reasonTooShort
 }
 
 // fastParse mirrors phonenumbers.Parse(text, region) + IsValidNumber +
 // Format(E164) for text = ("+" if plus) + digits, where digits are ASCII.
-func fastParse(ft *fastTables, digits []byte, plus bool, region string, out *[maxE164]byte, sc *fastScratch) (int, bool) {
+func fastParse(ft *fastTables, digits []byte, plus bool, region string, out *[maxE164]byte, sc *fastScratch) (int, phoneReason, bool) {
 	if len(digits) > maxPhoneDigits {
-		return 0, false
+		return 0, 0, false
 	}
 	// isViablePhoneNumber: two digits alone, or three digits after '+'.
 	if len(digits) < 2 || plus && len(digits) < 3 {
-		return 0, true
+		return 0, reasonTooShort, true
 	}
 	var md *numberTables
 	if i := regionIndex(region); i >= 0 {
 		md = ft.regions[i]
 	}
 	if md == nil && !plus {
-		return 0, true // checkRegionForParsing: ErrInvalidCountryCode
+		return 0, reasonBadCC, true // checkRegionForParsing: ErrInvalidCountryCode
 	}
 	if md != nil && !md.ok {
-		return 0, false
+		return 0, 0, false
 	}
 
 	// maybeExtractCountryCode.
@@ -442,12 +477,18 @@ func fastParse(ft *fastTables, digits []byte, plus bool, region string, out *[ma
 			// ErrInvalidCountryCode after a '+': phonenumbers tries again
 			// without it, and fails unless that finds a calling code.
 			if md == nil {
-				return 0, true
+				return 0, reasonBadCC, true
 			}
 			var st extractStatus
 			code, national, st = md.extractWithoutPlus(ft, digits, sc)
-			if st != extractFound {
-				return 0, st != extractUndecided
+			switch st {
+			case extractFound:
+			case extractNone:
+				return 0, reasonBadCC, true
+			case extractUndecided:
+				return 0, 0, false
+			default:
+				return 0, statusReason(st), true
 			}
 		}
 	} else {
@@ -455,9 +496,9 @@ func fastParse(ft *fastTables, digits []byte, plus bool, region string, out *[ma
 		code, national, st = md.extractWithoutPlus(ft, digits, sc)
 		switch st {
 		case extractUndecided:
-			return 0, false
-		case extractError:
-			return 0, true
+			return 0, 0, false
+		case extractShort, extractBadCC:
+			return 0, statusReason(st), true
 		}
 	}
 	meta := md
@@ -467,24 +508,27 @@ func fastParse(ft *fastTables, digits []byte, plus bool, region string, out *[ma
 		code, national = ft.codes[md.cc], digits
 	}
 	if code == nil || meta == nil || !meta.ok {
-		return 0, false
+		return 0, 0, false
 	}
 	if len(national) < 2 {
-		return 0, true // ErrTooShortNSN
+		return 0, reasonTooShort, true // ErrTooShortNSN
 	}
 
 	// Strip the national prefix when what remains has a possible length.
 	potential, ok := meta.stripNationalPrefix(national, &sc.pot2, sc)
 	if !ok {
-		return 0, false
+		return 0, 0, false
 	}
 	switch meta.lengths.test(len(potential)) {
 	case tooShort, isPossibleLocalOnly, invalidLength:
 	default:
 		national = potential
 	}
-	if len(national) < 2 || len(national) > 17 {
-		return 0, true
+	if len(national) < 2 {
+		return 0, reasonTooShort, true // ErrTooShortNSN
+	}
+	if len(national) > 17 {
+		return 0, reasonTooLong, true // ErrNumTooLong
 	}
 
 	// IsValidNumber: the region of the number, then its patterns.
@@ -494,7 +538,7 @@ func fastParse(ft *fastTables, digits []byte, plus bool, region string, out *[ma
 	} else {
 		for _, r := range code.regions {
 			if !r.ok {
-				return 0, false
+				return 0, 0, false
 			}
 			if r.leading != nil {
 				if r.leading.matchesPrefix(national) {
@@ -507,19 +551,32 @@ func fastParse(ft *fastTables, digits []byte, plus bool, region string, out *[ma
 			}
 		}
 	}
-	if reg == nil {
-		return 0, true
+	if reg != nil && !reg.ok {
+		return 0, 0, false
 	}
-	if !reg.ok {
-		return 0, false
-	}
-	if !reg.validNumber(national) {
-		return 0, true
+	if reg == nil || !reg.validNumber(national) {
+		// IsPossibleNumberWithReason: the lengths of the calling code's
+		// main region.
+		if !code.main.ok {
+			return 0, 0, false
+		}
+		return 0, lengthReason(code.main.lengths.test(len(national))), true
 	}
 
 	// Format(E164).
 	out[0] = '+'
 	n := 1 + copy(out[1:], code.digits)
 	n += copy(out[n:], national)
-	return n, true
+	return n, 0, true
+}
+
+// lengthReason turns testNumberLength's answer into a reason.
+func lengthReason(r lengthResult) phoneReason {
+	switch r {
+	case tooShort, isPossibleLocalOnly:
+		return reasonTooShort
+	case tooLong:
+		return reasonTooLong
+	}
+	return reasonInvalid
 }

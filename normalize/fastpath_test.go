@@ -319,8 +319,8 @@ func differential(t *testing.T, cases []genCase) diffStats {
 		}{{false, region}, {true, ""}, {true, region}, {pt.plus, region}} {
 			st.readings++
 			var fo, so [maxE164]byte
-			fn, ok := fastRead(digits, rd.plus, rd.region, &fo)
-			sn := slowRead(digits, rd.plus, rd.region, &so)
+			fn, fwhy, ok := fastRead(digits, rd.plus, rd.region, &fo)
+			sn, swhy := slowRead(digits, rd.plus, rd.region, &so)
 			if !ok {
 				st.undecided++
 				continue
@@ -328,10 +328,10 @@ func differential(t *testing.T, cases []genCase) diffStats {
 			if fn > 0 && sn == 0 {
 				st.fastOnly++
 			}
-			if string(fo[:fn]) != string(so[:sn]) {
+			if string(fo[:fn]) != string(so[:sn]) || fwhy != swhy {
 				fails++
 				if fails <= 20 {
-					t.Errorf("fastRead(%q, plus=%v, %q) = %q; phonenumbers %q", digits, rd.plus, rd.region, fo[:fn], so[:sn])
+					t.Errorf("fastRead(%q, plus=%v, %q) = %q, reason %d; phonenumbers %q, reason %d", digits, rd.plus, rd.region, fo[:fn], fwhy, so[:sn], swhy)
 				}
 			}
 		}

@@ -99,10 +99,10 @@ func FuzzFastRead(f *testing.F) {
 			region = region[:2]
 		}
 		var fo, so [maxE164]byte
-		fn, ok := fastRead(b, plus, region, &fo)
-		sn := slowRead(b, plus, region, &so)
-		if ok && string(fo[:fn]) != string(so[:sn]) {
-			t.Fatalf("fastRead(%q, %v, %q) = %q; phonenumbers %q", b, plus, region, fo[:fn], so[:sn])
+		fn, fwhy, ok := fastRead(b, plus, region, &fo)
+		sn, swhy := slowRead(b, plus, region, &so)
+		if ok && (string(fo[:fn]) != string(so[:sn]) || fwhy != swhy) {
+			t.Fatalf("fastRead(%q, %v, %q) = %q, reason %d; phonenumbers %q, reason %d", b, plus, region, fo[:fn], fwhy, so[:sn], swhy)
 		}
 	})
 }

@@ -1,7 +1,10 @@
 package normalize
 
 import (
+	"slices"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/nyaruka/phonenumbers"
 )
@@ -58,15 +61,15 @@ func phoneNumber(raw, region string, fast bool) (Phone, error) {
 	region = upperRegion(region)
 
 	var out [maxE164]byte
-	n := readNumber(digitBuf[:t.n], t.plus, region, fast, &out)
-	if n == 0 {
-		return Phone{}, invalidPhoneError(&t, region)
+	n, err := readNumber(&t, digitBuf[:t.n], region, engine(fast), &out)
+	if err != nil {
+		return Phone{}, err
 	}
 	e := out[:n]
 	// Rule 5: what the API accepts, ^\+?[1-9][0-9]{6,14}$.
 	if digits := n - 1; digits < 7 || digits > 15 || e[1] == '0' {
 		return Phone{}, newError(phoneField, CodeUnsupportedPhoneLength,
-			"msisdn is a valid phone number but the API accepts only numbers of 7 to 15 digits including the country code; use another number for this contact")
+			"a valid phone number, but the API accepts only numbers of 7 to 15 digits including the country code; use another number for this contact")
 	}
 	p := Phone{Extension: t.ext}
 	if string(e) == t.direct {
@@ -88,70 +91,399 @@ func upperRegion(region string) string {
 	return region
 }
 
-// readNumber applies rule 4 to the digits d ('+' before them if plus) and
-// writes the E.164 form of the first valid reading to out, returning its
-// length, or 0 when no reading is valid.
-//
-//   - "+digits" is read as international only.
-//   - Without a region (or with one phonenumbers does not know), "00digits"
-//     is read as "+digits": 00 is the international prefix of most of the
-//     world, and without a region there is nothing else to read it in.
-//   - Otherwise the digits are read in the region; if that is not a valid
-//     number and they do not start with 00, they are read as international
-//     ("16502530000" → "+16502530000").
-func readNumber(d []byte, plus bool, region string, fast bool, out *[maxE164]byte) int {
-	if plus {
-		return readIn(d, true, "", fast, out)
-	}
-	known := false
-	if fast {
-		i := regionIndex(region)
-		known = i >= 0 && tables().regions[i] != nil
-	} else {
-		known = supportedRegion(region)
-	}
-	if !known {
-		if len(d) > 2 && d[0] == '0' && d[1] == '0' {
-			return readIn(d[2:], true, "", fast, out)
-		}
-		return readIn(d, true, "", fast, out)
-	}
-	if n := readIn(d, false, region, fast, out); n > 0 {
-		return n
-	}
-	if len(d) >= 2 && d[0] == '0' && d[1] == '0' {
-		return 0
-	}
-	return readIn(d, true, "", fast, out)
-}
+// engine answers rule 4's questions about the metadata: from the fast
+// tables (true) or from phonenumbers (false). Both give the same answers;
+// the rules that use them (readNumber) are shared.
+type engine bool
 
-// readIn is one reading of rule 4: phonenumbers.Parse of the text ('+' if
-// plus, then digits) in region, IsValidNumber and Format(E164). The fast
-// engine answers when it can decide; otherwise phonenumbers does.
-func readIn(digits []byte, plus bool, region string, fast bool, out *[maxE164]byte) int {
+// read is one reading: phonenumbers.Parse of the text ('+' if plus, then
+// digits) in region, IsValidNumber and Format(E164). It writes the E.164
+// form to out and returns its length, or 0 and why the reading is not a
+// valid number.
+func (fast engine) read(digits []byte, plus bool, region string, out *[maxE164]byte) (int, phoneReason) {
 	if fast {
-		if n, ok := fastRead(digits, plus, region, out); ok {
-			return n
+		if n, why, ok := fastRead(digits, plus, region, out); ok {
+			return n, why
 		}
 	}
 	return slowRead(digits, plus, region, out)
 }
 
-// slowRead is readIn computed by phonenumbers.
-func slowRead(digits []byte, plus bool, region string, out *[maxE164]byte) int {
+// known reports whether phonenumbers has metadata for region.
+func (fast engine) known(region string) bool {
+	if fast {
+		i := regionIndex(region)
+		return i >= 0 && tables().regions[i] != nil
+	}
+	return supportedRegion(region)
+}
+
+// nationalPrefix is region's national (trunk) prefix, "" if none.
+func (fast engine) nationalPrefix(region string) string {
+	if fast {
+		if i := regionIndex(region); i >= 0 {
+			if t := tables().regions[i]; t != nil {
+				return t.np
+			}
+		}
+		return ""
+	}
+	return phonenumbers.GetNddPrefixForRegion(region, false)
+}
+
+// nationalElsewhere reports whether some region reads digits (bare digits
+// without a leading 0) as one of its own valid numbers other than intl:
+// the digits as its national significant number, or after its national
+// prefix ("89123456789" in RU). It is the "competing national reading"
+// of the rules for a number without a country.
+func (fast engine) nationalElsewhere(digits []byte, intl string) bool {
+	if fast {
+		for _, t := range tables().geo {
+			if t.ok && t.validNumber(digits) && !isReading(intl, t.ccDigits, digits) {
+				return true
+			}
+			if np := t.np; t.ok && np != "" && len(digits) > len(np) && string(digits[:len(np)]) == np &&
+				digits[len(np)] != '0' && t.validNumber(digits[len(np):]) &&
+				!isReading(intl, t.ccDigits, digits[len(np):]) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, r := range referenceRegions() {
+		if refValidIn(r, digits) && !isReading(intl, r.cc, digits) {
+			return true
+		}
+		if np := r.np; np != "" && len(digits) > len(np) && string(digits[:len(np)]) == np &&
+			digits[len(np)] != '0' && refValidIn(r, digits[len(np):]) &&
+			!isReading(intl, r.cc, digits[len(np):]) {
+			return true
+		}
+	}
+	return false
+}
+
+// isReading reports whether e164 is '+', cc and nsn.
+func isReading(e164, cc string, nsn []byte) bool {
+	return len(e164) == 1+len(cc)+len(nsn) && e164[1:1+len(cc)] == cc && e164[1+len(cc):] == string(nsn)
+}
+
+// refRegion is a region as the reference sees it.
+type refRegion struct {
+	id, cc, np string
+	lengths    uint64 // bit L: the general description allows length L (all bits: any)
+}
+
+var (
+	refRegionsOnce sync.Once
+	refRegionList  []refRegion
+)
+
+// referenceRegions lists phonenumbers' regions in order of their code.
+func referenceRegions() []refRegion {
+	refRegionsOnce.Do(func() {
+		var ids []string
+		for r := range phonenumbers.GetSupportedRegions() {
+			ids = append(ids, r)
+		}
+		slices.Sort(ids)
+		lengths := map[string]uint64{}
+		if coll, err := phonenumbers.MetadataCollection(); err == nil {
+			for _, m := range coll.GetMetadata() {
+				var mask uint64
+				for _, l := range m.GetGeneralDesc().GetPossibleLength() {
+					if l >= 0 && l < 64 {
+						mask |= 1 << l
+					}
+				}
+				if len(m.GetGeneralDesc().GetPossibleLength()) == 0 {
+					mask = ^uint64(0)
+				}
+				lengths[m.GetId()] = mask
+			}
+		}
+		for _, id := range ids {
+			refRegionList = append(refRegionList, refRegion{id: id,
+				cc:      strconv.Itoa(phonenumbers.GetCountryCodeForRegion(id)),
+				np:      phonenumbers.GetNddPrefixForRegion(id, false),
+				lengths: lengths[id]})
+		}
+	})
+	return refRegionList
+}
+
+// refValidIn is IsValidNumberForRegion of the national significant number
+// nsn (no leading 0) in r.
+func refValidIn(r refRegion, nsn []byte) bool {
+	if len(nsn) < 2 || len(nsn) > 17 || nsn[0] == '0' {
+		return false
+	}
+	if r.lengths&(1<<len(nsn)) == 0 {
+		return false // IsValidNumberForRegion checks the general description's lengths first
+	}
+	v, err := strconv.ParseUint(string(nsn), 10, 64)
+	if err != nil {
+		return false
+	}
+	cc, _ := strconv.Atoi(r.cc)
+	cc32 := int32(cc)
+	num := &phonenumbers.PhoneNumber{CountryCode: &cc32, NationalNumber: &v}
+	return phonenumbers.IsValidNumberForRegion(num, r.id)
+}
+
+// readNumber applies rule 4 to the digits d of t in region, writes the
+// E.164 form of the reading it accepts to out and returns its length, or
+// returns why it accepts none. See the package documentation for the
+// rules and their tie-breaks.
+func readNumber(t *phoneText, d []byte, region string, eng engine, out *[maxE164]byte) (int, *Error) {
+	// '+': international, and nothing else.
+	if t.plus {
+		n, why := eng.read(d, true, "", out)
+		if n == 0 {
+			return 0, invalidPhoneError(why, "")
+		}
+		return n, nil
+	}
+	starts00 := len(d) > 2 && d[0] == '0' && d[1] == '0'
+
+	if !eng.known(region) {
+		switch {
+		case starts00:
+			// 00 is the international prefix of most of the world.
+			n, why := eng.read(d[2:], true, "", out)
+			if n == 0 {
+				return 0, invalidPhoneError(why, "")
+			}
+			return n, nil
+		case d[0] == '0' || t.paren:
+			return 0, needsCountryError(whyWrittenNationally)
+		}
+		n, why := eng.read(d, true, "", out)
+		intl := string(out[:n])
+		if eng.nationalElsewhere(d, intl) {
+			return 0, needsCountryError(whyCouldBeNational)
+		}
+		if n == 0 {
+			return 0, invalidPhoneError(why, "")
+		}
+		return n, nil
+	}
+
+	// A known country. The national reading, as phonenumbers reads the
+	// text in the region (its international prefix included: "011 49 …"
+	// in US).
+	n, why := eng.read(d, false, region, out)
+	if starts00 {
+		if n > 0 {
+			return n, nil
+		}
+		// 00 is an international prefix, even where the region's is
+		// another one.
+		m, _ := eng.read(d[2:], true, "", out)
+		if m == 0 {
+			return 0, invalidPhoneError(why, region)
+		}
+		return m, nil
+	}
+	np := eng.nationalPrefix(region)
+	if t.paren || np != "" && len(d) > len(np) && string(d[:len(np)]) == np {
+		// National cues: the national reading only.
+		if n == 0 {
+			return 0, invalidPhoneError(why, region)
+		}
+		return n, nil
+	}
+	// Bare digits: both readings.
+	var intlBuf [maxE164]byte
+	m, _ := eng.read(d, true, "", &intlBuf)
+	if t.ngroups == 1 && d[0] != '0' && (np == "" || np[0] != '0') && len(d) < maxPhoneDigits {
+		// Where national numbers may start with 0 that is not a national
+		// prefix (Italy, Gabon), a spreadsheet that dropped it leaves
+		// another number: the digits with their 0 back compete too.
+		var zd [maxPhoneDigits]byte
+		zd[0] = '0'
+		k := 1 + copy(zd[1:], d)
+		var zBuf [maxE164]byte
+		if z, _ := eng.read(zd[:k], false, region, &zBuf); z > 0 {
+			zero := string(zBuf[:z])
+			switch {
+			case n > 0 && zero != string(out[:n]) && !eng.writtenNationally(string(out[:n]), d):
+				return 0, ambiguousZeroError(region, string(out[:n]), zero)
+			case n == 0 && m > 0 && zero != string(intlBuf[:m]):
+				return 0, ambiguousZeroError(region, string(intlBuf[:m]), zero)
+			}
+		}
+	}
+	switch {
+	case n == 0 && m == 0:
+		return 0, invalidPhoneError(why, region)
+	case m == 0:
+		return n, nil
+	case n == 0 || string(out[:n]) == string(intlBuf[:m]):
+		return copy(out[:], intlBuf[:m]), nil
+	}
+	national, intl := string(out[:n]), string(intlBuf[:m])
+	switch tieBreak(t, d, region, national, intl, eng) {
+	case pickNational:
+		return n, nil
+	case pickInternational:
+		return copy(out[:], intlBuf[:m]), nil
+	}
+	return 0, ambiguousError(region, national, intl)
+}
+
+type pick int
+
+const (
+	pickNone pick = iota
+	pickNational
+	pickInternational
+)
+
+// tieBreak decides between two valid, different readings of bare digits
+// d in region, or picks none. Both engines decide alike: the fast one
+// answers from its tables what phonenumbers' formatting would.
+//
+//  1. Grouping: text written in groups is national ("201 547 5000" in
+//     US), unless its first group is the calling code of the
+//     international reading; then it is read the way its groups match,
+//     the international format of the international reading ("44 7400
+//     123456" in DE) or the national format of the national one (its
+//     national prefix left out).
+//  2. Convention: digits written without groups that are exactly how the
+//     region writes the national reading (a national format without a
+//     national prefix: ten digits in the NANP, "0212345678" in Italy) are
+//     national, unless the international reading is a number of the same
+//     calling code (the digits start with the region's own code).
+func tieBreak(t *phoneText, d []byte, region, national, intl string, eng engine) pick {
+	if t.ngroups > 1 {
+		// International format starts with the calling code as a group of
+		// its own; text that does not is written nationally.
+		icc, _ := SplitE164(intl)
+		if int(t.groups[0]) != len(icc)-1 || string(d[:len(icc)-1]) != icc[1:] {
+			return pickNational
+		}
+		nat, err := phonenumbers.Parse(national, "")
+		if err != nil {
+			return pickNone
+		}
+		in, err := phonenumbers.Parse(intl, "")
+		if err != nil {
+			return pickNone
+		}
+		np := phonenumbers.GetNddPrefixForRegion(region, true)
+		natMatch := sameGroups(t, phonenumbers.Format(nat, phonenumbers.NATIONAL), np)
+		intlMatch := sameGroups(t, strings.TrimPrefix(phonenumbers.Format(in, phonenumbers.INTERNATIONAL), "+"), "")
+		switch {
+		case natMatch && !intlMatch:
+			return pickNational
+		case intlMatch && !natMatch:
+			return pickInternational
+		}
+		return pickNone
+	}
+	cc, _ := SplitE164(national)
+	if !strings.HasPrefix(intl, cc) && eng.writtenNationally(national, d) {
+		return pickNational
+	}
+	return pickNone
+}
+
+// writtenNationally reports whether digits d are exactly the digits of
+// the national format of the valid number e164: how its country writes it
+// at home.
+func (fast engine) writtenNationally(e164 string, d []byte) bool {
+	if fast {
+		if c, nsn := tables().extractCountryCode([]byte(e164[1:])); c != nil && c.main != nil && c.main.natPlain {
+			// The national format adds nothing to the national number.
+			return string(nsn) == string(d)
+		}
+	}
+	num, err := phonenumbers.Parse(e164, "")
+	return err == nil && digitsOf(phonenumbers.Format(num, phonenumbers.NATIONAL)) == string(d)
+}
+
+// sameGroups reports whether the digit runs of t are those of formatted,
+// leaving out a leading national prefix np.
+func sameGroups(t *phoneText, formatted, np string) bool {
+	if t.ngroups > maxGroups {
+		return false
+	}
+	var runs []int
+	run := 0
+	for i := 0; i < len(formatted); i++ {
+		if c := formatted[i]; '0' <= c && c <= '9' {
+			run++
+		} else if run > 0 {
+			runs = append(runs, run)
+			run = 0
+		}
+	}
+	if run > 0 {
+		runs = append(runs, run)
+	}
+	if np != "" && strings.HasPrefix(digitsOf(formatted), np) && len(runs) > 0 {
+		runs[0] -= len(np)
+		if runs[0] == 0 {
+			runs = runs[1:]
+		}
+	}
+	if len(runs) != t.ngroups {
+		return false
+	}
+	for i, r := range runs {
+		if int(t.groups[i]) != r {
+			return false
+		}
+	}
+	return true
+}
+
+// digitsOf returns the ASCII digits of s.
+func digitsOf(s string) string {
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if '0' <= s[i] && s[i] <= '9' {
+			b = append(b, s[i])
+		}
+	}
+	return string(b)
+}
+
+// slowRead is engine.read computed by phonenumbers.
+func slowRead(digits []byte, plus bool, region string, out *[maxE164]byte) (int, phoneReason) {
 	text := string(digits)
 	if plus {
 		text = "+" + text
 	}
 	num, err := phonenumbers.Parse(text, region)
-	if err != nil || !phonenumbers.IsValidNumber(num) {
-		return 0
+	if err != nil {
+		switch err {
+		case phonenumbers.ErrInvalidCountryCode:
+			return 0, reasonBadCC
+		case phonenumbers.ErrNumTooLong:
+			return 0, reasonTooLong
+		case phonenumbers.ErrTooShortNSN, phonenumbers.ErrTooShortAfterIDD, phonenumbers.ErrNotANumber:
+			return 0, reasonTooShort
+		}
+		return 0, reasonInvalid
+	}
+	if !phonenumbers.IsValidNumber(num) {
+		switch phonenumbers.IsPossibleNumberWithReason(num) {
+		case phonenumbers.TOO_SHORT, phonenumbers.IS_POSSIBLE_LOCAL_ONLY:
+			return 0, reasonTooShort
+		case phonenumbers.TOO_LONG:
+			return 0, reasonTooLong
+		case phonenumbers.INVALID_COUNTRY_CODE:
+			return 0, reasonBadCC
+		}
+		return 0, reasonInvalid
 	}
 	e := phonenumbers.Format(num, phonenumbers.E164)
 	if len(e) > len(out) {
-		return 0 // cannot happen: a national number has at most 17 digits
+		return 0, reasonTooLong // cannot happen: a national number has at most 17 digits
 	}
-	return copy(out[:], e)
+	return copy(out[:], e), 0
 }
 
 // supportedRegion reports whether phonenumbers has metadata for region.
@@ -159,26 +491,78 @@ func supportedRegion(region string) bool {
 	return len(region) == 2 && phonenumbers.GetSupportedRegions()[region]
 }
 
+// phoneReason says why a reading is not a valid number.
+type phoneReason uint8
+
+const (
+	reasonInvalid  phoneReason = iota // a possible length, but no number in use
+	reasonTooShort                    // fewer digits than any number there
+	reasonTooLong                     // more digits than any number there
+	reasonBadCC                       // no country has this calling code
+)
+
+// Why a number needs a country, for the message.
+const (
+	whyWrittenNationally = "written as a national number"
+	whyCouldBeNational   = "without a + these digits could also be a national number"
+)
+
 func phoneTextError(t phoneText) *Error {
 	if t.errCode == CodePhoneTruncatedByExcel {
 		return newError(phoneField, CodePhoneTruncatedByExcel,
-			"msisdn is in scientific notation (like 4.5E+11), so the spreadsheet may have dropped digits; format the column as text, re-enter or re-export the numbers and import again")
+			"in scientific notation (like 4.5E+11), so the spreadsheet may have dropped digits; format the column as text, re-enter or re-export the numbers and import again")
 	}
-	return newError(phoneField, t.errCode, "msisdn "+t.errWhy+"; correct the cell")
+	return newError(phoneField, t.errCode, t.errWhy)
 }
 
-func invalidPhoneError(t *phoneText, region string) *Error {
+// invalidPhoneError is an invalid_phone error for a reading that failed
+// for why, in region ("" for an international reading).
+func invalidPhoneError(why phoneReason, region string) *Error {
+	in := ""
+	if region != "" {
+		in = " in " + region
+	}
 	var msg string
-	switch {
-	case t.plus:
-		msg = "msisdn is not a valid international phone number; check the country code and the number of digits"
-	case supportedRegion(region):
-		msg = "msisdn is not a valid phone number for region " + region +
-			"; correct it, set the row's country, or write it in international format with + and the country code"
+	switch why {
+	case reasonTooShort:
+		msg = "too short for a phone number" + in + "; check for missing digits"
+	case reasonTooLong:
+		msg = "too long for a phone number" + in + "; check for extra digits or two numbers in one cell"
+	case reasonBadCC:
+		msg = "unknown country calling code; check the digits after + or 00"
 	default:
-		msg = "msisdn is not a valid phone number and there is no country to read it in; write it in international format with + and the country code, or set the row's country or a default country"
+		msg = "not a phone number in use" + in + "; check the digits"
+		if region != "" {
+			msg += ", or write it with + and the country code if it is from another country"
+		}
 	}
 	return newError(phoneField, CodeInvalidPhone, msg)
+}
+
+func needsCountryError(why string) *Error {
+	return newError(phoneField, CodePhoneNeedsCountry,
+		"needs a country: "+why+"; add a country column or -country, or write it with + and the country code")
+}
+
+func ambiguousError(region, national, intl string) *Error {
+	return newError(phoneField, CodeAmbiguousPhone,
+		"ambiguous: in "+region+" it reads as "+formatIntl(national)+", written with + it is "+formatIntl(intl)+
+			"; write it with + and the country code, or the national number with its national prefix")
+}
+
+func ambiguousZeroError(region, reading, zero string) *Error {
+	return newError(phoneField, CodeAmbiguousPhone,
+		"ambiguous: it reads as "+formatIntl(reading)+", but with the leading 0 a spreadsheet may have dropped it is "+formatIntl(zero)+
+			" ("+region+"); format the column as text and write the number as dialled, or with + and the country code")
+}
+
+// formatIntl writes an E.164 number in international format.
+func formatIntl(e164 string) string {
+	num, err := phonenumbers.Parse(e164, "")
+	if err != nil {
+		return e164
+	}
+	return phonenumbers.Format(num, phonenumbers.INTERNATIONAL)
 }
 
 // SplitE164 splits an E.164 number into its country calling code with the

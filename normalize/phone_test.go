@@ -102,17 +102,17 @@ var extensionCases = []phoneCase{
 
 // Rule 3: Excel damage.
 var excelCases = []phoneCase{
-	{name: "sci exact", raw: "4.47400123456E+11", want: "+447400123456"},
-	{name: "sci exact lower e", raw: "4.47400123456e+11", want: "+447400123456"},
-	{name: "sci exact no plus sign in exponent", raw: "4.47400123456E11", want: "+447400123456"},
-	{name: "sci exact decimal comma", raw: "4,47400123456E+11", want: "+447400123456"},
+	{name: "sci exact", raw: "4.47400123456E+11", region: "US", want: "+447400123456"},
+	{name: "sci exact lower e", raw: "4.47400123456e+11", region: "US", want: "+447400123456"},
+	{name: "sci exact no plus sign in exponent", raw: "4.47400123456E11", region: "US", want: "+447400123456"},
+	{name: "sci exact decimal comma", raw: "4,47400123456E+11", region: "US", want: "+447400123456"},
 	{name: "sci exact in region", raw: "4.47400123456E+11", region: "GB", want: "+447400123456"},
-	{name: "sci exact nanp", raw: "1.6502530000E+10", want: "+16502530000"},
+	{name: "sci exact nanp", raw: "1.6502530000E+10", region: "CA", want: "+16502530000"},
 	{name: "sci exact with trailing zeros", raw: "1.6502530000E+10", region: "US", want: "+16502530000"},
 	{name: "sci trailing zeros dropped", raw: "1.650253E+10", region: "US", code: CodePhoneTruncatedByExcel},
-	{name: "sci exact two integer digits", raw: "44.7400123456E+10", want: "+447400123456"},
-	{name: "sci exact extra zero decimals", raw: "4.4740012345600E+11", want: "+447400123456"},
-	{name: "sci exact quoted", raw: "'4.47400123456E+11", want: "+447400123456"},
+	{name: "sci exact two integer digits", raw: "44.7400123456E+10", region: "US", want: "+447400123456"},
+	{name: "sci exact extra zero decimals", raw: "4.4740012345600E+11", region: "US", want: "+447400123456"},
+	{name: "sci exact quoted", raw: "'4.47400123456E+11", region: "US", want: "+447400123456"},
 	{name: "sci truncated general cell", raw: "4.47911E+11", code: CodePhoneTruncatedByExcel},
 	{name: "sci truncated one digit short", raw: "4.4740012345E+11", code: CodePhoneTruncatedByExcel},
 	{name: "sci truncated in region", raw: "4.47911E+11", region: "GB", code: CodePhoneTruncatedByExcel},
@@ -120,38 +120,63 @@ var excelCases = []phoneCase{
 	{name: "sci truncated decimal comma", raw: "4,47911E+11", code: CodePhoneTruncatedByExcel},
 	{name: "sci with fraction", raw: "4.474001234567E+11", code: CodeInvalidPhone},
 	{name: "sci negative exponent", raw: "4.47E-11", code: CodeInvalidPhone},
-	{name: "trailing .0", raw: "447400123456.0", want: "+447400123456"},
-	{name: "trailing .00", raw: "16502530000.00", want: "+16502530000"},
+	{name: "trailing .0", raw: "447400123456.0", region: "US", want: "+447400123456"},
+	{name: "trailing .00", raw: "16502530000.00", region: "US", want: "+16502530000"},
 	{name: "trailing .0 national", raw: "30123456.0", region: "DE", want: "+4930123456"},
-	{name: "trailing .5 is not a number", raw: "447400123456.5", code: CodeInvalidPhone},
+	{name: "trailing .5 is not a number", raw: "447400123456.5", region: "US", code: CodeInvalidPhone},
 	{name: "dotted number stays", raw: "030.123456", region: "DE", want: "+4930123456"},
 	{name: "leading zero: dots are separators, not a decimal part", raw: "036605.000", region: "DE", want: "+4936605000"},
 }
 
 // Rules 4 and 5: reading.
 var readingCases = []phoneCase{
+	// Country known, national cues: the national reading only.
 	{name: "national in region", raw: "030 123456", region: "DE", want: "+4930123456"},
 	{name: "national in lower-case region", raw: "030 123456", region: "de", want: "+4930123456"},
 	{name: "national mobile", raw: "01512 3456789", region: "DE", want: "+4915123456789"},
 	{name: "national us", raw: "(201) 555-0123", region: "US", want: "+12015550123"},
 	{name: "us with trunk 1", raw: "1 201 555 0123", region: "US", want: "+12015550123"},
+	{name: "trunk prefix: national only", raw: "0447400123456", region: "DE", want: "+49447400123456"},
+	{name: "parentheses: national only", raw: "(4474) 00123456", region: "DE", want: "+49447400123456"},
+	{name: "trunk prefix invalid is not re-read", raw: "0447400123", region: "GB", code: CodeInvalidPhone},
+	// International cues: '+', 00, the region's international prefix.
 	{name: "idd in region", raw: "0049 30 123456", region: "FR", want: "+4930123456"},
 	{name: "us idd 011", raw: "011 49 30 123456", region: "US", want: "+4930123456"},
-	{name: "cc without plus in region", raw: "49 30 123456", region: "DE", want: "+4930123456"},
-	{name: "international fallback from region", raw: "16502530000", region: "GB", want: "+16502530000"},
-	{name: "international fallback no region", raw: "16502530000", want: "+16502530000"},
-	{name: "international fallback after invalid national", raw: "447400123456", region: "US", want: "+447400123456"},
+	{name: "00 where the idd is another", raw: "0044 7400 123456", region: "US", want: "+447400123456"},
 	{name: "00 without region", raw: "0044 7400 123456", want: "+447400123456"},
-	{name: "00 not idd of region is not guessed", raw: "0044 7400 123456", region: "US", code: CodeInvalidPhone},
-	{name: "unknown region treated as none", raw: "+4930123456", region: "XX", want: "+4930123456"},
-	{name: "unknown region national", raw: "030123456", region: "AQ", code: CodeInvalidPhone},
 	{name: "plus is never re-read", raw: "+030123456", region: "DE", code: CodeInvalidPhone},
+	{name: "unknown region treated as none", raw: "+4930123456", region: "XX", want: "+4930123456"},
+	// Country known, bare digits: one valid reading, or both the same.
+	{name: "cc without plus in region", raw: "49 30 123456", region: "DE", want: "+4930123456"},
+	{name: "international when the national reading is invalid", raw: "16502530000", region: "GB", want: "+16502530000"},
+	{name: "excel dropped the plus, other country", raw: "447400123456", region: "US", want: "+447400123456"},
+	{name: "excel dropped the plus, own country", raw: "447400123456", region: "GB", want: "+447400123456"},
+	{name: "excel dropped the trunk 0", raw: "7400123456", region: "GB", want: "+447400123456"},
+	// Country known, bare digits, two valid readings.
+	{name: "seen: DE, excel dropped + or 0", raw: "447400123456", region: "DE", code: CodeAmbiguousPhone},
+	{name: "ambiguous with own calling code", raw: "4930123456", region: "DE", want: "+4930123456"},
+	{name: "nanp convention: 10 digits are national", raw: "2015475000", region: "US", want: "+12015475000"},
+	{name: "nanp convention with groups", raw: "201 547 5000", region: "US", want: "+12015475000"},
+	{name: "grouping like the international format", raw: "20 15 475000", region: "US", want: "+2015475000"},
+	{name: "italian mobile written bare is national", raw: "3123456789", region: "IT", want: "+393123456789"},
+	{name: "a dropped leading 0 that is not a prefix", raw: "6031234", region: "GA", code: CodeAmbiguousPhone},
+	// No country, no international cue.
+	{name: "seen: nanp national without country", raw: "(201) 547-5000", code: CodePhoneNeedsCountry},
+	{name: "10 bare digits without country", raw: "2015475000", code: CodePhoneNeedsCountry},
+	{name: "10 digits in groups without country", raw: "201-547-5000", code: CodePhoneNeedsCountry},
+	{name: "trunk 0 without country", raw: "030 123456", code: CodePhoneNeedsCountry},
+	{name: "unknown region, national", raw: "030123456", region: "AQ", code: CodePhoneNeedsCountry},
+	{name: "excel dropped the plus, a german number too", raw: "447400123456", code: CodePhoneNeedsCountry},
+	{name: "cc and number, also a chinese mobile", raw: "16502530000", code: CodePhoneNeedsCountry},
+	{name: "no national reading anywhere", raw: "905321234567", want: "+905321234567"},
+	{name: "bare digits valid nowhere", raw: "1234", code: CodeInvalidPhone},
+	// Reasons.
 	{name: "too short is invalid", raw: "12", region: "US", code: CodeInvalidPhone},
 	{name: "possible but invalid", raw: "+16511112222", code: CodeInvalidPhone},
 	{name: "possible but invalid national", raw: "(651) 111-2222", region: "US", code: CodeInvalidPhone},
 	{name: "too long", raw: "+4930123456789012345", code: CodeInvalidPhone},
 	{name: "unknown country code", raw: "+999123456789", code: CodeInvalidPhone},
-	{name: "national without region", raw: "030 123456", code: CodeInvalidPhone},
+	// Regions with special national prefixes.
 	{name: "argentina mobile national", raw: "011 15-2345-6789", region: "AR", want: "+5491123456789"},
 	{name: "argentina mobile international", raw: "+54 9 11 2345-6789", want: "+5491123456789"},
 	{name: "brazil carrier code", raw: "0 15 11 96123-4567", region: "BR", want: "+5511961234567"},
@@ -207,17 +232,40 @@ func TestPhoneErrorsDoNotEchoNumbers(t *testing.T) {
 			_, err := PhoneNumber(c.raw, c.region)
 			require.Error(t, err, c.name)
 			msg := err.Error()
-			assert.Contains(t, msg, "msisdn", c.name)
-			assert.NotRegexp(t, `[0-9]{5,}`, msg, c.name)
+			assert.NotContains(t, msg, "msisdn", c.name) // the caller names the column
+			if c.code != CodeAmbiguousPhone {            // it shows both readings: the user must choose
+				assert.NotRegexp(t, `[0-9]{5,}`, msg, c.name)
+			}
 			assert.Equal(t, msg, err.(*Error).Message)
 		}
 	}
 }
 
-func TestPhoneNumberRegionInMessage(t *testing.T) {
-	_, err := PhoneNumber("030", "DE")
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "region DE")
+// TestPhoneMessages checks that each rejection says in plain words what is
+// wrong and what to do (issue 14 §4).
+func TestPhoneMessages(t *testing.T) {
+	cases := []struct{ raw, region, code, msg string }{
+		{"12", "US", CodeInvalidPhone, "too short for a phone number in US; check for missing digits"},
+		{"030", "DE", CodeInvalidPhone, "too short for a phone number in DE; check for missing digits"},
+		{"+4930123456789012345", "", CodeInvalidPhone, "too long for a phone number; check for extra digits or two numbers in one cell"},
+		{"+999123456789", "", CodeInvalidPhone, "unknown country calling code; check the digits after + or 00"},
+		{"1-800-FLOWERS", "US", CodeInvalidPhone, `letters or symbols in a phone number; keep only the number (an extension may follow as "ext. 12")`},
+		{"(651) 111-2222", "US", CodeInvalidPhone, "not a phone number in use in US; check the digits, or write it with + and the country code if it is from another country"},
+		{"(201) 547-5000", "", CodePhoneNeedsCountry, "needs a country: written as a national number; add a country column or -country, or write it with + and the country code"},
+		{"2015475000", "", CodePhoneNeedsCountry, "needs a country: without a + these digits could also be a national number; add a country column or -country, or write it with + and the country code"},
+		{"447400123456", "DE", CodeAmbiguousPhone, "ambiguous: in DE it reads as +49 4474 00123456, written with + it is +44 7400 123456; write it with + and the country code, or the national number with its national prefix"},
+		{"4.47911E+11", "", CodePhoneTruncatedByExcel, "in scientific notation (like 4.5E+11), so the spreadsheet may have dropped digits; format the column as text, re-enter or re-export the numbers and import again"},
+	}
+	for _, c := range cases {
+		for name, f := range map[string]phoneFunc{"fast": PhoneNumber, "reference": PhoneNumberReference} {
+			_, err := f(c.raw, c.region)
+			var e *Error
+			if assert.True(t, errors.As(err, &e), "%s %q", name, c.raw) {
+				assert.Equal(t, c.code, e.Code, "%s %q", name, c.raw)
+				assert.Equal(t, c.msg, e.Message, "%s %q", name, c.raw)
+			}
+		}
+	}
 }
 
 func TestPhoneNumberE164NoAllocation(t *testing.T) {

@@ -27,15 +27,38 @@ type phoneText struct {
 	direct  string
 	errCode string // "" or a rejection code
 	errWhy  string // detail for the message (never personal data)
+
+	// paren is true when the number had brackets around some of its
+	// digits, a national-format cue ("(201) 555-0123").
+	paren bool
+	// groups holds the lengths of the runs of digits the separators made
+	// ("44 7400 123456" → 2, 4, 6); ngroups > maxGroups means more runs
+	// than are kept.
+	groups  [maxGroups]uint8
+	ngroups int
+}
+
+// maxGroups is the number of digit runs phoneText keeps.
+const maxGroups = 8
+
+// addDigitRun records a run of n digits.
+func (t *phoneText) addDigitRun(n int) {
+	if n == 0 {
+		return
+	}
+	if t.ngroups < maxGroups {
+		t.groups[t.ngroups] = uint8(n)
+	}
+	t.ngroups++
 }
 
 // Reasons a text is not a phone number, used in messages.
 const (
-	whyChars      = "contains letters or symbols that are not part of a phone number"
-	whyNoDigits   = "has no digits"
-	whyTooLong    = "is too long to be a phone number"
-	whyDecimal    = "is a decimal number, not a phone number"
-	whyExtTooLong = "has an extension longer than 20 digits"
+	whyChars      = "letters or symbols in a phone number; keep only the number (an extension may follow as \"ext. 12\")"
+	whyNoDigits   = "no digits in a phone number; write the number or leave the cell empty"
+	whyTooLong    = "too long for a phone number; check for extra digits or two numbers in one cell"
+	whyDecimal    = "a decimal number, not a phone number; format the column as text and re-enter the number"
+	whyExtTooLong = "extension longer than 20 digits; check the digits after \"ext\""
 )
 
 // isBlank reports whether r is space-like: Unicode white space (NBSP, thin
@@ -251,6 +274,7 @@ func readPhoneText(raw string, digitBuf *[maxPhoneDigits]byte) phoneText {
 			}
 			t.plus = plus
 			t.n = copy(digitBuf[:], d)
+			t.addDigitRun(t.n)
 			if plus {
 				t.direct = s
 			}
@@ -287,7 +311,7 @@ func readPhoneText(raw string, digitBuf *[maxPhoneDigits]byte) phoneText {
 	}
 
 	// Rule 1 again: drop separators, keep one leading '+' and the digits.
-	nd := 0
+	nd, run := 0, 0
 	for _, c := range main {
 		switch {
 		case '0' <= c && c <= '9':
@@ -297,14 +321,21 @@ func readPhoneText(raw string, digitBuf *[maxPhoneDigits]byte) phoneText {
 			}
 			digitBuf[nd] = c
 			nd++
-		case c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '/':
+			run++
+			continue
+		case c == '(' || c == ')':
+			t.paren = true
+		case c == ' ' || c == '-' || c == '.' || c == '/':
 		case c == '+' && nd == 0 && !t.plus:
 			t.plus = true
 		default:
 			t.errCode, t.errWhy = CodeInvalidPhone, whyChars
 			return t
 		}
+		t.addDigitRun(run)
+		run = 0
 	}
+	t.addDigitRun(run)
 	if nd == 0 {
 		t.errCode, t.errWhy = CodeInvalidPhone, whyNoDigits
 		return t
