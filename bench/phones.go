@@ -7,6 +7,8 @@ import (
 	"sync"
 
 	"github.com/nyaruka/phonenumbers"
+
+	"github.com/contactpipe/contactpipe/normalize"
 )
 
 // PhoneStyle is how a generated phone number is written in its cell.
@@ -288,9 +290,14 @@ func readsBack(n number, st PhoneStyle, want string) bool {
 	region := n.t.region.code
 	switch st {
 	case StyleDigits, StyleExcelScientific, StyleExcelDotZero:
-		// Read in the country first; if that is not valid, read as international.
-		p, err := phonenumbers.Parse(n.digits(), region)
-		return err != nil || !phonenumbers.IsValidNumber(p) || phonenumbers.Format(p, phonenumbers.E164) == want
+		// Bare digits are read both ways, with the row's country and (a fifth of the rows) without
+		// one; either must give the number, not a rejection (phone_needs_country, ambiguous_phone).
+		for _, country := range []string{region, ""} {
+			if p, err := normalize.PhoneNumber(n.digits(), country); err != nil || p.E164 != want {
+				return false
+			}
+		}
+		return true
 	case StyleTruncated, StyleTooLong:
 		p, err := phonenumbers.Parse(n.text(st, true), "")
 		return err != nil || !phonenumbers.IsValidNumber(p)

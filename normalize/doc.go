@@ -57,14 +57,17 @@
 //     does not know):
 //     - national cues, or a leading single 0, reject with
 //     phone_needs_country ("(201) 547-5000", "030 123456");
-//     - bare digits are read as international only when no country reads
-//     them as one of its own valid numbers (as written, or after its
-//     national prefix). A 10-digit US number such as 2015475000 is
-//     therefore never +20 15475000 (Egypt): phone_needs_country. Most
-//     digit strings are national numbers somewhere (447400123456 is also a
-//     German number whose 0 a spreadsheet dropped, 16502530000 a Chinese
-//     mobile number), so numbers without '+' need a country; 905321234567
-//     is a national number nowhere and reads as +90 532 123 45 67.
+//     - bare digits are read as international only when no common
+//     national reading competes: no country reads them (as written, or
+//     after its national prefix) as one of its valid numbers of a type
+//     with at most three lengths — mobile numbers, and fixed-line numbers
+//     of closed numbering plans; the open plans of Germany and Austria,
+//     where nearly any digit string is some number, do not compete. A
+//     10-digit US number such as 2015475000 is therefore never +20
+//     15475000 (Egypt) but phone_needs_country, as is 16502530000 (also a
+//     Chinese mobile number); 447400123456 and 905321234567 are common
+//     national numbers nowhere and read as +44 7400 123456 and +90 532
+//     123 45 67.
 //     A known country and bare digits (separators allowed, no cue): both
 //     readings are made. One valid reading, or two equal ones, is the
 //     number ("447400123456" in US or GB → +447400123456; "7400123456"

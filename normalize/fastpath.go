@@ -40,6 +40,10 @@ type numberTables struct {
 	// (getNumberTypeHelper != UNKNOWN), lengths included.
 	valid     *digitDFA
 	validLens []uint32
+	// commonLens[s] is validLens[s] for the number types with a closed
+	// set of lengths (at most maxCommonLengths): the numbers a national
+	// reading is commonly meant as (see nationalElsewhere).
+	commonLens []uint32
 
 	// testNumberLength(number, metadata, UNKNOWN) data.
 	lengths lengthRule
@@ -219,17 +223,22 @@ func compileTables(id string, m *phonenumbers.PhoneMetadata) *numberTables {
 		lens[i] = lengthMask(d.GetPossibleLength())
 	}
 	t.validLens = make([]uint32, len(t.valid.accept))
+	t.commonLens = make([]uint32, len(t.valid.accept))
 	for s, acc := range t.valid.accept {
 		if acc&1 == 0 {
 			continue
 		}
-		var any uint32
+		var any, common uint32
 		for i := 1; i < len(descs); i++ {
 			if acc&(1<<i) != 0 {
 				any |= lens[i]
+				if closedLengths(descs[i].GetPossibleLength()) {
+					common |= lens[i]
+				}
 			}
 		}
 		t.validLens[s] = lens[0] & any
+		t.commonLens[s] = lens[0] & common
 	}
 
 	t.lengths = lengthRule{
@@ -288,6 +297,32 @@ func hasLiteralDigit(rule string) bool {
 		}
 	}
 	return false
+}
+
+// maxCommonLengths is the most lengths a number type may have for its
+// numbers to count as a common national reading: mobile numbers and the
+// fixed-line numbers of closed numbering plans, not the open plans of
+// Germany or Austria, where nearly any digit string is some number.
+const maxCommonLengths = 3
+
+// closedLengths reports whether a number type's possible lengths are a
+// closed set: listed, and at most maxCommonLengths of them.
+func closedLengths(lengths []int32) bool {
+	n := 0
+	for _, l := range lengths {
+		if l >= 0 && l < 32 {
+			n++
+		}
+	}
+	return n > 0 && n <= maxCommonLengths
+}
+
+// commonNumber is validNumber for the number types with closed lengths.
+func (t *numberTables) commonNumber(nsn []byte) bool {
+	if len(nsn) >= 32 {
+		return false
+	}
+	return t.commonLens[t.valid.walk(nsn)]&(1<<len(nsn)) != 0
 }
 
 // lengthMask turns possible lengths into a mask for isNumberPossibleForDesc:

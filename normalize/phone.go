@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -132,18 +133,20 @@ func (fast engine) nationalPrefix(region string) string {
 }
 
 // nationalElsewhere reports whether some region reads digits (bare digits
-// without a leading 0) as one of its own valid numbers other than intl:
-// the digits as its national significant number, or after its national
-// prefix ("89123456789" in RU). It is the "competing national reading"
-// of the rules for a number without a country.
+// without a leading 0) as one of its own valid numbers other than intl, of
+// a type with a closed set of lengths (mobile numbers, the fixed-line
+// numbers of closed numbering plans): the digits as its national
+// significant number, or after its national prefix ("89123456789" in RU).
+// It is the "common competing national reading" of the rules for a number
+// without a country.
 func (fast engine) nationalElsewhere(digits []byte, intl string) bool {
 	if fast {
 		for _, t := range tables().geo {
-			if t.ok && t.validNumber(digits) && !isReading(intl, t.ccDigits, digits) {
+			if t.ok && t.commonNumber(digits) && !isReading(intl, t.ccDigits, digits) {
 				return true
 			}
 			if np := t.np; t.ok && np != "" && len(digits) > len(np) && string(digits[:len(np)]) == np &&
-				digits[len(np)] != '0' && t.validNumber(digits[len(np):]) &&
+				digits[len(np)] != '0' && t.commonNumber(digits[len(np):]) &&
 				!isReading(intl, t.ccDigits, digits[len(np):]) {
 				return true
 			}
@@ -151,11 +154,11 @@ func (fast engine) nationalElsewhere(digits []byte, intl string) bool {
 		return false
 	}
 	for _, r := range referenceRegions() {
-		if refValidIn(r, digits) && !isReading(intl, r.cc, digits) {
+		if refCommonIn(r, digits) && !isReading(intl, r.cc, digits) {
 			return true
 		}
 		if np := r.np; np != "" && len(digits) > len(np) && string(digits[:len(np)]) == np &&
-			digits[len(np)] != '0' && refValidIn(r, digits[len(np):]) &&
+			digits[len(np)] != '0' && refCommonIn(r, digits[len(np):]) &&
 			!isReading(intl, r.cc, digits[len(np):]) {
 			return true
 		}
@@ -172,6 +175,13 @@ func isReading(e164, cc string, nsn []byte) bool {
 type refRegion struct {
 	id, cc, np string
 	lengths    uint64 // bit L: the general description allows length L (all bits: any)
+	common     []commonDesc
+}
+
+// commonDesc is a number type with closed lengths (closedLengths).
+type commonDesc struct {
+	lengths []int32
+	re      *regexp.Regexp
 }
 
 var (
@@ -188,6 +198,7 @@ func referenceRegions() []refRegion {
 		}
 		slices.Sort(ids)
 		lengths := map[string]uint64{}
+		common := map[string][]commonDesc{}
 		if coll, err := phonenumbers.MetadataCollection(); err == nil {
 			for _, m := range coll.GetMetadata() {
 				var mask uint64
@@ -200,16 +211,41 @@ func referenceRegions() []refRegion {
 					mask = ^uint64(0)
 				}
 				lengths[m.GetId()] = mask
+				descs := []*phonenumbers.PhoneNumberDesc{m.GetPremiumRate(), m.GetTollFree(), m.GetSharedCost(), m.GetVoip(),
+					m.GetPersonalNumber(), m.GetPager(), m.GetUan(), m.GetVoicemail(), m.GetFixedLine()}
+				if !m.GetSameMobileAndFixedLinePattern() {
+					descs = append(descs, m.GetMobile())
+				}
+				for _, d := range descs {
+					if closedLengths(d.GetPossibleLength()) {
+						common[m.GetId()] = append(common[m.GetId()], commonDesc{d.GetPossibleLength(),
+							regexp.MustCompile("^(?:" + d.GetNationalNumberPattern() + ")$")})
+					}
+				}
 			}
 		}
 		for _, id := range ids {
 			refRegionList = append(refRegionList, refRegion{id: id,
 				cc:      strconv.Itoa(phonenumbers.GetCountryCodeForRegion(id)),
 				np:      phonenumbers.GetNddPrefixForRegion(id, false),
-				lengths: lengths[id]})
+				lengths: lengths[id], common: common[id]})
 		}
 	})
 	return refRegionList
+}
+
+// refCommonIn reports whether nsn is a valid number of r of a type with
+// closed lengths.
+func refCommonIn(r refRegion, nsn []byte) bool {
+	if !refValidIn(r, nsn) {
+		return false
+	}
+	for _, d := range r.common {
+		if slices.Contains(d.lengths, int32(len(nsn))) && d.re.Match(nsn) {
+			return true
+		}
+	}
+	return false
 }
 
 // refValidIn is IsValidNumberForRegion of the national significant number
@@ -346,10 +382,10 @@ const (
 //
 //  1. Grouping: text written in groups is national ("201 547 5000" in
 //     US), unless its first group is the calling code of the
-//     international reading; then it is read the way its groups match,
-//     the international format of the international reading ("44 7400
-//     123456" in DE) or the national format of the national one (its
-//     national prefix left out).
+//     international reading; then it is national if its groups are those
+//     of the national format of the national reading (its national prefix
+//     left out: "220 919 5242" in MX), else international if they are
+//     those of the international format ("44 7400 123456" in DE).
 //  2. Convention: digits written without groups that are exactly how the
 //     region writes the national reading (a national format without a
 //     national prefix: ten digits in the NANP, "0212345678" in Italy) are
@@ -375,9 +411,9 @@ func tieBreak(t *phoneText, d []byte, region, national, intl string, eng engine)
 		natMatch := sameGroups(t, phonenumbers.Format(nat, phonenumbers.NATIONAL), np)
 		intlMatch := sameGroups(t, strings.TrimPrefix(phonenumbers.Format(in, phonenumbers.INTERNATIONAL), "+"), "")
 		switch {
-		case natMatch && !intlMatch:
-			return pickNational
-		case intlMatch && !natMatch:
+		case natMatch:
+			return pickNational // the country's own writing, even if it also looks international
+		case intlMatch:
 			return pickInternational
 		}
 		return pickNone
