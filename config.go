@@ -34,6 +34,10 @@ type Config struct {
 	MaxRecordBytes int
 	// MaxFields limits the fields of one record; 0 means 1024.
 	MaxFields int
+	// StrictCSV stops the import at the first quoted field that is never closed (an error naming
+	// its row), as before; by default that line alone is rejected (malformed_csv) and the import
+	// goes on. See parse.Options.StrictCSV.
+	StrictCSV bool
 
 	// DefaultCountry (ISO alpha-2) is the region national phone numbers are read in when the row
 	// has no country of its own. "" means none: such numbers must be international.

@@ -331,3 +331,36 @@ func (s seeDir) Upload(ctx context.Context, c upload.Chunk) (upload.Result, erro
 	*s.in = strings.HasPrefix(c.Path, s.dir+string(filepath.Separator))
 	return s.Dir.Upload(ctx, c)
 }
+
+// TestImportsSharingDirNeverOverwrite: imports writing to one Dir path used to overwrite each
+// other's chunk-0001.csv silently; now the second refuses, and says so.
+func TestImportsSharingDirNeverOverwrite(t *testing.T) {
+	out := t.TempDir()
+	cfg := contactpipe.Config{Uploader: upload.Dir{Path: out}, WorkDir: t.TempDir(), NoDedupe: true}
+	rep, err := contactpipe.Import(context.Background(), strings.NewReader(bigCSV(10)), cfg)
+	require.NoError(t, err)
+	first, err := os.ReadFile(filepath.Join(out, rep.Chunks[0].File))
+	require.NoError(t, err)
+	rep, err = contactpipe.Import(context.Background(), strings.NewReader(bigCSV(20)), cfg)
+	require.ErrorIs(t, err, contactpipe.ErrNotLanded)
+	require.ErrorIs(t, err, os.ErrExist)
+	assert.Contains(t, rep.Chunks[0].Error, "already exists")
+	again, err := os.ReadFile(filepath.Join(out, "chunk-0001.csv"))
+	require.NoError(t, err)
+	assert.Equal(t, first, again, "the first import's chunk is intact")
+}
+
+func TestImportStrictCSV(t *testing.T) {
+	src := "msisdn,firstName\n+12015550123,Ann\n+12015550124,\"Bo\n+12015550125,Cy\n"
+	r := runImport(t, strings.NewReader(src), contactpipe.Config{})
+	require.NoError(t, r.err)
+	assert.Equal(t, map[int]string{3: "malformed_csv"}, r.rejected, "the broken line alone is rejected")
+	assert.Equal(t, 2, r.rep.Accepted)
+
+	rep, err := contactpipe.Import(context.Background(), strings.NewReader(src), contactpipe.Config{StrictCSV: true, WorkDir: t.TempDir()})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "row 3")
+	assert.Equal(t, 1, rep.Rows, "the rows before the broken quote are accounted for")
+	require.Len(t, rep.Chunks, 1)
+	assert.Contains(t, rep.Chunks[0].Error, "not uploaded", "in a chunk that was not uploaded")
+}

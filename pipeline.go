@@ -104,6 +104,7 @@ func openEngine(ctx context.Context, src io.Reader, cfg Config) (*engine, error)
 		MaxRecordBytes: cfg.MaxRecordBytes,
 		MaxFields:      cfg.MaxFields,
 		TempDir:        cfg.TempDir,
+		StrictCSV:      cfg.StrictCSV,
 	})
 	if err != nil {
 		if ctx.Err() != nil {
@@ -274,6 +275,7 @@ func (e *engine) parse(ctx context.Context, work, ordered chan<- *batch, free <-
 	defer close(ordered)
 	defer e.in.Close()
 	defer recoverInto(&err)
+	var fatal error // a fatal read error: the rows before it are handed on first
 	for eof := false; !eof; {
 		var b *batch
 		select {
@@ -293,11 +295,11 @@ func (e *engine) parse(ctx context.Context, work, ordered chan<- *batch, free <-
 				break
 			}
 			if err != nil {
-				e.bytesRead.Store(e.in.BytesRead())
 				if ctx.Err() != nil {
 					return nil
 				}
-				return fmt.Errorf("contactpipe: %w", err)
+				fatal, eof = fmt.Errorf("contactpipe: %w", err), true
+				break
 			}
 			b.recs = append(b.recs, rec)
 		}
@@ -317,7 +319,7 @@ func (e *engine) parse(ctx context.Context, work, ordered chan<- *batch, free <-
 			return nil
 		}
 	}
-	return nil
+	return fatal
 }
 
 // work normalizes batches, on every core: pure work on values.

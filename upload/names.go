@@ -133,7 +133,7 @@ func disposeChunk(c Chunk, keepDir string) {
 		return
 	}
 	if err := os.Rename(c.Path, dst); err != nil {
-		if copyFile(c.Path, dst) == nil {
+		if copyFile(c.Path, dst, false) == nil {
 			_ = os.Remove(c.Path)
 		}
 	}
