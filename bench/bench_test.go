@@ -114,6 +114,32 @@ func BenchmarkImport(b *testing.B) {
 	}
 }
 
+// BenchmarkContacts is the contact stream alone (contactpipe.Contacts): parse → normalize →
+// validate → dedupe, every outcome handed to the loop, no chunk files.
+func BenchmarkContacts(b *testing.B) {
+	n := benchRows(b)
+	d := data(b, n, bench.Options{})
+	for _, tc := range []struct {
+		name string
+		cfg  contactpipe.Config
+	}{{"csv", contactpipe.Config{}}, {"csv-nodedupe", contactpipe.Config{NoDedupe: true}}} {
+		b.Run(tc.name, func(b *testing.B) {
+			measure(b, n, len(d.data), func() {
+				rows := 0
+				for _, err := range contactpipe.Contacts(context.Background(), bytes.NewReader(d.data), tc.cfg) {
+					if err != nil {
+						b.Fatal(err)
+					}
+					rows++
+				}
+				if rows != n {
+					b.Fatalf("streamed %d rows of %d", rows, n)
+				}
+			})
+		})
+	}
+}
+
 // BenchmarkFloor is what reading the same files costs without importing them: encoding/csv
 // (ReuseRecord) for CSV, excelize's streaming row iterator for XLSX. Import's time divided by
 // the floor's is the ratio issue 7 bounds.

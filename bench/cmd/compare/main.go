@@ -1,5 +1,6 @@
-// Command compare measures contactpipe.Import against the floor of reading the same file, in one
-// run, and prints a table: time, rows/s, MB/s, peak RSS, allocations per row, CPU time, rows per
+// Command compare measures contactpipe.Import, and the contact stream alone (contactpipe.Contacts,
+// with and without dedupe), against the floor of reading the same file, in one run, and prints a
+// table: time, rows/s, MB/s, peak RSS, allocations per row, CPU time, rows per
 // CPU-second (steadier than rows/s on a shared machine) and the ratio to the floor's time.
 //
 //	go run ./bench/cmd/compare -rows 1000000            # generate a 1M-row CSV, then measure
@@ -150,7 +151,7 @@ func run(o options) error {
 		return err
 	}
 	var results []result
-	for _, phase := range []string{"floor", "import"} {
+	for _, phase := range []string{"floor", "stream-nodedupe", "stream", "import"} {
 		var res result
 		if o.inProcess {
 			if o.gomaxprocs > 0 {
@@ -254,6 +255,26 @@ func runPhase(phase, file string, noHeader bool, dir string) (result, error) {
 		var rep contactpipe.Report
 		rep, err = contactpipe.Import(context.Background(), f, cfg)
 		res.Rows, res.Accepted, res.Rejected, res.Duplicates, res.Chunks = rep.Rows, rep.Accepted, rep.Rejected, rep.Duplicates, len(rep.Chunks)
+	case "stream", "stream-nodedupe":
+		cfg := contactpipe.Config{Source: filepath.Base(file), NoDedupe: phase == "stream-nodedupe"}
+		if noHeader {
+			cfg.NoHeader, cfg.Columns = true, bench.Columns
+		}
+		for o, oerr := range contactpipe.Contacts(context.Background(), f, cfg) {
+			if oerr != nil {
+				err = oerr
+				break
+			}
+			res.Rows++
+			switch {
+			case o.Err != nil:
+				res.Rejected++
+			case o.Duplicate != nil:
+				res.Duplicates++
+			default:
+				res.Accepted++
+			}
+		}
 	default:
 		return res, fmt.Errorf("unknown phase %q", phase)
 	}
@@ -314,8 +335,13 @@ func printTable(w io.Writer, o options, file string, size int64, gen *bench.Stat
 	var lines [][]string
 	for _, r := range results {
 		name := "floor: " + floorName(file)
-		if r.Phase == "import" {
+		switch r.Phase {
+		case "import":
 			name = "contactpipe.Import"
+		case "stream":
+			name = "contactpipe.Contacts"
+		case "stream-nodedupe":
+			name = "contactpipe.Contacts, NoDedupe"
 		}
 		rows := max(r.Rows, 1)
 		lines = append(lines, []string{
