@@ -90,7 +90,7 @@ func worker() int {
 // whose rows pair the addresses differently, so that a claim that was not atomic would let both
 // workers take parts of one pair. Across both: no address is held by two accepted rows, every
 // duplicate names an accepted row (and its file) holding the matched address, and Redis holds
-// each key for the accepted row that holds its address.
+// one field per accepted address, naming the row that holds it.
 func TestTwoProcessesOverlapping(t *testing.T) {
 	srv := redistest.Start(t, redistest.Options{})
 	const n = 4_000
@@ -174,18 +174,16 @@ func TestTwoProcessesOverlapping(t *testing.T) {
 	// The files share half their addresses: each side has duplicates, and every accepted row's
 	// addresses are keys in Redis naming it.
 	assert.Positive(t, dups["a.csv"]+dups["b.csv"])
-	c := client(t, srv)
-	keys := jobKeys(t, c, "overlap")
-	assert.Len(t, keys, len(holder))
-	vals, err := c.MGet(context.Background(), keys...).Result()
-	require.NoError(t, err)
-	held := map[string]int{} // "ROW:SOURCE KIND" → keys
-	for i, v := range vals {
-		kind := strings.Split(keys[i], ":")[2]
-		held[fmt.Sprint(v)+" "+kind]++
+	claims := jobClaims(t, client(t, srv), "overlap")
+	assert.Len(t, claims, len(holder))
+	held := map[string]int{} // "ROW:SOURCE" → fields
+	for _, v := range claims {
+		held[v]++
 	}
-	for a, id := range holder {
-		assert.Equal(t, 1, held[fmt.Sprintf("%d:%s %s", id.row, id.source, a.Kind)], "keys of kind %s naming %v", a.Kind, id)
+	for id, ok := range accepted {
+		if ok {
+			assert.Equal(t, 2, held[fmt.Sprintf("%d:%s", id.row, id.source)], "fields naming %v", id)
+		}
 	}
 	t.Logf("duplicates: a.csv %d, b.csv %d; addresses held: %d", dups["a.csv"], dups["b.csv"], len(holder))
 }

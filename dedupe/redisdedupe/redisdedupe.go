@@ -4,20 +4,24 @@
 //
 // # Keys and values
 //
-// Each claimed address is one Redis string key
+// A job's claims are the fields of 16 Redis hashes,
 //
-//	contactpipe:{JOB}:KIND:HASH
+//	contactpipe:{JOB}:claims:0 … contactpipe:{JOB}:claims:f
 //
-// where JOB is Options.Job, KIND the address's kind ("msisdn", "email", …) and HASH the first 16
-// bytes, in hex, of the SHA-256 of the job, the kind and the address's canonical value (an email
-// folded to lower case, as dedupe.Set compares it), each followed by a zero byte. Keys thus hold
-// no address in clear; note that a hash of a phone number is a pseudonym, not anonymity — phone
-// numbers are few enough to be hashed one by one — so treat the Redis as holding personal data.
-// The braces make JOB a Redis Cluster hash tag: all keys of a job live in one slot, which the
-// atomic claim needs. The key's value is "ROW:SOURCE", the row and the source (Options.Source) of
-// the claim that won it, so that a duplicate found by another worker names the row and the file.
-// Each key expires Options.TTL (7 days by default) after it was last claimed. In Redis a key
-// costs about 150 bytes with a short source name: ~300 MB per million rows of two addresses.
+// where JOB is Options.Job. An address's field is the first 16 bytes of the SHA-256 of the job,
+// the address's kind and its canonical value (an email folded to lower case, as dedupe.Set
+// compares it), each followed by a zero byte; its first byte picks the hash. Redis thus holds no
+// address in clear. A hash of a phone number is a pseudonym, not anonymity — phone numbers are
+// few enough to be hashed one by one — so treat the Redis as holding personal data. A field's
+// value is "ROW:SOURCE", the row and the source (Options.Source) of the claim that won it, so
+// that a duplicate found by another worker names the row and the file.
+//
+// The braces make JOB a Redis Cluster hash tag: all of a job's hashes live in one slot, as the
+// atomic claim needs. Every claim sets the job's hashes to expire Options.TTL (7 days by default)
+// later, so a job's claims live until TTL after its last claim, however long it runs, and then
+// go together. Each address costs Redis about 120 bytes with a 30-byte source name (~240 MB
+// per million rows of two addresses); a job of tens of millions of addresses is best run on a
+// Redis with lazyfree-lazy-expire yes, so that expiring its hashes does not pause Redis.
 //
 // # What "first" means
 //
@@ -25,7 +29,8 @@
 // by another claim, sets them all; otherwise it sets none and answers the holder of the first one
 // held (in the row's address order). Redis runs scripts one at a time, so across processes the
 // first claim is the first to reach Redis. Within one process, ClaimBatch sends a batch's rows in
-// row order in one script call, so rows of one file are claimed in row order, as with dedupe.Set;
+// row order in one script call (one round trip, the whole batch atomic), so rows of one file are
+// claimed in row order, as with dedupe.Set;
 // between two processes, which of two rows holding the same address wins depends only on which
 // batch reached Redis first, not on row numbers or file names. Every address is still accepted
 // once across all workers of the job.
@@ -33,9 +38,8 @@
 // # Reruns
 //
 // A claim is identified by its source and row. When the same source and row claim again — a
-// rerun of the same file after a crash, or a batch retried after a broken connection — the keys
-// they already hold are not a duplicate of themselves: the row is accepted again and the keys' TTL
-// renewed. So each worker of a job needs a Source of its own (the input file's path or name,
+// rerun of the same file after a crash, or a batch retried after a broken connection — the
+// fields they already hold are not a duplicate of themselves: the row is accepted again. So each worker of a job needs a Source of its own (the input file's path or name,
 // unique within the job); two workers importing different files under one Source name would take
 // each other's rows with the same numbers for their own.
 //
@@ -51,7 +55,6 @@ import (
 	"context"
 	"crypto/sha256"
 	_ "embed"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/url"
@@ -65,7 +68,7 @@ import (
 	"github.com/contactpipe/contactpipe/dedupe"
 )
 
-// DefaultTTL is how long a claimed address is kept when Options.TTL is zero.
+// DefaultTTL is how long a job's claims are kept after its last claim when Options.TTL is zero.
 const DefaultTTL = 7 * 24 * time.Hour
 
 // maxRowsPerCall bounds the rows claimed by one script call, so that Redis, which runs one script
@@ -81,7 +84,7 @@ type Options struct {
 	// with every claim it wins, and a claim by the same Source and row is not a duplicate of
 	// itself (a rerun). Required; each worker of a job must have its own.
 	Source string
-	// TTL is how long a claimed address is kept after its last claim. Zero means DefaultTTL.
+	// TTL is how long the job's claims are kept after its last claim. Zero means DefaultTTL.
 	TTL time.Duration
 }
 
@@ -92,13 +95,10 @@ type Deduper struct {
 	ownClient bool   // Close closes client: Open made it
 	addr      string // the Redis address, for errors; never the password
 	opts      Options
-	prefix    string // "contactpipe:{job}:"
+	shards    []string // the job's hashes: contactpipe:{JOB}:claims:0 … :f
 	ttlMS     string
 	sha       string // of claimScript, as loaded
-	// rowsPerCall is the rows claimed by one script call (≤ maxRowsPerCall); benchmarks set 1
-	// to measure one EVALSHA per row, all in one pipeline.
-	rowsPerCall int
-	closeOnce   sync.Once
+	closeOnce sync.Once
 }
 
 var _ dedupe.Deduper = (*Deduper)(nil)
@@ -151,17 +151,30 @@ func newDeduper(ctx context.Context, client redis.UniversalClient, addr string, 
 		return nil, fmt.Errorf("redisdedupe: %w: TTL %v is under a millisecond", ErrConfig, opts.TTL)
 	}
 	d := &Deduper{
-		client:      client,
-		addr:        addr,
-		opts:        opts,
-		prefix:      "contactpipe:{" + opts.Job + "}:",
-		ttlMS:       strconv.FormatInt(opts.TTL.Milliseconds(), 10),
-		rowsPerCall: maxRowsPerCall,
+		client: client,
+		addr:   addr,
+		opts:   opts,
+		shards: shardKeys(opts.Job),
+		ttlMS:  strconv.FormatInt(opts.TTL.Milliseconds(), 10),
 	}
 	if err := d.load(ctx); err != nil {
 		return nil, err
 	}
 	return d, nil
+}
+
+// shardCount is how many hashes hold a job's claims. More than one keeps each hash a 16th of
+// the job, so that expiring or deleting one frees a 16th of its memory at a time.
+const shardCount = 16
+
+// shardKeys are the keys of job's hashes. The braces make the job a Redis Cluster hash tag: all
+// of them live in one slot, as the claim script, which touches them all, needs.
+func shardKeys(job string) []string {
+	keys := make([]string, shardCount)
+	for i := range keys {
+		keys[i] = fmt.Sprintf("contactpipe:{%s}:claims:%x", job, i)
+	}
+	return keys
 }
 
 // load loads the claim script into Redis's script cache, which also checks that Redis answers.
@@ -238,12 +251,12 @@ func (d *Deduper) ClaimBatch(ctx context.Context, claims []dedupe.Claim, results
 	return nil
 }
 
-// call is one script call: the claims it covers (indexes into the batch), its keys and
-// arguments.
+// call is one script call: the claims it covers (indexes into the batch), each one's row number
+// and count of fields, and the fields, claim after claim.
 type call struct {
-	rows []int
-	keys []string
-	args []any
+	rows   []int
+	pairs  []any
+	fields []any
 }
 
 // build turns claims into script calls. A claim without addresses is not sent: it claims nothing
@@ -262,26 +275,28 @@ func (d *Deduper) build(claims []dedupe.Claim) []call {
 		if n == 0 {
 			continue
 		}
-		if cur == nil || len(cur.rows) == d.rowsPerCall {
-			calls = append(calls, call{args: []any{d.ttlMS, d.opts.Source}})
+		if cur == nil || len(cur.rows) == maxRowsPerCall {
+			calls = append(calls, call{})
 			cur = &calls[len(calls)-1]
 		}
 		cur.rows = append(cur.rows, i)
-		cur.args = append(cur.args, c.Row, n)
+		cur.pairs = append(cur.pairs, c.Row, n)
 		for _, a := range c.Addrs {
 			if a.Value == "" {
 				continue
 			}
-			var k string
-			k, hashIn = d.key(a, hashIn)
-			cur.keys = append(cur.keys, k)
+			var f string
+			f, hashIn = d.field(a, hashIn)
+			cur.fields = append(cur.fields, f)
 		}
 	}
 	return calls
 }
 
-// key is the Redis key of address a; buf is scratch space, returned for reuse.
-func (d *Deduper) key(a dedupe.Address, buf []byte) (string, []byte) {
+// field is address a's field in the job's hashes: the first 16 bytes of the SHA-256 of the job,
+// the kind and the canonical value, each followed by a zero byte. buf is scratch space, returned
+// for reuse.
+func (d *Deduper) field(a dedupe.Address, buf []byte) (string, []byte) {
 	buf = append(buf[:0], d.opts.Job...)
 	buf = append(buf, 0)
 	buf = append(buf, a.Kind...)
@@ -289,22 +304,18 @@ func (d *Deduper) key(a dedupe.Address, buf []byte) (string, []byte) {
 	buf = append(buf, a.Canonical()...)
 	buf = append(buf, 0)
 	sum := sha256.Sum256(buf)
-	var b strings.Builder
-	b.Grow(len(d.prefix) + len(a.Kind) + 1 + 32)
-	b.WriteString(d.prefix)
-	b.WriteString(a.Kind)
-	b.WriteByte(':')
-	var hx [32]byte
-	hex.Encode(hx[:], sum[:16])
-	b.Write(hx[:])
-	return b.String(), buf
+	return string(sum[:16]), buf
 }
 
 func (d *Deduper) exec(ctx context.Context, calls []call) ([]*redis.Cmd, error) {
 	pipe := d.client.Pipeline()
 	cmds := make([]*redis.Cmd, len(calls))
 	for i, c := range calls {
-		cmds[i] = pipe.EvalSha(ctx, d.sha, c.keys, c.args...)
+		args := make([]any, 0, 3+len(c.pairs)+len(c.fields))
+		args = append(args, d.ttlMS, d.opts.Source, len(c.rows))
+		args = append(args, c.pairs...)
+		args = append(args, c.fields...)
+		cmds[i] = pipe.EvalSha(ctx, d.sha, d.shards, args...)
 	}
 	_, err := pipe.Exec(ctx)
 	return cmds, err
@@ -325,7 +336,7 @@ func (d *Deduper) result(c dedupe.Claim, out any) (dedupe.Result, error) {
 	rowText, source, ok3 := strings.Cut(owner, ":")
 	row, err := strconv.Atoi(rowText)
 	if !ok1 || !ok2 || !ok3 || err != nil {
-		return dedupe.Result{}, fmt.Errorf("unexpected answer from the claim script for row %d (is another program using the key space %s?)", c.Row, d.prefix)
+		return dedupe.Result{}, fmt.Errorf("unexpected answer from the claim script for row %d (is another program writing to %s?)", c.Row, d.shards[0])
 	}
 	m := dedupe.Match{Row: row}
 	if source != d.opts.Source {

@@ -166,6 +166,20 @@ func jobKeys(t *testing.T, c *redis.Client, job string) []string {
 	return keys
 }
 
+// jobClaims is what Redis holds for job: each address's field and its value, "ROW:SOURCE".
+func jobClaims(t *testing.T, c *redis.Client, job string) map[string]string {
+	t.Helper()
+	claims := map[string]string{}
+	for _, k := range jobKeys(t, c, job) {
+		h, err := c.HGetAll(context.Background(), k).Result()
+		require.NoError(t, err)
+		for f, v := range h {
+			claims[f] = v
+		}
+	}
+	return claims
+}
+
 func TestKeysHaveTTLAndNoAddressInClear(t *testing.T) {
 	srv := redistest.Start(t, redistest.Options{})
 	c := client(t, srv)
@@ -185,17 +199,20 @@ func TestKeysHaveTTLAndNoAddressInClear(t *testing.T) {
 			defer d.Close()
 			claim(t, d, row(2, phone("+16505550100"), email("Ann@Example.com")), row(3, phone("+16505550101")))
 			keys := jobKeys(t, c, job)
-			require.Len(t, keys, 3)
+			require.NotEmpty(t, keys)
 			for _, k := range keys {
 				ttl, err := c.PTTL(ctx, k).Result()
 				require.NoError(t, err)
 				assert.LessOrEqual(t, ttl, tt.want, k)
 				assert.Greater(t, ttl, tt.want-time.Minute, k)
+			}
+			claims := jobClaims(t, c, job)
+			assert.Len(t, claims, 3)
+			for f, v := range claims {
+				assert.Len(t, f, 16, "a field is 16 bytes of a hash")
 				for _, clear := range []string{"6505550100", "6505550101", "ann", "Ann", "example"} {
-					assert.NotContains(t, k, clear)
+					assert.NotContains(t, f, clear)
 				}
-				v, err := c.Get(ctx, k).Result()
-				require.NoError(t, err)
 				assert.Regexp(t, `^[23]:in\.csv$`, v)
 			}
 		})
