@@ -371,9 +371,21 @@ func xlsRecordCases() []xlsRecordCase {
 			err:  ErrMalformed,
 		},
 		{
-			name: "sst index out of range",
-			file: buildXLS([][]byte{rec(recSST, u32(1), u32(1), xlString("a", 2))}, sheet(rec(recLabelSST, rcx(0, 0, 0), u32(1)))),
-			err:  ErrMalformed,
+			// An unreadable cell rejects its row, which never disappears,
+			// and reading goes on (issue 11).
+			name: "unreadable cells",
+			file: buildXLS([][]byte{rec(recSST, u32(1), u32(1), xlString("a", 2))}, sheet(
+				rec(recLabelSST, rcx(0, 0, 0), u32(0)),
+				rec(recLabelSST, rcx(0, 2, 0), u32(1)), // index out of the table
+				rec(recRK, rcx(1, 0, 0), u32(rkInt(2))),
+				rec(recLabel, rcx(1, 1, 0), u16(5), []byte{0}, []byte("ab")), // string cut short
+				rec(recNumber, rcx(2, 1, 0), f64(1)[:4]),                     // record cut short
+				rec(recRK, rcx(3, 0, 0), u32(rkInt(4))),
+				rec(recFormula, rcx(4, 0, 0), []byte{0, 0, 0, 0, 0, 0, 0xFF, 0xFF}, u16(0), u32(0), u16(0)),
+				rec(recString, u16(9), []byte{0}, []byte("cut")),               // formula result cut short
+				rec(recFormula4, rcx(5, 1, 0), f64(6), u16(0), u32(0), u16(0)), // BIFF4 id
+			)),
+			want: []testRow{{1, []string{"!bad C1"}}, {2, []string{"!bad B2"}}, {3, []string{"!bad B3"}}, {4, []string{"4"}}, {5, []string{"!bad A5"}}, {6, []string{"", "6"}}},
 		},
 		{
 			name: "sheet substream truncated",

@@ -68,6 +68,14 @@ func drain(t *testing.T, r Reader) {
 		if err == io.EOF {
 			return
 		}
+		if errors.Is(err, ErrBadCell) {
+			var ce *CellError
+			if !errors.As(err, &ce) || ce.Row != row || ce.Column < 1 || row <= last {
+				t.Fatalf("bad cell error without its cell, or out of order after row %d: row %d, %v", last, row, err)
+			}
+			last = row
+			continue
+		}
 		if err != nil {
 			checkSentinel(t, err)
 			if _, _, again := r.Next(); again == nil || again == io.EOF {

@@ -33,6 +33,19 @@
 //   - Formulas read their cached value (the value Excel saved with the file);
 //     a formula saved without a cached value reads "".
 //
+// # Cells that cannot be read
+//
+// One rule for XLSX and XLS: a cell whose value cannot be read (a shared
+// string index outside the table, a string or cell record cut short, a
+// style index that is not a number, markup nested too deep) is never read
+// as blank and its row never disappears: [Reader.Next] returns the row's
+// number with an error wrapping [ErrBadCell] that names the cell ("cell C7:
+// ..."), and reading goes on with the next row. Faults that leave the
+// intent clear are read through as xlrd, openpyxl and SheetJS read them: a
+// shared string table holding fewer strings than its count, an empty
+// string missing its flags byte, a number format string cut short, a
+// UTF-16 character split across records (the half character is dropped).
+//
 // # Sheets
 //
 // [Options.Sheet] selects a sheet by name (exact match first, then a unique
@@ -62,6 +75,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -125,8 +139,11 @@ type Reader interface {
 	// Next returns the next non-empty row: its 1-based sheet row number (as
 	// Excel shows it) and its cells as the text the user sees or the exact raw
 	// value for numbers (see the package documentation). Missing cells in the
-	// middle of a row are "". Next returns io.EOF at the end; any other error
-	// is fatal and is returned again by later calls.
+	// middle of a row are "". A row holding a cell that cannot be read is
+	// returned as its number, nil cells and a *CellError wrapping ErrBadCell
+	// that names the first such cell; the next call goes on with the next
+	// row. Next returns io.EOF at the end; any other error is fatal and is
+	// returned again by later calls.
 	Next() (row int, cells []string, err error)
 	// Sheets lists the workbook's sheet names in tab order, hidden ones
 	// included.
@@ -149,22 +166,47 @@ var (
 	// ErrMalformed reports a corrupt container or corrupt records, or a file
 	// that is not a workbook of the format asked for.
 	ErrMalformed = errors.New("malformed workbook")
+	// ErrBadCell reports a cell whose value cannot be read (a shared string
+	// index outside the table, a string record cut short, markup nested too
+	// deep, a style that is not a number, ...). [Reader.Next] returns it in a
+	// *CellError naming the cell: the row is rejected, reading goes on.
+	ErrBadCell = errors.New("cell cannot be read")
 )
 
-// CellError locates a fatal error at a row (and a column when known) of the
-// sheet. It wraps [ErrTooLarge] or [ErrMalformed].
+// CellError locates an error at a row (and a column when known) of the
+// sheet. It wraps [ErrBadCell] (the row is rejected, reading goes on),
+// [ErrTooLarge] or [ErrMalformed] (fatal).
 type CellError struct {
 	Row    int // 1-based sheet row number
 	Column int // 1-based column number, 0 when the whole row is concerned
 	Err    error
 }
 
-// Error implements error.
+// Error implements error: "cell C7: ..." names the cell as Excel does.
 func (e *CellError) Error() string {
 	if e.Column > 0 {
-		return fmt.Sprintf("row %d column %d: %v", e.Row, e.Column, e.Err)
+		return fmt.Sprintf("cell %s%d: %v", ColumnName(e.Column), e.Row, e.Err)
 	}
 	return fmt.Sprintf("row %d: %v", e.Row, e.Err)
+}
+
+// ColumnName returns the letters Excel shows for a 1-based column number:
+// 1 is "A", 27 is "AA".
+func ColumnName(col int) string {
+	if col < 1 {
+		return "?"
+	}
+	var b []byte
+	for ; col > 0; col = (col - 1) / 26 {
+		b = append(b, byte('A'+(col-1)%26))
+	}
+	slices.Reverse(b)
+	return string(b)
+}
+
+// badCell is the error of an unreadable cell (row and col 1-based).
+func badCell(row, col int, format string, a ...any) error {
+	return &CellError{Row: row, Column: col, Err: fmt.Errorf("%w: %s", ErrBadCell, fmt.Sprintf(format, a...))}
 }
 
 // Unwrap returns the underlying error.

@@ -30,6 +30,8 @@ const (
 // BIFF8 record types ([MS-XLS] 2.3).
 const (
 	recFormula    = 0x0006
+	recFormula3   = 0x0206 // BIFF3's FORMULA id, read as FORMULA in BIFF8 files (xlrd does)
+	recFormula4   = 0x0406 // BIFF4's FORMULA id, written by some tools into BIFF8 files
 	recEOF        = 0x000A
 	recDateMode   = 0x0022
 	recFilePass   = 0x002F
@@ -539,7 +541,8 @@ type xlsReader struct {
 	// Streaming (records in row order).
 	curRow  int // 0-based BIFF row being assembled, -1 before the first
 	cur     []string
-	pending int // column of a FORMULA awaiting its STRING record, or -1
+	curBad  error // its first unreadable cell
+	pending int   // column of a FORMULA awaiting its STRING record, or -1
 	eof     bool
 
 	// Buffered (records out of row order): rows sorted in memory.
@@ -553,11 +556,13 @@ type xlsReader struct {
 type colVal struct {
 	col int
 	val string
+	bad error // the cell cannot be read (ErrBadCell)
 }
 
 type xlsRow struct {
 	row   int
 	cells []string
+	bad   error
 }
 
 // start checks the sheet substream at off and decides between streaming and
@@ -585,7 +590,7 @@ func (x *xlsReader) start(off int64) error {
 // isCell reports whether typ is a cell record whose first field is the row.
 func isCell(typ uint16) bool {
 	switch typ {
-	case recLabelSST, recLabel, recRString, recNumber, recRK, recMulRK, recFormula, recBoolErr:
+	case recLabelSST, recLabel, recRString, recNumber, recRK, recMulRK, recFormula, recFormula3, recFormula4, recBoolErr:
 		return true
 	}
 	return false
@@ -655,7 +660,9 @@ func (x *xlsReader) readRecord() (uint16, []byte, error) {
 // decodeCell decodes a cell record into x.vals and returns its 0-based row.
 // ok is false for records that are not cells. A FORMULA whose cached value is
 // a string sets *pending to its column (the value follows in a STRING
-// record).
+// record). A cell that cannot be read is returned in x.vals with bad set
+// (and the row, which is rejected); only a record too short to name its
+// cell is an error.
 func (x *xlsReader) decodeCell(typ uint16, data []byte, pending *int) (row int, ok bool, err error) {
 	x.vals = x.vals[:0]
 	if !isCell(typ) {
@@ -665,37 +672,40 @@ func (x *xlsReader) decodeCell(typ uint16, data []byte, pending *int) (row int, 
 		return 0, false, xlsErr("cell record %#04x too short", typ)
 	}
 	row, col, ixfe := int(le.Uint16(data)), int(le.Uint16(data[2:])), le.Uint16(data[4:])
-	tooShort := func() (int, bool, error) {
-		return 0, false, &CellError{Row: row + 1, Column: col + 1, Err: xlsErr("cell record %#04x too short", typ)}
+	bad := func(format string, a ...any) (int, bool, error) {
+		x.vals = append(x.vals[:0], colVal{col: col, bad: badCell(row+1, col+1, format, a...)})
+		return row, true, nil
 	}
+	tooShort := func() (int, bool, error) { return bad("cell record %#04x too short", typ) }
 	switch typ {
 	case recLabelSST:
 		if len(data) < 10 {
 			return tooShort()
 		}
-		s, found := x.book.sst.get(le.Uint32(data[6:]))
+		i := le.Uint32(data[6:])
+		s, found := x.book.sst.get(i)
 		if !found {
-			return 0, false, &CellError{Row: row + 1, Column: col + 1, Err: xlsErr("shared string index out of range")}
+			return bad("shared string index %d is outside the table of %d strings", i, len(x.book.sst.ends))
 		}
-		x.vals = append(x.vals, colVal{col, s})
+		x.vals = append(x.vals, colVal{col: col, val: s})
 	case recLabel, recRString:
 		s, err := readContinuedString(x.rr, data[6:], 2)
 		if err != nil {
-			return 0, false, &CellError{Row: row + 1, Column: col + 1, Err: err}
+			return bad("%v", err)
 		}
-		x.vals = append(x.vals, colVal{col, s})
+		x.vals = append(x.vals, colVal{col: col, val: s})
 	case recNumber:
 		if len(data) < 14 {
 			return tooShort()
 		}
 		v := math.Float64frombits(le.Uint64(data[6:]))
-		x.vals = append(x.vals, colVal{col, formatNumber(v, x.book.numFmtOf(ixfe), x.book.date1904)})
+		x.vals = append(x.vals, colVal{col: col, val: formatNumber(v, x.book.numFmtOf(ixfe), x.book.date1904)})
 	case recRK:
 		if len(data) < 10 {
 			return tooShort()
 		}
 		v := rkValue(le.Uint32(data[6:]))
-		x.vals = append(x.vals, colVal{col, formatNumber(v, x.book.numFmtOf(ixfe), x.book.date1904)})
+		x.vals = append(x.vals, colVal{col: col, val: formatNumber(v, x.book.numFmtOf(ixfe), x.book.date1904)})
 	case recMulRK:
 		n := (len(data) - 6) / 6
 		if n < 1 {
@@ -704,37 +714,37 @@ func (x *xlsReader) decodeCell(typ uint16, data []byte, pending *int) (row int, 
 		for i := 0; i < n; i++ {
 			rec := data[4+6*i:]
 			v := rkValue(le.Uint32(rec[2:]))
-			x.vals = append(x.vals, colVal{col + i, formatNumber(v, x.book.numFmtOf(le.Uint16(rec)), x.book.date1904)})
+			x.vals = append(x.vals, colVal{col: col + i, val: formatNumber(v, x.book.numFmtOf(le.Uint16(rec)), x.book.date1904)})
 		}
-	case recFormula:
+	case recFormula, recFormula3, recFormula4:
 		if len(data) < 14 {
 			return tooShort()
 		}
 		val := data[6:14]
 		if le.Uint16(val[6:]) != 0xFFFF {
 			v := math.Float64frombits(le.Uint64(val))
-			x.vals = append(x.vals, colVal{col, formatNumber(v, x.book.numFmtOf(ixfe), x.book.date1904)})
+			x.vals = append(x.vals, colVal{col: col, val: formatNumber(v, x.book.numFmtOf(ixfe), x.book.date1904)})
 			break
 		}
 		switch val[0] {
 		case 0: // string: the value is in the STRING record that follows
 			*pending = col
-			x.vals = append(x.vals, colVal{col, ""})
+			x.vals = append(x.vals, colVal{col: col, val: ""})
 		case 1:
-			x.vals = append(x.vals, colVal{col, boolText(val[2])})
+			x.vals = append(x.vals, colVal{col: col, val: boolText(val[2])})
 		case 2:
-			x.vals = append(x.vals, colVal{col, errorText(val[2])})
+			x.vals = append(x.vals, colVal{col: col, val: errorText(val[2])})
 		default: // 3: empty string
-			x.vals = append(x.vals, colVal{col, ""})
+			x.vals = append(x.vals, colVal{col: col, val: ""})
 		}
 	case recBoolErr:
 		if len(data) < 8 {
 			return tooShort()
 		}
 		if data[7] != 0 {
-			x.vals = append(x.vals, colVal{col, errorText(data[6])})
+			x.vals = append(x.vals, colVal{col: col, val: errorText(data[6])})
 		} else {
-			x.vals = append(x.vals, colVal{col, boolText(data[6])})
+			x.vals = append(x.vals, colVal{col: col, val: boolText(data[6])})
 		}
 	}
 	return row, true, nil
@@ -784,9 +794,16 @@ func errorText(code byte) string {
 	return "#ERR" + strconv.Itoa(int(code))
 }
 
-// put stores the decoded cells of the current record into cells.
-func (x *xlsReader) put(cells []string, row int) ([]string, error) {
+// put stores the decoded cells of the current record into cells; the
+// first unreadable one is kept in *bad.
+func (x *xlsReader) put(cells []string, row int, bad *error) ([]string, error) {
 	for _, cv := range x.vals {
+		if cv.bad != nil {
+			if *bad == nil {
+				*bad = cv.bad
+			}
+			continue
+		}
 		if cv.col >= x.o.MaxCells {
 			if cv.val == "" {
 				continue
@@ -799,6 +816,19 @@ func (x *xlsReader) put(cells []string, row int) ([]string, error) {
 		cells[cv.col] = cv.val
 	}
 	return cells, nil
+}
+
+// emit returns a finished row: its bad cell's error (not sticky), or its
+// cells checked against the limits (nil for an empty row).
+func (x *xlsReader) emit(row int, cells []string, bad error) ([]string, error) {
+	if bad != nil {
+		return nil, bad
+	}
+	out, err := rowLimits(row, cells, &x.o)
+	if err != nil {
+		return nil, x.st.set(err)
+	}
+	return out, nil
 }
 
 // Next implements Reader.
@@ -819,9 +849,9 @@ func (x *xlsReader) Next() (row int, cells []string, err error) {
 			r := x.rows[x.next]
 			x.rows[x.next] = xlsRow{}
 			x.next++
-			cells, err := rowLimits(r.row, r.cells, &x.o)
+			cells, err := x.emit(r.row, r.cells, r.bad)
 			if err != nil {
-				return 0, nil, x.st.set(err)
+				return r.row, nil, err
 			}
 			if cells != nil {
 				return r.row, cells, nil
@@ -842,9 +872,7 @@ func (x *xlsReader) Next() (row int, cells []string, err error) {
 			return 0, nil, x.st.set(err)
 		}
 		if typ == recString {
-			if err := x.stringResult(data); err != nil {
-				return 0, nil, x.st.set(err)
-			}
+			x.stringResult(data)
 			continue
 		}
 		pending := -1
@@ -856,24 +884,21 @@ func (x *xlsReader) Next() (row int, cells []string, err error) {
 			continue
 		}
 		if r != x.curRow {
-			prev, prevCells := x.curRow, x.cur
-			x.curRow, x.cur, x.pending = r, make([]string, 0, len(prevCells)), -1
-			if x.cur, err = x.put(x.cur, r); err != nil {
+			prev, prevCells, prevBad := x.curRow, x.cur, x.curBad
+			x.curRow, x.cur, x.curBad, x.pending = r, make([]string, 0, len(prevCells)), nil, -1
+			if x.cur, err = x.put(x.cur, r, &x.curBad); err != nil {
 				return 0, nil, x.st.set(err)
 			}
 			x.pending = pending
 			if prev >= 0 {
-				out, err := rowLimits(prev+1, prevCells, &x.o)
-				if err != nil {
-					return 0, nil, x.st.set(err)
-				}
-				if out != nil {
-					return prev + 1, out, nil
+				out, err := x.emit(prev+1, prevCells, prevBad)
+				if err != nil || out != nil {
+					return prev + 1, out, err
 				}
 			}
 			continue
 		}
-		if x.cur, err = x.put(x.cur, r); err != nil {
+		if x.cur, err = x.put(x.cur, r, &x.curBad); err != nil {
 			return 0, nil, x.st.set(err)
 		}
 		x.pending = pending
@@ -883,31 +908,31 @@ func (x *xlsReader) Next() (row int, cells []string, err error) {
 // flush returns the row being assembled, if any, then end.
 func (x *xlsReader) flush(end error) (int, []string, error) {
 	if x.curRow >= 0 {
-		row, cells := x.curRow+1, x.cur
-		x.curRow, x.cur = -1, nil
-		out, err := rowLimits(row, cells, &x.o)
-		if err != nil {
-			return 0, nil, x.st.set(err)
-		}
-		if out != nil {
-			return row, out, nil
+		row, cells, bad := x.curRow+1, x.cur, x.curBad
+		x.curRow, x.cur, x.curBad = -1, nil, nil
+		out, err := x.emit(row, cells, bad)
+		if err != nil || out != nil {
+			return row, out, err
 		}
 	}
 	return 0, nil, end
 }
 
 // stringResult stores a STRING record (a formula's cached string) into the
-// pending formula cell of the current row.
-func (x *xlsReader) stringResult(data []byte) error {
+// pending formula cell of the current row; a string that cannot be read
+// makes that cell bad.
+func (x *xlsReader) stringResult(data []byte) {
 	s, err := readContinuedString(x.rr, data, 2)
-	if err != nil {
-		return &CellError{Row: x.curRow + 1, Err: err}
-	}
 	if x.pending >= 0 && x.pending < len(x.cur) {
-		x.cur[x.pending] = s
+		if err != nil {
+			if x.curBad == nil {
+				x.curBad = badCell(x.curRow+1, x.pending+1, "formula result: %v", err)
+			}
+		} else {
+			x.cur[x.pending] = s
+		}
 	}
 	x.pending = -1
-	return nil
 }
 
 // sortRows reads a sheet whose records are not in row order into memory,
@@ -916,10 +941,14 @@ func (x *xlsReader) sortRows() error {
 	type cell struct {
 		row, col int
 		val      string
+		bad      error
 	}
 	var cells []cell
 	pendingIdx := -1
 	for {
+		if err := x.cancel.err(); err != nil {
+			return err
+		}
 		typ, data, err := x.readRecord()
 		if err == io.EOF {
 			break
@@ -929,11 +958,13 @@ func (x *xlsReader) sortRows() error {
 		}
 		if typ == recString {
 			s, err := readContinuedString(x.rr, data, 2)
-			if err != nil {
-				return err
-			}
 			if pendingIdx >= 0 {
-				cells[pendingIdx].val = s
+				if err != nil {
+					c := &cells[pendingIdx]
+					c.bad = badCell(c.row+1, c.col+1, "formula result: %v", err)
+				} else {
+					cells[pendingIdx].val = s
+				}
 			}
 			pendingIdx = -1
 			continue
@@ -951,7 +982,7 @@ func (x *xlsReader) sortRows() error {
 			if cv.col == pending {
 				pendingIdx = len(cells)
 			}
-			cells = append(cells, cell{r, cv.col, cv.val})
+			cells = append(cells, cell{r, cv.col, cv.val, cv.bad})
 		}
 		if len(cells) > maxBufferedCells {
 			return fmt.Errorf("%w: sheet records out of row order and more than %d cells", ErrTooLarge, maxBufferedCells)
@@ -965,13 +996,14 @@ func (x *xlsReader) sortRows() error {
 		}
 		x.vals = x.vals[:0]
 		for _, c := range cells[i:j] {
-			x.vals = append(x.vals, colVal{c.col, c.val})
+			x.vals = append(x.vals, colVal{col: c.col, val: c.val, bad: c.bad})
 		}
-		row, err := x.put(nil, cells[i].row)
+		var bad error
+		row, err := x.put(nil, cells[i].row, &bad)
 		if err != nil {
 			return err
 		}
-		x.rows = append(x.rows, xlsRow{row: cells[i].row + 1, cells: row})
+		x.rows = append(x.rows, xlsRow{row: cells[i].row + 1, cells: row, bad: bad})
 		i = j
 	}
 	return nil

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -29,11 +30,29 @@ func readAll(t *testing.T, open func(io.ReaderAt, int64, Options) (Reader, error
 		if err == io.EOF {
 			return rows, r.Sheets(), nil
 		}
+		if errors.Is(err, ErrBadCell) {
+			rows = append(rows, badRow(t, row, err))
+			continue
+		}
 		if err != nil {
 			return rows, r.Sheets(), err
 		}
 		rows = append(rows, testRow{row, cells})
 	}
+}
+
+// badRow is how readAll and readWith record a row returned with
+// ErrBadCell: one cell "!bad " and the cell reference.
+func badRow(t testing.TB, row int, err error) testRow {
+	var ce *CellError
+	if !errors.As(err, &ce) || ce.Row != row {
+		if t == nil {
+			return testRow{row, []string{"!bad without its cell"}}
+		}
+		t.Errorf("row %d: bad cell error without the row's CellError: %v", row, err)
+		return testRow{row, []string{"!bad"}}
+	}
+	return testRow{row, []string{"!bad " + ColumnName(ce.Column) + strconv.Itoa(ce.Row)}}
 }
 
 func readFile(t testing.TB, name string) []byte {
@@ -131,8 +150,8 @@ func TestXLSErrors(t *testing.T) {
 		{"tab text", []byte("a\tb\nc\td\n"), Options{}, ErrMalformed, "not an ole2"},
 		{"empty", nil, Options{}, ErrMalformed, "not an ole2"},
 		{"missing sheet", contacts, Options{Sheet: "Nope"}, ErrSheetNotFound, `"Nope" (sheets: "Notes", "Contacts", "Données")`},
-		{"too many cells", contacts, Options{MaxCells: 5}, ErrTooLarge, "row 1 column 6"},
-		{"cell too long", contacts, Options{MaxCellBytes: 6}, ErrTooLarge, "row 1 column 1"},
+		{"too many cells", contacts, Options{MaxCells: 5}, ErrTooLarge, "cell F1"},
+		{"cell too long", contacts, Options{MaxCellBytes: 6}, ErrTooLarge, "cell A1"},
 		{"no workbook stream", buildCFB([]string{"WordDocument"}, [][]byte{{1}}), Options{}, ErrMalformed, "no workbook stream"},
 	}
 	for _, tt := range tests {

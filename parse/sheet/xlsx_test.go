@@ -106,8 +106,8 @@ func TestXLSXErrors(t *testing.T) {
 		{"not a zip", []byte("name,phone\nAna,1555\n"), Options{}, ErrMalformed, "not a zip"},
 		{"truncated zip", readFile(t, "stream.xlsx")[:3000], Options{}, ErrMalformed, "xlsx"},
 		{"missing sheet", readFile(t, "contacts.xlsx"), Options{Sheet: "Nope"}, ErrSheetNotFound, `"Nope" (sheets: "Notes", "Contacts", "Données")`},
-		{"too many cells", readFile(t, "contacts.xlsx"), Options{MaxCells: 9}, ErrTooLarge, "row 1 column 10"},
-		{"cell too long", readFile(t, "stream.xlsx"), Options{MaxCellBytes: 10}, ErrTooLarge, "row 2 column 1"},
+		{"too many cells", readFile(t, "contacts.xlsx"), Options{MaxCells: 9}, ErrTooLarge, "cell J1"},
+		{"cell too long", readFile(t, "stream.xlsx"), Options{MaxCellBytes: 10}, ErrTooLarge, "cell A2"},
 		{"part too large", readFile(t, "stream.xlsx"), Options{MaxXMLSize: 100}, ErrTooLarge, "limit 100"},
 		{"unzip limit", readFile(t, "stream.xlsx"), Options{MaxUnzipSize: 1000}, ErrTooLarge, "1000-byte limit"},
 	}

@@ -129,6 +129,9 @@ type xlsxStrings struct {
 // sstChunk is the size of the table's text chunks.
 const sstChunk = 4 << 20
 
+// len returns the number of entries.
+func (t *xlsxStrings) len() int { return len(t.end) }
+
 func (t *xlsxStrings) get(i int) (string, bool) {
 	if i < 0 || i >= len(t.end) {
 		return "", false
@@ -316,7 +319,9 @@ type fastReader struct {
 	pendingRow    bool   // a <row> start was read and not yet processed
 	pendingAttrs  []byte // its attributes
 	pendingEmpty  bool
-	inRow         bool // between readRow's start and return
+	inRow         bool   // between readRow's start and return
+	bad           error  // the row's first unreadable cell (ErrBadCell), nil if none
+	cellBad       string // why the cell being read cannot be read, "" if it can
 
 	// The row being built: the text of its cells in arena, cells as
 	// positions into it or into the shared string table.
@@ -365,6 +370,11 @@ func (x *fastReader) Next() (row int, cells []string, err error) {
 		n, err := x.readRow()
 		if err != nil {
 			return 0, nil, x.st.set(err)
+		}
+		if x.bad != nil {
+			err := x.bad
+			x.bad = nil
+			return x.reported, nil, err
 		}
 		if n > 0 {
 			return x.reported, x.finish(), nil
@@ -511,7 +521,6 @@ func (x *fastReader) readRow() (int, error) {
 type cellCtx struct {
 	t        string
 	s        int
-	sBad     bool
 	formula  bool
 	inline   bool
 	hasV     bool
@@ -520,13 +529,12 @@ type cellCtx struct {
 
 // readCell reads one <c> element (its start tag just read) and places its
 // value. col is the column excelize would assume without an r attribute;
-// the column used is returned.
+// the column used is returned. A cell that cannot be read marks the row bad
+// (see markBad) and is placed as an empty cell.
 func (x *fastReader) readCell(start xmlTag, col int) (int, error) {
 	var c cellCtx
-	// excelize reads the attributes in order and stops at a bad s, so an r
-	// after a bad s is ignored.
 	attrs := start.attrs
-	var rval []byte
+	var rval, sval []byte
 	hasR, sBad := false, false
 	for len(attrs) > 0 {
 		k, v, rest, ok := nextAttr(attrs)
@@ -541,17 +549,15 @@ func (x *fastReader) readCell(start xmlTag, col int) (int, error) {
 		case 'r':
 			rval, hasR = v, true
 		case 's':
-			n, ok := atoiBytes(v) // an s attribute, read as excelize reads it (strconv.Atoi on 64-bit ints)
-			if !ok {
-				sBad = true
-			} else {
+			// An empty s is the default style, as openpyxl and calamine
+			// read it.
+			if n, ok := atoiBytes(v); ok && n >= 0 {
 				c.s = n
+			} else if len(bytes.TrimSpace(v)) > 0 {
+				sBad, sval = true, v
 			}
 		case 't':
 			c.t = cellType(v)
-		}
-		if sBad {
-			break
 		}
 	}
 	if hasR && len(rval) > 0 {
@@ -562,20 +568,33 @@ func (x *fastReader) readCell(start xmlTag, col int) (int, error) {
 		col = cc
 	}
 	x.v, x.is, x.isRun = x.v[:0], x.is[:0], x.isRun[:0]
+	x.cellBad = ""
 	if start.kind == tagStart {
-		if err := x.cellBody(&c, sBad); err != nil {
+		if err := x.cellBody(&c); err != nil {
 			return col, err
 		}
 	}
-	if sBad {
-		return col, nil // excelize reads no value after a bad s attribute
+	if sBad && x.cellBad == "" {
+		x.cellBad = fmt.Sprintf("style %q is not a number", sval)
 	}
 	return col, x.place(&c, col)
 }
 
+// markBad records that the cell at 1-based column col cannot be read; the
+// row is returned as an ErrBadCell error naming its first bad cell.
+func (x *fastReader) markBad(col int, why string) {
+	if x.bad == nil {
+		x.bad = badCell(x.reported, col, "%s", why)
+	}
+}
+
+// maxCellDepth bounds the nesting of elements inside a <c>: real cells
+// nest four deep (c, is, r, rPr, b).
+const maxCellDepth = 32
+
 // cellBody reads the content of a <c> element up to its end tag: <v>, <f>
 // and <is> at any depth, as excelize's decoder does.
-func (x *fastReader) cellBody(c *cellCtx, skipAll bool) error {
+func (x *fastReader) cellBody(c *cellCtx) error {
 	base := x.sc.depth - 1 // depth outside the <c>
 	limit := 8*x.o.MaxCellBytes + 64
 	var (
@@ -616,8 +635,11 @@ func (x *fastReader) cellBody(c *cellCtx, skipAll bool) error {
 				d++
 			}
 			name := string(tag.name)
+			if d-base > maxCellDepth && x.cellBad == "" {
+				x.cellBad = fmt.Sprintf("markup nested more than %d elements deep", maxCellDepth)
+			}
 			switch {
-			case skipAll, target != nil:
+			case x.cellBad != "", target != nil:
 			case isDepth >= 0 && name == "t" && d == isDepth+1:
 				x.is = x.is[:0]
 				if tag.kind == tagStart {
@@ -799,18 +821,26 @@ func atoiBytes(b []byte) (int, bool) {
 func (x *fastReader) place(c *cellCtx, col int) error {
 	start := len(x.arena)
 	sstRef, sstText := false, ""
-	switch c.t {
-	case "s":
+	switch {
+	case x.cellBad != "":
+		// Placed as an empty cell; the row is returned as bad.
+	case c.t == "s":
 		if len(x.v) == 0 {
 			break
 		}
-		idx, _ := atoiBytes(bytes.TrimSpace(x.v))
-		if str, ok := x.sst.get(idx); ok && str != "" {
+		idx, ok := atoiBytes(bytes.TrimSpace(x.v))
+		str, found := x.sst.get(idx)
+		switch {
+		case !ok:
+			x.cellBad = fmt.Sprintf("shared string index %q is not a number", x.v)
+		case !found:
+			x.cellBad = fmt.Sprintf("shared string index %d is outside the table of %d strings", idx, x.sst.len())
+		case str != "":
 			sstRef, sstText = true, str
 		}
-	case "str":
+	case c.t == "str":
 		x.arena = append(x.arena, x.v...)
-	case "inlineStr":
+	case c.t == "inlineStr":
 		if c.inline {
 			x.scratch = append(append(x.scratch[:0], x.is...), x.isRun...)
 			if bytes.Contains(x.scratch, []byte("_x")) {
@@ -821,7 +851,7 @@ func (x *fastReader) place(c *cellCtx, col int) error {
 		} else {
 			x.arena = append(x.arena, x.v...)
 		}
-	case "b":
+	case c.t == "b":
 		switch string(x.v) {
 		case "1":
 			x.arena = append(x.arena, "TRUE"...)
@@ -830,17 +860,21 @@ func (x *fastReader) place(c *cellCtx, col int) error {
 		default:
 			x.arena = append(x.arena, x.v...)
 		}
-	case "d":
+	case c.t == "d":
 		x.arena = x.appendDate(x.arena, c)
 	default:
 		x.arena = x.appendNumber(x.arena, c.s, x.v, false)
 	}
 	empty := !sstRef && len(x.arena) == start
-	if empty && !c.formula {
+	if empty && !c.formula && x.cellBad == "" {
 		return nil
 	}
 	pos := max(col-1, x.ncells)
 	x.ncells = pos + 1
+	if x.cellBad != "" {
+		x.markBad(pos+1, x.cellBad)
+		return nil
+	}
 	if empty {
 		return nil
 	}
