@@ -65,6 +65,7 @@ const (
 	CodeTooManyFields     = "too_many_fields"
 	CodeExtraFields       = "extra_fields"
 	CodeBadEncoding       = "bad_encoding"
+	CodeBadCell           = "bad_cell" // a spreadsheet cell that cannot be read (the message names it, e.g. C7)
 )
 
 // RowError is a problem with one row; Code is stable and machine-readable. In Record.Err the row is

@@ -525,6 +525,9 @@ func (s *Source) readRow() (row int, cells []string, rerr *RowError, err error) 
 	if s.text == nil {
 		row, cells, err = s.sheet.Next()
 		if err != nil {
+			if rerr := s.badCell(row, err); rerr != nil {
+				return row, nil, rerr, nil
+			}
 			return row, nil, nil, err
 		}
 		for _, c := range cells {

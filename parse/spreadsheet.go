@@ -2,6 +2,7 @@ package parse
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"io"
 	"os"
@@ -17,6 +18,7 @@ var (
 	ErrEncrypted            = sheet.ErrEncrypted     // password-protected workbook
 	ErrSpreadsheetTooLarge  = sheet.ErrTooLarge      // zip bomb, or a part, row or cell over a limit
 	ErrMalformedSpreadsheet = sheet.ErrMalformed     // corrupt workbook
+	ErrBadCell              = sheet.ErrBadCell       // a cell that cannot be read: its row is rejected (code bad_cell)
 )
 
 // MaxSpoolBytes bounds the size of a spreadsheet read from a stream that must be spooled to disk.
@@ -40,7 +42,8 @@ func seekStart(r io.Reader) (int64, bool) {
 // created (it is read through its open descriptor, released by Close).
 //
 // In spreadsheets a row over Options.MaxFields cells or a cell over Options.MaxRecordBytes bytes
-// is a fatal error of parse/sheet (ErrSpreadsheetTooLarge), not a rejected row.
+// is a fatal error of parse/sheet (ErrSpreadsheetTooLarge), not a rejected row; a cell that cannot
+// be read rejects its row (see badCell). The copy and the reader check s.ctx.
 func (s *Source) openSheet(r io.Reader, br *bufio.Reader, format Format, start int64, seekable bool) error {
 	var (
 		ra      io.ReaderAt
@@ -67,7 +70,7 @@ func (s *Source) openSheet(r io.Reader, br *bufio.Reader, format Format, start i
 			return err
 		}
 		cleanup = f.Close
-		n, err := io.Copy(f, io.LimitReader(br, MaxSpoolBytes+1))
+		n, err := io.Copy(f, io.LimitReader(ctxReader{br, s.ctx}, MaxSpoolBytes+1))
 		if err == nil && n > MaxSpoolBytes {
 			err = errors.Join(ErrSpreadsheetTooLarge,
 				errors.New("spreadsheet stream larger than "+strconv.Itoa(MaxSpoolBytes>>30)+" GiB"))
@@ -84,9 +87,9 @@ func (s *Source) openSheet(r io.Reader, br *bufio.Reader, format Format, start i
 		err error
 	)
 	if format == XLSX {
-		rd, err = sheet.OpenXLSX(ra, size, opts)
+		rd, err = sheet.OpenXLSXContext(s.ctx, ra, size, opts)
 	} else {
-		rd, err = sheet.OpenXLS(ra, size, opts)
+		rd, err = sheet.OpenXLSContext(s.ctx, ra, size, opts)
 	}
 	if err != nil {
 		_ = cleanup()
@@ -101,4 +104,28 @@ func (s *Source) openSheet(r io.Reader, br *bufio.Reader, format Format, start i
 		return err
 	}
 	return nil
+}
+
+// badCell turns a cell error of parse/sheet (ErrBadCell: a cell that cannot be read) into the
+// rejection of its row, code bad_cell, naming the column and the cell (e.g. C7); nil for any other
+// error, which is fatal.
+func (s *Source) badCell(row int, err error) *RowError {
+	var ce *sheet.CellError
+	if !errors.Is(err, sheet.ErrBadCell) || !errors.As(err, &ce) {
+		return nil
+	}
+	return &RowError{Row: row, Column: s.columnName(ce.Column - 1), Code: CodeBadCell, Err: err}
+}
+
+// ctxReader stops reading once ctx is done (between reads: a Read that blocks is not interrupted).
+type ctxReader struct {
+	r   io.Reader
+	ctx context.Context
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if c.ctx.Err() != nil {
+		return 0, contextError(c.ctx)
+	}
+	return c.r.Read(p)
 }

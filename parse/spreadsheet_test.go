@@ -1,6 +1,7 @@
 package parse_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"io"
 	"math/rand/v2"
@@ -191,4 +192,52 @@ func (r *stringsReader) Read(p []byte) (int, error) {
 	n := copy(p, r.s)
 	r.s = r.s[n:]
 	return n, nil
+}
+
+// TestSpreadsheetBadCell: a cell that cannot be read rejects its row with code bad_cell naming the
+// column and the cell; the rows around it are read and none disappears (issue 11 §3).
+func TestSpreadsheetBadCell(t *testing.T) {
+	const ns = `xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"`
+	parts := []struct{ name, body string }{
+		{"_rels/.rels", `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`},
+		{"xl/workbook.xml", `<workbook ` + ns + ` xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>`},
+		{"xl/_rels/workbook.xml.rels", `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/s.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sst.xml"/></Relationships>`},
+		{"xl/sst.xml", `<sst ` + ns + `><si><t>Email</t></si><si><t>Phone</t></si><si><t>ann@example.com</t></si></sst>`},
+		{"xl/worksheets/s.xml", `<worksheet ` + ns + `><sheetData>` +
+			`<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>` +
+			`<row r="2"><c r="A2" t="s"><v>2</v></c><c r="B2"><v>15551234567</v></c></row>` +
+			`<row r="3"><c r="B3" t="s"><v>9</v></c></row>` +
+			`<row r="4"><c r="A4" t="inlineStr"><is><t>bob@example.com</t></is></c></row>` +
+			`</sheetData></worksheet>`},
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, p := range parts {
+		w, err := zw.Create(p.name)
+		require.NoError(t, err)
+		_, err = io.WriteString(w, p.body)
+		require.NoError(t, err)
+	}
+	require.NoError(t, zw.Close())
+
+	src, err := parse.Open(bytes.NewReader(buf.Bytes()), parse.Options{})
+	require.NoError(t, err)
+	defer src.Close()
+	var rows []int
+	var bad *parse.RowError
+	for rec, err := range src.All() {
+		require.NoError(t, err)
+		rows = append(rows, rec.Row)
+		if rec.Err != nil {
+			require.ErrorAs(t, rec.Err, &bad)
+			assert.Nil(t, rec.Raw)
+		}
+	}
+	assert.Equal(t, []int{2, 3, 4}, rows)
+	require.NotNil(t, bad)
+	assert.Equal(t, 3, bad.Row)
+	assert.Equal(t, parse.CodeBadCell, bad.Code)
+	assert.Equal(t, "Phone", bad.Column)
+	assert.ErrorIs(t, bad, parse.ErrBadCell)
+	assert.Contains(t, bad.Error(), "cell B3")
 }
