@@ -151,6 +151,7 @@ func (c *chunker) consume(ctx context.Context, b *batch) error {
 			}
 			c.lines = append(c.lines, int32(rec.Row))
 			t.accepted++
+			t.warn(o.warns)
 			if f != nil {
 				if err := c.send(ctx, done); err != nil {
 					return err

@@ -43,6 +43,15 @@ type Config struct {
 	// has no country of its own. "" means none: such numbers must be international.
 	DefaultCountry string
 
+	// InvalidField says what an invalid value does to a row that has a valid address:
+	// InvalidFieldReject ("reject", the default, also "") rejects the row; InvalidFieldDrop
+	// ("drop") accepts it without the value and hands the value to OnWarning. A row whose every
+	// address is invalid is rejected either way.
+	InvalidField string
+	// OnWarning, if set, receives every value dropped under InvalidFieldDrop, in row order, for
+	// accepted rows. It is never called concurrently with OnRejected or OnDuplicate.
+	OnWarning func(Warning)
+
 	// NoDedupe keeps rows that share an address with an earlier row.
 	NoDedupe bool
 	// Deduper decides which rows are duplicates; nil means a new in-memory dedupe.Set for each
@@ -58,6 +67,11 @@ type Config struct {
 	MaxChunkRows int
 	// Groups are the contact group ids (at most 10) contacts are added to.
 	Groups []int
+
+	// DryRun does everything but write chunk files and upload them: the Report counts every row as
+	// a real run would and lists the chunks a real run would make (Status "dry-run", nothing
+	// landed). The Uploader is consulted only for its columns (upload.Columner), not validated.
+	DryRun bool
 
 	// Uploader receives each finished chunk. nil means upload.Dir{Path: WorkDir} (WorkDir is then
 	// required). An uploader with a method Validate() error is checked before the first row.
@@ -88,6 +102,12 @@ type Config struct {
 	// concurrently with itself or OnRejected.
 	OnDuplicate func(Duplicate)
 }
+
+// The values of Config.InvalidField.
+const (
+	InvalidFieldReject = "reject"
+	InvalidFieldDrop   = "drop"
+)
 
 // Progress is a snapshot of a running import.
 type Progress struct {

@@ -87,7 +87,7 @@ func importTo(ctx context.Context, src io.Reader, cfg Config, sink Sink) (rep Re
 			rep.Status, rep.Error = StatusFailed, err.Error()
 		}
 	}()
-	if err := cfg.check(sink == nil); err != nil {
+	if err := cfg.check(sink == nil && !cfg.DryRun); err != nil {
 		return rep, err
 	}
 	cfg = cfg.withDefaults()
@@ -117,9 +117,12 @@ func importTo(ctx context.Context, src io.Reader, cfg Config, sink Sink) (rep Re
 
 	t := &tally{cfg: &cfg, e: e, reasons: map[string]int{}}
 	var c consumer
-	if sink != nil {
+	switch {
+	case sink != nil:
 		c, err = newSinkConsumer(e, t, sink)
-	} else {
+	case cfg.DryRun:
+		c, err = newDryRun(e, t)
+	default:
 		c, err = newChunker(ictx, e, t, stop)
 	}
 	if err != nil {
@@ -148,7 +151,7 @@ func importTo(ctx context.Context, src io.Reader, cfg Config, sink Sink) (rep Re
 		err = ctxError(ctx)
 	}
 
-	rep.Rows, rep.Accepted, rep.Rejected, rep.Duplicates = t.rows, t.accepted, t.rejected, t.duplicates
+	rep.Rows, rep.Accepted, rep.Rejected, rep.Duplicates, rep.Warnings = t.rows, t.accepted, t.rejected, t.duplicates, t.warnings
 	t.mu.Lock()
 	for k, v := range t.reasons {
 		rep.RejectReasons[k] = v
@@ -180,7 +183,7 @@ type tally struct {
 	cfg *Config
 	e   *engine
 
-	rows, accepted, rejected, duplicates int
+	rows, accepted, rejected, duplicates, warnings int
 
 	mu      sync.Mutex
 	reasons map[string]int
@@ -197,6 +200,19 @@ func (t *tally) reject(raw []string, e *RowError) {
 	t.reasons[e.Code]++
 	if t.cfg.OnRejected != nil {
 		t.cfg.OnRejected(Rejected{Header: t.e.in.Header(), Raw: raw, Err: e})
+	}
+}
+
+// warn counts the values dropped from an accepted row and hands them on. Collector goroutine only.
+func (t *tally) warn(ws []Warning) {
+	t.warnings += len(ws)
+	if t.cfg.OnWarning == nil || len(ws) == 0 {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, w := range ws {
+		t.cfg.OnWarning(w)
 	}
 }
 
@@ -363,6 +379,11 @@ func (c Config) check(withUploader bool) error {
 		if _, err := NewNormalizer(c.DefaultCountry, parse.Mapping{}); err != nil {
 			return err
 		}
+	}
+	switch c.InvalidField {
+	case "", InvalidFieldReject, InvalidFieldDrop:
+	default:
+		return bad("InvalidField %q: want %q or %q", c.InvalidField, InvalidFieldReject, InvalidFieldDrop)
 	}
 	if !withUploader {
 		return nil

@@ -25,6 +25,10 @@ type Normalizer struct {
 	// Required lists fields a row must have (Kore.ai needs parse.Msisdn): a row without one is
 	// rejected with CodeMissingField.
 	Required []parse.Field
+	// DropInvalid accepts a row with a valid address and other invalid values without those
+	// values, returning a Warning for each; by default an invalid value rejects the row. A row
+	// whose every address is invalid is rejected either way.
+	DropInvalid bool
 }
 
 // NewNormalizer returns the Normalizer Import uses for a source with mapping m: errors name the
@@ -54,11 +58,12 @@ func NewNormalizer(defaultCountry string, m parse.Mapping) (*Normalizer, error) 
 }
 
 // Normalize returns rec's contact, or the reason the row is rejected. A record the parser could
-// not read (rec.Err set) is returned as its RowError.
-func (n *Normalizer) Normalize(rec *parse.Record) (Contact, *RowError) {
+// not read (rec.Err set) is returned as its RowError. With DropInvalid, it also returns the
+// values it dropped from an accepted row.
+func (n *Normalizer) Normalize(rec *parse.Record) (Contact, []Warning, *RowError) {
 	var c Contact
-	err := n.normalize(rec, &c)
-	return c, err
+	warns, err := n.normalize(rec, &c)
+	return c, warns, err
 }
 
 // column names field f in errors.
@@ -70,18 +75,30 @@ func (n *Normalizer) column(f parse.Field) string {
 }
 
 // normalize fills c from rec, or returns why it cannot. c must be zero.
-func (n *Normalizer) normalize(rec *parse.Record, c *Contact) *RowError {
+func (n *Normalizer) normalize(rec *parse.Record, c *Contact) (warns []Warning, rerr *RowError) {
 	if rec.Err != nil {
-		return fromParseError(rec)
+		return nil, fromParseError(rec)
 	}
 	v := &rec.Values
-	fail := func(f parse.Field, err error) *RowError {
-		return &RowError{Row: rec.Row, Column: n.column(f), Code: codeOf(err), Err: err}
+	// bad handles an invalid value of field f: it rejects the row (returning the RowError), or
+	// with DropInvalid drops the value with a warning and returns nil.
+	bad := func(f parse.Field, err error) *RowError {
+		if !n.DropInvalid {
+			return &RowError{Row: rec.Row, Column: n.column(f), Code: codeOf(err), Err: err}
+		}
+		warns = append(warns, Warning{Row: rec.Row, Column: n.column(f), Field: f.String(), Value: v[f], Code: codeOf(err), Err: err})
+		*fieldPtr(c, f) = ""
+		if f == parse.Msisdn {
+			c.Extension = ""
+		}
+		return nil
 	}
 	var err error
 	if s := strings.TrimSpace(v[parse.Country]); s != "" {
 		if c.Country, err = normalize.Country(s); err != nil {
-			return fail(parse.Country, err)
+			if e := bad(parse.Country, err); e != nil {
+				return nil, e
+			}
 		}
 	}
 	if s := v[parse.Msisdn]; strings.TrimSpace(s) != "" {
@@ -89,53 +106,83 @@ func (n *Normalizer) normalize(rec *parse.Record, c *Contact) *RowError {
 		if region == "" {
 			region = n.DefaultCountry
 		}
-		ph, err := normalize.PhoneNumber(s, region)
-		if err != nil {
-			return fail(parse.Msisdn, err)
+		if ph, err := normalize.PhoneNumber(s, region); err != nil {
+			if e := bad(parse.Msisdn, err); e != nil {
+				return nil, e
+			}
+		} else {
+			c.Msisdn, c.Extension = ph.E164, ph.Extension
 		}
-		c.Msisdn, c.Extension = ph.E164, ph.Extension
 	}
 	if s := v[parse.Email]; s != "" {
 		if c.Email, err = normalize.Email(s); err != nil {
-			return fail(parse.Email, err)
+			if e := bad(parse.Email, err); e != nil {
+				return nil, e
+			}
 		}
 	}
 	for _, f := range [...]parse.Field{parse.FirstName, parse.LastName, parse.Salutation} {
 		if s := v[f]; s != "" {
-			s, err := normalize.NameField(f.String(), s)
-			if err != nil {
-				return fail(f, err)
+			if s, err := normalize.NameField(f.String(), s); err != nil {
+				if e := bad(f, err); e != nil {
+					return nil, e
+				}
+			} else {
+				*fieldPtr(c, f) = s
 			}
-			*fieldPtr(c, f) = s
 		}
 	}
 	c.ExternalID = strings.TrimSpace(v[parse.ExternalID])
 	for _, f := range [...]parse.Field{parse.WeChatUserID, parse.FacebookUserID, parse.ZaloID, parse.LineID, parse.KakaoTalkID} {
 		if s := v[f]; s != "" {
-			s, err := normalize.ChatID(f.String(), s)
-			if err != nil {
-				return fail(f, err)
+			if s, err := normalize.ChatID(f.String(), s); err != nil {
+				if e := bad(f, err); e != nil {
+					return nil, e
+				}
+			} else {
+				*fieldPtr(c, f) = s
 			}
-			*fieldPtr(c, f) = s
 		}
 	}
 	// The API contract, on the canonical values.
 	for f := range parse.NumFields {
 		if err := validate.Field(f.String(), *fieldPtr(c, f)); err != nil {
-			return fail(f, err)
+			if e := bad(f, err); e != nil {
+				return nil, e
+			}
 		}
 	}
 	if err := validate.Addresses(c.Msisdn, c.Email, c.WeChatUserID, c.FacebookUserID, c.ZaloID, c.LineID, c.KakaoTalkID); err != nil {
-		return &RowError{Row: rec.Row, Code: codeOf(err), Err: err}
+		for _, w := range warns { // every address was dropped: reject the row for the first
+			if f, ok := parse.FieldByName(w.Field); ok && allKinds.has(f) {
+				return nil, &RowError{Row: rec.Row, Column: w.Column, Code: w.Code, Err: w.Err}
+			}
+		}
+		return nil, &RowError{Row: rec.Row, Code: codeOf(err), Err: err}
 	}
 	for _, f := range n.Required {
 		if *fieldPtr(c, f) == "" {
-			e := fail(f, fmt.Errorf("%s is required by the upload target and the row has none", f))
-			e.Code = CodeMissingField
-			return e
+			return nil, &RowError{Row: rec.Row, Column: n.column(f), Code: CodeMissingField, Err: fmt.Errorf("%s is required by the upload target and the row has none", f)}
 		}
 	}
-	return nil
+	return warns, nil
+}
+
+// Warning is a value dropped from an accepted row: with Config.InvalidField set to
+// InvalidFieldDrop, a row with a valid address is accepted without its invalid values, and each
+// dropped value is handed to Config.OnWarning.
+type Warning struct {
+	Row    int    // 1-based row as a spreadsheet shows it
+	Column string // the source column
+	Field  string // the contact field it would have filled
+	Value  string // the value dropped, as it was in the source
+	Code   string // why, as a RejectReasons code ("invalid_phone", …)
+	Err    error  // why, in words
+}
+
+// Error says which row and column, and what is wrong.
+func (w Warning) Error() string {
+	return (&RowError{Row: w.Row, Column: w.Column, Code: w.Code, Err: w.Err}).Error()
 }
 
 // fieldPtr returns the Contact field that holds f.

@@ -86,6 +86,7 @@ type row struct {
 	match   dedupe.Match
 	line    [2]int // the row's chunk line: lines[line[0]:line[1]]
 	raw     [2]int // the row's original cells: raws[raw[0]:raw[1]]
+	warns   []Warning
 }
 
 // openEngine checks cfg (with its defaults applied) and opens the source.
@@ -116,6 +117,7 @@ func openEngine(ctx context.Context, src io.Reader, cfg Config) (*engine, error)
 		return nil, fmt.Errorf("contactpipe: %w", err)
 	}
 	norm, _ = NewNormalizer(norm.DefaultCountry, in.Mapping())
+	norm.DropInvalid = cfg.InvalidField == InvalidFieldDrop
 	return &engine{cfg: cfg, src: src, in: in, norm: norm, kinds: allKinds}, nil
 }
 
@@ -349,7 +351,7 @@ func (e *engine) process(b *batch, fields []string) {
 	for i := range b.recs {
 		rec, o := &b.recs[i], &b.outs[i]
 		*o = row{}
-		if o.err = e.norm.normalize(rec, &o.contact); o.err != nil {
+		if o.warns, o.err = e.norm.normalize(rec, &o.contact); o.err != nil {
 			continue
 		}
 		if e.enc != nil {

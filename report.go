@@ -28,7 +28,8 @@ type Report struct {
 	Accepted       int               `json:"accepted"`
 	Rejected       int               `json:"rejected"`
 	Duplicates     int               `json:"duplicates"`
-	Landed         int               `json:"landed"` // accepted rows the target confirms it holds
+	Warnings       int               `json:"warnings"` // values dropped from accepted rows (Config.InvalidField "drop")
+	Landed         int               `json:"landed"`   // accepted rows the target confirms it holds
 	Chunks         []ChunkReport     `json:"chunks"`
 	Columns        map[string]string `json:"columns"`        // source column → field
 	IgnoredColumns []string          `json:"ignoredColumns"` // source columns not imported

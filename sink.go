@@ -44,9 +44,9 @@ const sinkDefaultRows = 1000
 type sinkConsumer struct {
 	e       *engine
 	t       *tally
-	sink    Sink
+	sink    Sink  // nil for a dry run
 	header  int64 // bytes of the header line
-	maxRows int
+	maxRows int   // 0: no limit
 	b       Batch
 }
 
@@ -55,6 +55,21 @@ func newSinkConsumer(e *engine, t *tally, sink Sink) (*sinkConsumer, error) {
 	if err != nil {
 		return nil, err
 	}
+	return startSinkConsumer(e, t, sink, hdr, cols, sinkDefaultRows)
+}
+
+// newDryRun returns the consumer of a dry run: chunks are cut exactly as Import cuts them, for
+// the report, but nothing is written or uploaded.
+func newDryRun(e *engine, t *tally) (*sinkConsumer, error) {
+	columner, _ := e.cfg.Uploader.(upload.Columner)
+	hdr, cols, err := chunkColumns(e, columner)
+	if err != nil {
+		return nil, err
+	}
+	return startSinkConsumer(e, t, nil, hdr, cols, 0)
+}
+
+func startSinkConsumer(e *engine, t *tally, sink Sink, hdr []string, cols []func(*Contact) string, defaultRows int) (*sinkConsumer, error) {
 	if v, ok := sink.(validator); ok {
 		if err := v.Validate(); err != nil {
 			return nil, fmt.Errorf("contactpipe: %w: sink: %w", ErrConfig, err)
@@ -66,7 +81,7 @@ func newSinkConsumer(e *engine, t *tally, sink Sink) (*sinkConsumer, error) {
 	}
 	s := &sinkConsumer{e: e, t: t, sink: sink, header: e.cfg.MaxChunkBytes - int64(e.maxLine), maxRows: e.cfg.MaxChunkRows}
 	if s.maxRows == 0 {
-		s.maxRows = sinkDefaultRows
+		s.maxRows = defaultRows
 	}
 	s.b.Bytes = s.header
 	return s, nil
@@ -84,16 +99,19 @@ func (s *sinkConsumer) consume(ctx context.Context, b *batch) error {
 			t.duplicate(s.e.duplicate(b, i))
 		default:
 			n := int64(o.line[1] - o.line[0])
-			if len(s.b.Contacts) > 0 && (len(s.b.Contacts) >= s.maxRows || s.b.Bytes+n > s.e.cfg.MaxChunkBytes) {
+			if len(s.b.Rows) > 0 && (s.maxRows > 0 && len(s.b.Rows) >= s.maxRows || s.b.Bytes+n > s.e.cfg.MaxChunkBytes) {
 				if err := s.flush(ctx); err != nil {
 					t.rows--
 					return err
 				}
 			}
-			s.b.Contacts = append(s.b.Contacts, o.contact)
+			if s.sink != nil {
+				s.b.Contacts = append(s.b.Contacts, o.contact)
+			}
 			s.b.Rows = append(s.b.Rows, rec.Row)
 			s.b.Bytes += n
 			t.accepted++
+			t.warn(o.warns)
 		}
 	}
 	return nil
@@ -103,9 +121,11 @@ func (s *sinkConsumer) consume(ctx context.Context, b *batch) error {
 // import must stop.
 func (s *sinkConsumer) flush(ctx context.Context) error {
 	s.b.Index++
-	cr := ChunkReport{Index: s.b.Index, Rows: len(s.b.Contacts), Bytes: s.b.Bytes, Target: "sink"}
+	cr := ChunkReport{Index: s.b.Index, Rows: len(s.b.Rows), Bytes: s.b.Bytes, Target: "sink"}
 	err := ctx.Err()
-	if err != nil {
+	if s.sink == nil {
+		cr.Target, cr.Status, err = "", "dry-run", nil
+	} else if err != nil {
 		err = fmt.Errorf("not written: the import stopped (%w)", context.Cause(ctx))
 	} else if err = s.sink.Write(ctx, s.b); err == nil {
 		cr.Landed, cr.Status = cr.Rows, "written"
@@ -122,7 +142,7 @@ func (s *sinkConsumer) flush(ctx context.Context) error {
 }
 
 func (s *sinkConsumer) finish(ctx context.Context, err error) error {
-	if len(s.b.Contacts) == 0 {
+	if len(s.b.Rows) == 0 {
 		return err
 	}
 	if ferr := s.flush(ctx); err == nil {

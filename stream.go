@@ -19,6 +19,8 @@ type Outcome struct {
 	// Duplicate says which earlier row holds one of the row's addresses; nil when it is not a
 	// duplicate.
 	Duplicate *Duplicate
+	// Warnings are the invalid values dropped from the row (Config.InvalidField "drop").
+	Warnings []Warning
 }
 
 // Accepted reports whether the row is accepted: neither rejected nor a duplicate.
@@ -56,7 +58,7 @@ func Contacts(ctx context.Context, src io.Reader, cfg Config) iter.Seq2[Outcome,
 		err = e.run(ctx, func(b *batch) error {
 			for i := range b.recs {
 				rec, r := &b.recs[i], &b.outs[i]
-				o := Outcome{Row: rec.Row, Raw: rec.Raw, Contact: r.contact, Err: r.err}
+				o := Outcome{Row: rec.Row, Raw: rec.Raw, Contact: r.contact, Err: r.err, Warnings: r.warns}
 				if r.dup {
 					d := e.duplicate(b, i)
 					o.Duplicate = &d

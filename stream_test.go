@@ -102,12 +102,13 @@ func TestNormalizer(t *testing.T) {
 	require.NoError(t, err)
 	rec := parse.Record{Row: 2}
 	rec.Values[parse.Msisdn] = "0151 23456789"
-	c, rerr := n.Normalize(&rec)
+	c, warns, rerr := n.Normalize(&rec)
 	require.Nil(t, rerr)
+	assert.Empty(t, warns)
 	assert.Equal(t, "+4915123456789", c.Msisdn)
 
 	rec.Values[parse.Msisdn] = "12"
-	_, rerr = n.Normalize(&rec)
+	_, _, rerr = n.Normalize(&rec)
 	require.NotNil(t, rerr)
 	assert.Equal(t, "invalid_phone", rerr.Code)
 	assert.Equal(t, "Mobile Phone", rerr.Column, "errors name the source's column")
@@ -193,4 +194,53 @@ func TestImportToSinkFailures(t *testing.T) {
 	var nilSink *memSink
 	_, err = contactpipe.ImportTo(context.Background(), strings.NewReader(bigCSV(1)), contactpipe.Config{}, nilSink)
 	assert.ErrorIs(t, err, contactpipe.ErrConfig)
+}
+
+// TestImportInvalidFieldDrop: a bad phone beside a good e-mail rejects the row by default; with
+// InvalidField "drop" the row is accepted without the phone, and the phone is a warning.
+func TestImportInvalidFieldDrop(t *testing.T) {
+	src := "Name,Phone,Email,Country\nAnn Lee,12,ann@example.com,US\nBo Chen,12,,US\nCy Wu,+12015550123,not-an-email,Atlantis\nDi Ma,+12015550124,di@example.com,US\n"
+	r := runImport(t, strings.NewReader(src), contactpipe.Config{})
+	require.NoError(t, r.err)
+	assert.Equal(t, map[int]string{2: "invalid_phone", 3: "invalid_phone", 4: "invalid_country"}, r.rejected)
+
+	var warns []contactpipe.Warning
+	r = runImport(t, strings.NewReader(src), contactpipe.Config{InvalidField: contactpipe.InvalidFieldDrop, OnWarning: func(w contactpipe.Warning) { warns = append(warns, w) }})
+	require.NoError(t, r.err)
+	assert.Equal(t, map[int]string{3: "invalid_phone"}, r.rejected, "a row whose only address is invalid is still rejected, for that address")
+	assert.Equal(t, [][]string{
+		{"", "Ann", "Lee", "US", "ann@example.com"},
+		{"+12015550123", "Cy", "Wu", "", ""},
+		{"+12015550124", "Di", "Ma", "US", "di@example.com"},
+	}, r.chunks)
+	require.Len(t, warns, 3)
+	assert.Equal(t, contactpipe.Warning{Row: 2, Column: "Phone", Field: "msisdn", Value: "12", Code: "invalid_phone", Err: warns[0].Err}, warns[0])
+	assert.Equal(t, []string{"Country", "Email"}, []string{warns[1].Column, warns[2].Column})
+	assert.Equal(t, 3, r.rep.Warnings)
+
+	_, err := contactpipe.Import(context.Background(), strings.NewReader(src), contactpipe.Config{WorkDir: t.TempDir(), InvalidField: "ignore"})
+	assert.ErrorIs(t, err, contactpipe.ErrConfig)
+}
+
+// TestImportDryRun: a dry run counts every row and cuts the chunks as a real run does, and
+// writes nothing.
+func TestImportDryRun(t *testing.T) {
+	src := bigCSV(3000) + "+12015550000,Dup,Row,dup@example.com\nbad,Bad,Row,\n"
+	real := runImport(t, strings.NewReader(src), contactpipe.Config{MaxChunkBytes: 16 << 10})
+	require.NoError(t, real.err)
+	work := t.TempDir()
+	rep, err := contactpipe.Import(context.Background(), strings.NewReader(src), contactpipe.Config{MaxChunkBytes: 16 << 10, DryRun: true, WorkDir: work})
+	require.NoError(t, err)
+	assert.Equal(t, [4]int{real.rep.Rows, real.rep.Accepted, real.rep.Rejected, real.rep.Duplicates}, [4]int{rep.Rows, rep.Accepted, rep.Rejected, rep.Duplicates})
+	require.Equal(t, len(real.rep.Chunks), len(rep.Chunks))
+	for i, c := range rep.Chunks {
+		assert.Equal(t, real.rep.Chunks[i].Rows, c.Rows)
+		assert.Equal(t, real.rep.Chunks[i].Bytes, c.Bytes)
+		assert.Equal(t, "dry-run", c.Status)
+	}
+	assert.Zero(t, rep.Landed)
+	assert.Empty(t, mustReadDir(t, work), "nothing written")
+	// No WorkDir and no Uploader is fine for a dry run.
+	_, err = contactpipe.Import(context.Background(), strings.NewReader(src), contactpipe.Config{DryRun: true})
+	require.NoError(t, err)
 }
