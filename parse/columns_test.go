@@ -325,3 +325,21 @@ func TestOpenContext(t *testing.T) {
 	_, err = parse.OpenContext(ctx, strings.NewReader(in), parse.Options{})
 	assert.ErrorIs(t, err, context.Canceled)
 }
+
+func TestJapanese(t *testing.T) {
+	src := openFile(t, "japanese.csv", parse.Options{})
+	assert.Equal(t, map[string]string{"姓": "lastName", "名": "firstName", "電話番号": "msisdn", "メールアドレス": "email", "国": "country"},
+		src.Mapping().Columns())
+	rec, err := src.Next()
+	require.NoError(t, err)
+	assert.Equal(t, values(parse.LastName, "佐藤", parse.FirstName, "花子", parse.Msisdn, "03-5555-0101",
+		parse.Email, "hanako@example.jp", parse.Country, "JP"), rec.Values)
+}
+
+// TestColumnsSkipTheHeaderAsItIs: with Columns, the first row is the header whatever it holds
+// (no search for a later row that looks like one).
+func TestColumnsSkipTheHeaderAsItIs(t *testing.T) {
+	src := open(t, "a,b\nMobile,x@y.z\n", parse.Options{Columns: []string{"msisdn", "email"}})
+	assert.Nil(t, src.SkippedRows())
+	assert.Equal(t, []row{"2: Mobile|x@y.z"}, readAll(t, src))
+}

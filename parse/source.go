@@ -294,11 +294,13 @@ func (s *Source) start() error {
 }
 
 // findHeader reads the header row: the first non-blank row, unless it maps to no contact field
-// and one of the next rows (within headerSearchRows) does — exports that open with notes or a
-// title. The rows before it are skipped (SkippedRows).
+// and one of the next rows (within headerSearchRows rows and sampleBytes of text) does — exports
+// that open with notes or a title. The rows before it are skipped (SkippedRows). With
+// Options.Columns the first non-blank row is the header, whatever it holds.
 func (s *Source) findHeader() error {
 	var rows []rawRow
-	for len(rows) < headerSearchRows {
+	size := 0
+	for len(rows) < headerSearchRows && size < sampleBytes {
 		r, err := s.readRaw()
 		if err != nil {
 			if len(rows) > 0 {
@@ -314,8 +316,11 @@ func (s *Source) findHeader() error {
 			continue
 		}
 		rows = append(rows, r)
-		if len(rows) == 1 && r.rerr == nil && s.mapsSomething(r.cells) {
-			break // the usual case: the first row is the header
+		if len(rows) == 1 && (len(s.opts.Columns) > 0 || r.rerr == nil && s.mapsSomething(r.cells)) {
+			break // the usual case: the first row is the header (with Columns, it is skipped as it is)
+		}
+		for _, c := range r.cells {
+			size += len(c)
 		}
 	}
 	if len(rows) == 0 {
@@ -640,30 +645,42 @@ func (s *Source) Next() (Record, error) {
 	}
 	for {
 		var (
-			r   rawRow
-			err error
+			row   int
+			line  int
+			cells []string
+			rerr  *RowError
+			err   error
 		)
 		switch {
 		case len(s.ahead) > 0:
-			r, s.ahead = s.ahead[0], s.ahead[1:]
+			r := &s.ahead[0]
+			row, line, cells, rerr = r.row, r.line, r.cells, r.rerr
+			s.ahead = s.ahead[1:]
 		case s.aheadErr != nil:
 			err = s.aheadErr
 		default:
-			r, err = s.readRaw()
+			s.rows++
+			if s.rows%ctxEvery == 0 && s.ctx.Err() != nil {
+				err = contextError(s.ctx)
+				break
+			}
+			row, cells, rerr, err = s.readRow()
+			if s.text != nil {
+				line = s.text.startLine
+			}
 			if err == nil && s.rejected > 0 {
-				r.cells = s.fromRejected(r.cells)
+				cells = s.fromRejected(cells)
 			}
 		}
 		if err != nil {
 			s.done = err
 			return Record{}, err
 		}
-		cells := r.cells
-		if r.rerr != nil {
+		if rerr != nil {
 			if cells != nil && len(cells) < s.width {
 				cells = pad(cells, s.width)
 			}
-			return Record{Row: r.row, Raw: cells, Err: r.rerr}, nil
+			return Record{Row: row, Raw: cells, Err: rerr}, nil
 		}
 		if cells == nil {
 			continue
@@ -674,7 +691,7 @@ func (s *Source) Next() (Record, error) {
 				last--
 			}
 			if last >= s.width && s.given < 0 {
-				return Record{Row: r.row, Raw: cells[: last+1 : last+1], Err: &RowError{Row: r.row, Line: r.line, Code: CodeExtraFields,
+				return Record{Row: row, Raw: cells[: last+1 : last+1], Err: &RowError{Row: row, Line: line, Code: CodeExtraFields,
 					Err: detail("row has a value in field "+strconv.Itoa(last+1)+" but the header has "+
 						strconv.Itoa(s.width)+" columns", ErrFieldCount)}}, nil
 			}
@@ -682,7 +699,7 @@ func (s *Source) Next() (Record, error) {
 		} else if n < s.width {
 			cells = pad(cells, s.width)
 		}
-		rec := Record{Row: r.row, Raw: cells}
+		rec := Record{Row: row, Raw: cells}
 		s.mapping.fill(cells, &rec.Values)
 		return rec, nil
 	}
