@@ -44,3 +44,56 @@ func TestXLSXCellRule(t *testing.T) {
 	assert.ErrorIs(t, err, ErrBadCell)
 	assert.EqualError(t, err, "cell A2: cell cannot be read: shared string index 7 is outside the table of 1 strings")
 }
+
+// TestXLSXDateCells: t="d" cells, as Strict Open XML stores dates, render
+// like the dates of number cells (issue 11: "2009-05-07T11:01:02.00000024"
+// and "PT0H11M0.000S" came out raw).
+func TestXLSXDateCells(t *testing.T) {
+	for _, tc := range []struct {
+		v, s, want string
+	}{
+		{"2009-05-07T11:01:02.00000024", "", "2009-05-07 11:01:02"},
+		{"2009-05-07T11:01:02Z", "", "2009-05-07 11:01:02"},
+		{"2009-05-07T11:01:02.6+02:00", "", "2009-05-07 11:01:03"},
+		{"2009-05-07", "", "2009-05-07"},
+		{"2009-05-07T00:00:00", "", "2009-05-07 00:00:00"},
+		{"2009-05-07T11:01:02", "1", "2009-05-07"},         // a date style shows the date
+		{"2009-05-07T11:01:02", "5", "11:01:02"},           // a time style the time
+		{"1899-12-31T11:01:00", "", "1899-12-31 11:01:00"}, // a time of day saved by Excel
+		{"11:01:02", "", "11:01:02"},
+		{"PT0H11M0.000S", "", "00:11:00"},
+		{"PT36H", "", "36:00:00"},
+		{"P1DT2H30M", "", "26:30:00"},
+		{"not a date", "", "!bad A1"},
+	} {
+		s := ""
+		if tc.s != "" {
+			s = ` s="` + tc.s + `"`
+		}
+		data := craftXLSX(t, `<row r="1"><c r="A1" t="d"`+s+`><v>`+tc.v+`</v></c></row>`, "", craftStyles, false)
+		rows, _, err := readAll(t, OpenXLSX, data, Options{})
+		require.NoError(t, err)
+		assert.Equal(t, []testRow{{1, []string{tc.want}}}, rows, "%s s=%q", tc.v, tc.s)
+	}
+}
+
+// TestXLSXStrict reads a Strict Open XML workbook: its namespaces and
+// relationship types differ from Transitional, and it stores dates as t="d".
+func TestXLSXStrict(t *testing.T) {
+	const (
+		rels = `xmlns="http://schemas.openxmlformats.org/package/2006/relationships"`
+		typ  = "http://purl.oclc.org/ooxml/officeDocument/relationships/"
+		ns   = `xmlns="http://purl.oclc.org/ooxml/spreadsheetml/main" xmlns:r="http://purl.oclc.org/ooxml/officeDocument/relationships"`
+	)
+	data := zipParts(t,
+		zipPart{"_rels/.rels", `<Relationships ` + rels + `><Relationship Id="rId1" Type="` + typ + `officeDocument" Target="xl/workbook.xml"/></Relationships>`},
+		zipPart{"xl/workbook.xml", `<workbook ` + ns + `><sheets><sheet name="Strict" sheetId="1" r:id="rId1"/></sheets></workbook>`},
+		zipPart{"xl/_rels/workbook.xml.rels", `<Relationships ` + rels + `><Relationship Id="rId1" Type="` + typ + `worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="` + typ + `sharedStrings" Target="sharedStrings.xml"/></Relationships>`},
+		zipPart{"xl/sharedStrings.xml", `<sst ` + ns + `><si><t>when</t></si></sst>`},
+		zipPart{"xl/worksheets/sheet1.xml", `<worksheet ` + ns + `><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="d"><v>2009-05-07T11:01:02.00000024</v></c><c r="C1" t="d"><v>PT0H11M0.000S</v></c></row></sheetData></worksheet>`},
+	)
+	rows, sheets, err := readAll(t, OpenXLSX, data, Options{})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"Strict"}, sheets)
+	assert.Equal(t, []testRow{{1, []string{"when", "2009-05-07 11:01:02", "00:11:00"}}}, rows)
+}

@@ -980,52 +980,145 @@ func withinPrecision(s string) bool {
 	return len(strings.TrimRight(s, "0")) <= 15
 }
 
-// appendDate renders a t="d" cell (an ISO 8601 date) as excelize does: its
-// Excel serial number, formatted by the cell's style.
+// appendDate renders a t="d" cell, whose value is ISO 8601 text (Strict
+// Open XML stores dates so), like the dates of number cells: a date and
+// time "2006-01-02 15:04:05" (rounded to the second), a date alone
+// "2006-01-02", a time of day "15:04:05"; a date or time style of the cell
+// picks the part shown, as for numbers. A duration ("PT0H11M0.000S") reads
+// as hours, minutes and seconds ("00:11:00", "36:00:00"). A value that is
+// none of these marks the cell bad.
 func (x *fastReader) appendDate(dst []byte, c *cellCtx) []byte {
-	v := string(x.v)
-	layout := "20060102T150405.999"
-	if strings.HasSuffix(v, "Z") {
-		layout = "20060102T150405Z"
-		if strings.Contains(v, "-") {
-			layout = "2006-01-02T15:04:05Z"
-		}
-	} else if strings.Contains(v, "-") {
-		layout = "2006-01-02 15:04:05Z"
+	v := string(bytes.TrimSpace(x.v))
+	if v == "" {
+		return dst
 	}
-	if t, err := time.Parse(layout, strings.ReplaceAll(v, ",", ".")); err == nil {
-		v = strconv.FormatFloat(excelSerial(t), 'G', 15, 64)
+	if d, ok := parseISODuration(v); ok {
+		return append(dst, formatDuration(d)...)
 	}
-	nf := x.kindOf(c.s)
-	if nf.kind != kindRaw {
-		if f, err := strconv.ParseFloat(v, 64); err == nil && !strings.Contains(v, "_") {
-			return append(dst, formatNumber(f, nf, x.date1904)...)
-		}
+	t, hasDate, hasTime, ok := parseISODate(v)
+	if !ok {
+		x.cellBad = fmt.Sprintf("date %q is not an iso 8601 date", v)
+		return dst
 	}
-	return append(dst, v...)
+	t = t.Round(time.Second)
+	kind := kindDateTime
+	switch nf := x.kindOf(c.s); {
+	case nf.kind == kindDate || nf.kind == kindTime || nf.kind == kindDateTime:
+		kind = nf.kind
+	case !hasTime:
+		kind = kindDate
+	case !hasDate:
+		kind = kindTime
+	}
+	switch kind {
+	case kindDate:
+		return t.AppendFormat(dst, "2006-01-02")
+	case kindTime:
+		return t.AppendFormat(dst, "15:04:05")
+	}
+	return t.AppendFormat(dst, "2006-01-02 15:04:05")
 }
 
-// excelSerial is excelize's timeToExcelTime for the 1900 date system (the
-// only one excelize applies to t="d" cells).
-func excelSerial(t time.Time) float64 {
-	epoch := time.Date(1899, 12, 31, 0, 0, 0, 0, time.UTC)
-	if t.Before(epoch) {
-		return 0
+// parseISODate parses the ISO 8601 forms of xsd:dateTime, xsd:date and
+// xsd:time that spreadsheets write, with any number of fractional digits
+// and an optional zone (ignored: the wall clock time is kept, as Excel
+// shows it).
+func parseISODate(v string) (t time.Time, hasDate, hasTime bool, ok bool) {
+	v = strings.Replace(v, ",", ".", 1)
+	date, clock := v, ""
+	if i := strings.IndexAny(v, "Tt "); i >= 0 {
+		date, clock = v[:i], v[i+1:]
+	} else if strings.Contains(v, ":") {
+		date, clock = "", v
 	}
-	const day = 24 * time.Hour
-	const maxDur = 290 * 364 * day
-	tt, diff, result := t, t.Sub(epoch), 0.0
-	for diff >= maxDur {
-		result += float64(maxDur / day)
-		tt = tt.Add(-maxDur)
-		diff = tt.Sub(epoch)
+	day := time.Date(1899, 12, 31, 0, 0, 0, 0, time.UTC)
+	if date != "" {
+		d, err := time.Parse("2006-01-02", date)
+		if err != nil {
+			return time.Time{}, false, false, false
+		}
+		day, hasDate = d, true
 	}
-	rem := diff % day
-	result += float64(diff-rem)/float64(day) + float64(rem)/float64(day)
-	if t.After(time.Date(1900, 3, 1, 0, 0, 0, 0, time.UTC).Add(-time.Nanosecond)) {
-		result++
+	if clock != "" {
+		// Drop a zone: Z, +hh:mm, -hh:mm.
+		clock = strings.TrimSuffix(strings.TrimSuffix(clock, "Z"), "z")
+		if i := strings.LastIndexAny(clock, "+-"); i > 0 {
+			clock = clock[:i]
+		}
+		c, err := time.Parse("15:04:05.999999999", clock)
+		if err != nil {
+			if c, err = time.Parse("15:04", clock); err != nil {
+				return time.Time{}, false, false, false
+			}
+		}
+		day = day.Add(time.Duration(c.Hour())*time.Hour + time.Duration(c.Minute())*time.Minute +
+			time.Duration(c.Second())*time.Second + time.Duration(c.Nanosecond()))
+		hasTime = true
 	}
-	return result
+	return day, hasDate, hasTime, hasDate || hasTime
+}
+
+// parseISODuration parses an ISO 8601 duration such as "PT0H11M0.000S" or
+// "P1DT2H" (days, hours, minutes, seconds; no years or months).
+func parseISODuration(v string) (time.Duration, bool) {
+	neg := strings.HasPrefix(v, "-")
+	v = strings.TrimPrefix(v, "-")
+	if len(v) < 3 || v[0] != 'P' {
+		return 0, false
+	}
+	var d time.Duration
+	inTime := false
+	num := ""
+	for _, r := range v[1:] {
+		switch {
+		case r >= '0' && r <= '9' || r == '.' || r == ',':
+			num += string(r)
+			continue
+		case r == 'T' && !inTime && num == "":
+			inTime = true
+			continue
+		}
+		f, err := strconv.ParseFloat(strings.Replace(num, ",", ".", 1), 64)
+		if err != nil || f > 1e9 {
+			return 0, false
+		}
+		unit := time.Duration(0)
+		switch {
+		case r == 'D' && !inTime:
+			unit = 24 * time.Hour
+		case r == 'W' && !inTime:
+			unit = 7 * 24 * time.Hour
+		case r == 'H' && inTime:
+			unit = time.Hour
+		case r == 'M' && inTime:
+			unit = time.Minute
+		case r == 'S' && inTime:
+			unit = time.Second
+		default:
+			return 0, false
+		}
+		d += time.Duration(f * float64(unit))
+		num = ""
+	}
+	if num != "" {
+		return 0, false
+	}
+	if neg {
+		d = -d
+	}
+	return d, true
+}
+
+// formatDuration renders d rounded to the second as hours:minutes:seconds,
+// the hours not wrapped at 24 (Excel's [h]:mm:ss).
+func formatDuration(d time.Duration) string {
+	d = d.Round(time.Second)
+	sign := ""
+	if d < 0 {
+		sign, d = "-", -d
+	}
+	h, m, sec := int64(d/time.Hour), int64(d/time.Minute)%60, int64(d/time.Second)%60
+	return fmt.Sprintf("%s%02d:%02d:%02d", sign, h, m, sec)
 }
 
 // finish turns the row built into strings: one allocation for the text of
