@@ -16,7 +16,7 @@ func sniffFormat(head []byte) (Format, error) {
 			return "", &FormatError{Detected: "ods", Hint: "an OpenDocument spreadsheet: save it as xlsx or csv"}
 		}
 		return XLSX, nil
-	case bytes.HasPrefix(head, magicOLE):
+	case bytes.HasPrefix(head, magicOLE), bareBIFF(head):
 		return XLS, nil
 	case bytes.HasPrefix(head, []byte{0x1F, 0x8B}):
 		return "", &FormatError{Detected: "gzip", Hint: "a compressed file: decompress it first"}
@@ -30,6 +30,24 @@ func sniffFormat(head []byte) (Format, error) {
 		return "", &FormatError{Detected: "archive", Hint: "extract the file first"}
 	}
 	return CSV, nil
+}
+
+// bareBIFF reports whether head starts with the BOF record of an Excel 2.x-4.x workbook (a bare BIFF
+// stream, no OLE2 container), which parse/sheet refuses with a message naming the format.
+func bareBIFF(head []byte) bool {
+	if len(head) < 4 {
+		return false
+	}
+	typ, n := uint16(head[0])|uint16(head[1])<<8, uint16(head[2])|uint16(head[3])<<8
+	switch typ {
+	case 0x0009:
+		return n == 4
+	case 0x0209, 0x0409:
+		return n == 6
+	case 0x0809:
+		return n == 8 || n == 16
+	}
+	return false
 }
 
 // sniffText refuses decoded text that is not delimited text: an HTML page or table (what many web

@@ -154,6 +154,15 @@ func TestSpreadsheetErrors(t *testing.T) {
 
 	_, err = parse.Open(bytesReader("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1 truncated"), parse.Options{})
 	assert.ErrorIs(t, err, parse.ErrMalformedSpreadsheet)
+
+	// Excel 2.x-4.x workbooks are bare BIFF streams: the message names the format (issue 11 said
+	// "looks like binary data ... give the encoding").
+	for _, biff := range []string{"\x09\x00\x04\x00\x02\x00\x10\x00", "\x09\x02\x06\x00\x00\x00\x10\x00\x00\x00", "\x09\x04\x06\x00\x00\x00\x10\x00\x00\x00"} {
+		_, err = parse.Open(bytesReader(biff+"\x0a\x00\x00\x00"), parse.Options{TempDir: tmp})
+		assert.ErrorIs(t, err, parse.ErrMalformedSpreadsheet)
+		assert.ErrorContains(t, err, "excel 2.x-4.x workbooks")
+		assert.ErrorContains(t, err, "save it as .xlsx or csv")
+	}
 }
 
 // TestFakeXLS: web apps save HTML tables and tab-separated text under an .xls name.

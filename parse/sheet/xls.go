@@ -99,7 +99,7 @@ func OpenXLSContext(ctx context.Context, r io.ReaderAt, size int64, opts Options
 	ws := streams["WORKBOOK"]
 	if ws == nil || ws.typ != 2 {
 		if _, ok := streams["BOOK"]; ok {
-			return nil, xlsErr("excel 5.0/95 workbooks (biff5) are not supported: save the file as .xlsx")
+			return nil, xlsErr("excel 5.0/95 workbooks (biff5) are not supported: open the file in excel or libreoffice and save it as .xlsx or csv")
 		}
 		return nil, xlsErr("no workbook stream in the ole2 container (not an excel file)")
 	}
@@ -135,7 +135,7 @@ func notOLE2(head []byte) error {
 	case bytes.HasPrefix(t, []byte("<")):
 		return xlsErr("the file is html or xml, not a binary xls workbook")
 	case len(head) >= 2 && slices.Contains([]uint16{0x0009, 0x0209, 0x0409, 0x0809}, le.Uint16(head)):
-		return xlsErr("excel 2.x-4.x workbooks (a bare biff stream) are not supported: save the file as .xlsx")
+		return xlsErr("excel 2.x-4.x workbooks (a bare biff stream) are not supported: open the file in excel or libreoffice and save it as .xlsx or csv")
 	}
 	return xlsErr("not an ole2 container (the file is not a binary xls workbook)")
 }
@@ -175,7 +175,7 @@ func readGlobals(stream io.ReaderAt, size int64) (*xlsBook, error) {
 	}
 	switch vers, dt := le.Uint16(data), le.Uint16(data[2:]); {
 	case vers == 0x0500:
-		return nil, xlsErr("excel 5.0/95 workbooks (biff5) are not supported: save the file as .xlsx")
+		return nil, xlsErr("excel 5.0/95 workbooks (biff5) are not supported: open the file in excel or libreoffice and save it as .xlsx or csv")
 	case vers != 0x0600:
 		return nil, xlsErr("unsupported biff version %#04x", vers)
 	case dt != 0x0005:

@@ -153,6 +153,8 @@ func TestXLSErrors(t *testing.T) {
 		{"too many cells", contacts, Options{MaxCells: 5}, ErrTooLarge, "cell F1"},
 		{"cell too long", contacts, Options{MaxCellBytes: 6}, ErrTooLarge, "cell A1"},
 		{"no workbook stream", buildCFB([]string{"WordDocument"}, [][]byte{{1}}), Options{}, ErrMalformed, "no workbook stream"},
+		{"excel 95", buildCFB([]string{"Book"}, [][]byte{rec(recBOF, u16(0x0500), u16(5))}), Options{}, ErrMalformed, "excel 5.0/95 workbooks (biff5) are not supported: open the file in excel or libreoffice and save it as .xlsx or csv"},
+		{"excel 4 (bare biff)", cat(rec(0x0409, u16(0), u16(0x10), u16(0)), eof()), Options{}, ErrMalformed, "excel 2.x-4.x workbooks"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
