@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"log"
+	"strings"
 
+	"github.com/contactpipe/contactpipe"
 	"github.com/contactpipe/contactpipe/dedupe"
 	"github.com/contactpipe/contactpipe/dedupe/redisdedupe"
 )
@@ -54,4 +56,38 @@ func Example() {
 	// export-1.csv: false false
 	// export-2.csv row 7: duplicate of export-1.csv row 2 (email)
 	// export-2.csv row 8: false
+}
+
+// Each worker of a job — a process of its own, perhaps on another machine — opens the job's
+// Redis deduper under its own source name and hands it to the import. Here the two workers run
+// one after the other; in production they run at once.
+func ExampleOpen() {
+	ctx := context.Background()
+	files := []struct{ name, data string }{
+		{"export-1.csv", "Mobile,Email\n+44 7911 123456,ann@example.com\n+44 7911 123457,\n"},
+		{"export-2.csv", "Mobile,Email\n+44 7911 123458,bo@example.com\n07911 123456,\n"},
+	}
+	for _, f := range files {
+		dd, err := redisdedupe.Open(ctx, redisURL, redisdedupe.Options{Job: "crm-2026", Source: f.name})
+		if err != nil {
+			log.Fatal(err)
+		}
+		cfg := contactpipe.Config{Source: f.name, DefaultCountry: "GB", Deduper: dd}
+		for o, err := range contactpipe.Contacts(ctx, strings.NewReader(f.data), cfg) {
+			if err != nil {
+				log.Fatal(err) // e.g. Redis went away: stop here; running the file again is safe
+			}
+			if d := o.Duplicate; d != nil {
+				fmt.Printf("%s row %d: duplicate of %s row %d\n", f.name, o.Row, d.DuplicateOfSource, d.DuplicateOf)
+			} else if o.Accepted() {
+				fmt.Printf("%s row %d: accepted\n", f.name, o.Row)
+			}
+		}
+		dd.Close()
+	}
+	// Output:
+	// export-1.csv row 2: accepted
+	// export-1.csv row 3: accepted
+	// export-2.csv row 2: accepted
+	// export-2.csv row 3: duplicate of export-1.csv row 2
 }
