@@ -608,11 +608,19 @@ func buildMapping(in mapInput) (Mapping, error) {
 	// Columns a map or alias does not claim: look at their values.
 	if in.content && in.columns == nil {
 		claimed := make([]bool, n)
+		fed := map[Field]int{} // field → a column that feeds it
 		for _, c := range claims {
 			claimed[c.col] = true
+			if _, ok := fed[c.field]; !ok && c.field >= 0 {
+				fed[c.field] = c.col
+			}
 		}
 		for i := range in.names {
 			if claimed[i] || handled[i] {
+				continue
+			}
+			if notAPhone(in.names[i]) {
+				d.info[i].Reason = "fax, pager and ISDN numbers are not mapped"
 				continue
 			}
 			field, share, amb := detectContent(in.sample, i)
@@ -620,8 +628,16 @@ func buildMapping(in mapInput) (Mapping, error) {
 			case amb != "":
 				d.info[i].Status, d.info[i].Reason = StatusAmbiguous, amb
 			case field >= 0:
+				what := strconv.Itoa(share) + "% of the sampled values are " + map[Field]string{Msisdn: "phone numbers", Email: "emails"}[field]
+				if col, ok := fed[field]; ok {
+					// Never a second source guessed beside a named one: report it, map it to use it.
+					d.info[i].Reason = what + ", but " + field.String() + " is taken from " + strconv.Quote(in.names[col]) +
+						"; map it with the column map to use it instead"
+					continue
+				}
+				fed[field] = i
 				claims = append(claims, claim{col: i, a: alias{field: field, rank: 9, order: i}, field: field, method: MethodContent})
-				d.info[i].Reason = strconv.Itoa(share) + "% of the sampled values are " + map[Field]string{Msisdn: "phone numbers", Email: "emails"}[field]
+				d.info[i].Reason = what
 			}
 		}
 	}
@@ -718,6 +734,15 @@ func buildMapping(in mapInput) (Mapping, error) {
 	}
 	d.build(byField)
 	return Mapping{d}, nil
+}
+
+// notAPhone reports whether a header names a number that is not a contact's phone (a fax, a
+// pager, ISDN), which content detection must not take for msisdn.
+func notAPhone(name string) bool {
+	var buf [128]byte
+	k := string(fieldKey(buf[:0], name))
+	return strings.Contains(k, "fax") || strings.Contains(k, "pager") || strings.Contains(k, "isdn") ||
+		strings.Contains(k, "telex") || strings.Contains(k, "piepser")
 }
 
 // resolveNameWords decides what a word meaning "name" (kindNameWord: Nom, Nome, Nombre, Naam …)
