@@ -34,6 +34,11 @@ type Config struct {
 	MaxRecordBytes int
 	// MaxFields limits the fields of one record; 0 means 1024.
 	MaxFields int
+	// ColumnMap maps source header names to fields ("Telefon" → "msisdn", "Notes" → "ignore");
+	// it wins over the automatic mapping. See parse.Options.ColumnMap.
+	ColumnMap map[string]string
+	// StrictColumns refuses (ErrConfig, before any row) a file in which some column feeds nothing.
+	StrictColumns bool
 	// StrictCSV stops the import at the first quoted field that is never closed (an error naming
 	// its row), as before; by default that line alone is rejected (malformed_csv) and the import
 	// goes on. See parse.Options.StrictCSV.

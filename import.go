@@ -69,7 +69,7 @@ type consumer interface {
 func newReport(cfg Config) Report {
 	return Report{
 		Source: cfg.Source, Status: StatusFailed, Columns: map[string]string{}, IgnoredColumns: []string{},
-		DedupeKeys: []string{}, RejectReasons: map[string]int{}, Chunks: []ChunkReport{},
+		DedupeKeys: []string{}, RejectReasons: map[string]int{}, Chunks: []ChunkReport{}, ColumnDetails: []ColumnDetail{},
 	}
 }
 
@@ -103,17 +103,19 @@ func importTo(ctx context.Context, src io.Reader, cfg Config, sink Sink) (rep Re
 	}
 	rep.Format = string(e.in.Format())
 	rep.Encoding = e.in.Encoding()
-	if d := e.in.Delimiter(); d != 0 {
-		rep.Delimiter = string(d)
-	}
-	if rep.Format != string(parse.CSV) {
-		rep.Sheet = cfg.Sheet
-	}
+	rep.Delimiter = e.in.DelimiterName()
 	m := e.in.Mapping()
 	for k, v := range m.Columns() {
 		rep.Columns[k] = v
 	}
 	rep.IgnoredColumns = append(rep.IgnoredColumns, m.Ignored()...)
+	for _, ci := range m.Describe() {
+		rep.ColumnDetails = append(rep.ColumnDetails, ColumnDetail{Column: ci.Header, Field: ci.Field, Method: ci.Method, Status: ci.Status, Reason: ci.Reason})
+	}
+	rep.SkippedRows = e.in.SkippedRows()
+	if sh := e.in.Sheet(); sh != "" {
+		rep.Sheet = sh
+	}
 
 	t := &tally{cfg: &cfg, e: e, reasons: map[string]int{}}
 	var c consumer
@@ -151,6 +153,9 @@ func importTo(ctx context.Context, src io.Reader, cfg Config, sink Sink) (rep Re
 		err = ctxError(ctx)
 	}
 
+	if e.parsed {
+		rep.Encoding = e.encoding
+	}
 	rep.Rows, rep.Accepted, rep.Rejected, rep.Duplicates, rep.Warnings = t.rows, t.accepted, t.rejected, t.duplicates, t.warnings
 	t.mu.Lock()
 	for k, v := range t.reasons {

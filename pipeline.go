@@ -60,6 +60,11 @@ type engine struct {
 	keepRaw bool // encode the accepted rows' original cells too (see appendCells)
 
 	bytesRead atomic.Int64 // set by the parse goroutine
+
+	// encoding is the source's encoding when the parse goroutine returned (it can change while
+	// reading); read it only once parsed is true (the collector received the goroutine's result).
+	encoding string
+	parsed   bool
 }
 
 // batch is a run of consecutive rows. The parse goroutine fills recs; a worker fills the rest and
@@ -106,6 +111,8 @@ func openEngine(ctx context.Context, src io.Reader, cfg Config) (*engine, error)
 		MaxFields:      cfg.MaxFields,
 		TempDir:        cfg.TempDir,
 		StrictCSV:      cfg.StrictCSV,
+		ColumnMap:      cfg.ColumnMap,
+		StrictColumns:  cfg.StrictColumns,
 	})
 	if err != nil {
 		if ctx.Err() != nil {
@@ -121,8 +128,9 @@ func openEngine(ctx context.Context, src io.Reader, cfg Config) (*engine, error)
 	return &engine{cfg: cfg, src: src, in: in, norm: norm, kinds: allKinds}, nil
 }
 
-// openSource opens src with parse.Open, returning early when ctx ends while Open waits on the
-// reader: src is then closed when it is an io.Closer, and otherwise abandoned.
+// openSource opens src with parse.OpenContext (which checks ctx as it reads), returning early
+// when ctx ends while it waits on the reader: src is then closed when it is an io.Closer, and
+// otherwise abandoned.
 func openSource(ctx context.Context, src io.Reader, opts parse.Options) (*parse.Source, error) {
 	type opened struct {
 		in  *parse.Source
@@ -137,7 +145,7 @@ func openSource(ctx context.Context, src io.Reader, opts parse.Options) (*parse.
 			}
 			ch <- o
 		}()
-		o.in, o.err = parse.Open(src, opts)
+		o.in, o.err = parse.OpenContext(ctx, src, opts)
 	}()
 	select {
 	case o := <-ch:
@@ -160,9 +168,14 @@ func closeSource(src io.Reader) {
 	}
 }
 
-// isOptionError reports whether a parse.Open error is about the options given rather than the file.
+// isOptionError reports whether a parse.Open error is about the options given rather than the
+// file, or a refusal the options can fix (no column maps to an address: -map fixes it; an ignored
+// column under StrictColumns).
 func isOptionError(err error) bool {
-	for _, target := range []error{parse.ErrColumnsRequired, parse.ErrUnknownField, parse.ErrDuplicateField, parse.ErrUnknownEncoding, parse.ErrBadDelimiter} {
+	for _, target := range []error{
+		parse.ErrColumnsRequired, parse.ErrUnknownField, parse.ErrDuplicateField, parse.ErrUnknownEncoding, parse.ErrBadDelimiter,
+		parse.ErrUnknownColumn, parse.ErrIgnoredColumn, parse.ErrNoAddressColumn,
+	} {
 		if errors.Is(err, target) {
 			return true
 		}
@@ -230,7 +243,7 @@ func (e *engine) run(ctx context.Context, consume func(*batch) error) (err error
 			return context.Cause(ctx)
 		}
 		if b == nil { // ordered is closed: the parse goroutine has returned
-			parseDone = true
+			parseDone, e.parsed = true, true
 			return <-parsed
 		}
 		select {
@@ -276,6 +289,7 @@ func (e *engine) parse(ctx context.Context, work, ordered chan<- *batch, free <-
 	defer close(work)
 	defer close(ordered)
 	defer e.in.Close()
+	defer func() { e.encoding = e.in.Encoding() }()
 	defer recoverInto(&err)
 	var fatal error // a fatal read error: the rows before it are handed on first
 	for eof := false; !eof; {

@@ -18,23 +18,38 @@ type Report struct {
 	// or StatusFailed (any other error, chunks that did not land included).
 	Status string `json:"status"`
 	// Error is the error the import ended with, when Status is not StatusCompleted.
-	Error          string            `json:"error,omitempty"`
-	Format         string            `json:"format"`
-	Encoding       string            `json:"encoding,omitempty"`  // text encoding read ("utf-8", "windows-1252", …)
-	Delimiter      string            `json:"delimiter,omitempty"` // CSV field delimiter
-	Sheet          string            `json:"sheet,omitempty"`     // the spreadsheet sheet asked for
-	DedupeKeys     []string          `json:"dedupeKeys"`          // the address kinds deduped (those the target receives)
-	Rows           int               `json:"rows"`
-	Accepted       int               `json:"accepted"`
-	Rejected       int               `json:"rejected"`
-	Duplicates     int               `json:"duplicates"`
-	Warnings       int               `json:"warnings"` // values dropped from accepted rows (Config.InvalidField "drop")
-	Landed         int               `json:"landed"`   // accepted rows the target confirms it holds
-	Chunks         []ChunkReport     `json:"chunks"`
-	Columns        map[string]string `json:"columns"`        // source column → field
-	IgnoredColumns []string          `json:"ignoredColumns"` // source columns not imported
-	RejectReasons  map[string]int    `json:"rejectReasons"`  // code → rows
-	DurationMs     int64             `json:"durationMs"`
+	Error      string            `json:"error,omitempty"`
+	Format     string            `json:"format"`
+	Encoding   string            `json:"encoding,omitempty"`  // text encoding read ("utf-8", "windows-1252", …)
+	Delimiter  string            `json:"delimiter,omitempty"` // CSV field delimiter
+	Sheet      string            `json:"sheet,omitempty"`     // the spreadsheet sheet asked for
+	DedupeKeys []string          `json:"dedupeKeys"`          // the address kinds deduped (those the target receives)
+	Rows       int               `json:"rows"`
+	Accepted   int               `json:"accepted"`
+	Rejected   int               `json:"rejected"`
+	Duplicates int               `json:"duplicates"`
+	Warnings   int               `json:"warnings"` // values dropped from accepted rows (Config.InvalidField "drop")
+	Landed     int               `json:"landed"`   // accepted rows the target confirms it holds
+	Chunks     []ChunkReport     `json:"chunks"`
+	Columns    map[string]string `json:"columns"` // source column → field
+	// ColumnDetails says, per source column in file order, what it feeds and how that was decided
+	// (method alias, map, content or columns), and why for an alternative, ignored or ambiguous
+	// column.
+	ColumnDetails []ColumnDetail `json:"columnDetails"`
+	// SkippedRows are rows before the header row that were skipped (notes, titles).
+	SkippedRows    []int          `json:"skippedRows,omitempty"`
+	IgnoredColumns []string       `json:"ignoredColumns"` // source columns not imported
+	RejectReasons  map[string]int `json:"rejectReasons"`  // code → rows
+	DurationMs     int64          `json:"durationMs"`
+}
+
+// ColumnDetail is how one source column was used (see parse.ColumnInfo).
+type ColumnDetail struct {
+	Column string `json:"column"`
+	Field  string `json:"field,omitempty"`
+	Method string `json:"method,omitempty"` // "alias", "map", "content" or "columns"
+	Status string `json:"status"`           // "mapped", "alternative", "ignored" or "ambiguous"
+	Reason string `json:"reason,omitempty"`
 }
 
 // The values of Report.Status.

@@ -244,3 +244,35 @@ func TestImportDryRun(t *testing.T) {
 	_, err = contactpipe.Import(context.Background(), strings.NewReader(src), contactpipe.Config{DryRun: true})
 	require.NoError(t, err)
 }
+
+// TestImportReportsHowTheFileWasRead: report.json says the encoding, delimiter and sheet read,
+// and how each column was mapped.
+func TestImportReportsHowTheFileWasRead(t *testing.T) {
+	src := "Vorname;Telefon;Notiz;Land\nJürgen;+49 151 23456789;x;DE\n"
+	r := runImport(t, strings.NewReader(src), contactpipe.Config{ColumnMap: map[string]string{"Telefon": "msisdn"}})
+	require.NoError(t, r.err)
+	assert.Equal(t, "utf-8", r.rep.Encoding)
+	assert.Equal(t, ";", r.rep.Delimiter)
+	assert.Empty(t, r.rep.Sheet)
+	details := map[string]contactpipe.ColumnDetail{}
+	for _, d := range r.rep.ColumnDetails {
+		details[d.Column] = d
+	}
+	assert.Equal(t, contactpipe.ColumnDetail{Column: "Telefon", Field: "msisdn", Method: "map", Status: "mapped"}, details["Telefon"])
+	assert.Equal(t, "alias", details["Vorname"].Method)
+	assert.Equal(t, "ignored", details["Notiz"].Status)
+	assert.Equal(t, "msisdn", r.rep.Columns["Telefon"], "the columns map keeps its shape")
+
+	xlsx := runImport(t, openFile(t, "contacts.xlsx"), contactpipe.Config{Sheet: "Contacts"})
+	require.NoError(t, xlsx.err)
+	assert.Equal(t, "Contacts", xlsx.rep.Sheet)
+	assert.Empty(t, xlsx.rep.Delimiter)
+
+	_, err := contactpipe.Import(context.Background(), strings.NewReader(src), contactpipe.Config{WorkDir: t.TempDir(), StrictColumns: true})
+	assert.ErrorIs(t, err, contactpipe.ErrConfig, "an ignored column refuses the file under StrictColumns")
+	_, err = contactpipe.Import(context.Background(), strings.NewReader(src), contactpipe.Config{WorkDir: t.TempDir(), ColumnMap: map[string]string{"Handy": "msisdn"}})
+	assert.ErrorIs(t, err, contactpipe.ErrConfig, "a ColumnMap naming no column")
+	_, err = contactpipe.Import(context.Background(), strings.NewReader("Notiz,Info\nx,y\n"), contactpipe.Config{WorkDir: t.TempDir()})
+	assert.ErrorIs(t, err, parse.ErrNoAddressColumn)
+	assert.ErrorIs(t, err, contactpipe.ErrConfig)
+}

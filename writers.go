@@ -257,11 +257,11 @@ func (s *spill) close() error {
 }
 
 // Neutralize makes a cell safe to open in a spreadsheet: text a spreadsheet would run as a
-// formula gets a leading apostrophe, which spreadsheets show as text. That is text starting with
-// '=', '@', a tab or a carriage return; with '-' followed by anything but a plain number (-5,
-// -2.5); or with '+' followed by anything but a phone number (at least 7 digits, with only
-// spaces, dots, dashes and parentheses between them). It is used for files meant for people
-// only, never for chunks.
+// formula (parse.FormulaRisk: it starts with '=', '@', a tab or a carriage return; with '-'
+// followed by anything but a plain number; or with '+' followed by anything but a phone number of
+// at least 7 digits) gets a leading apostrophe, which spreadsheets show as text and parse removes
+// again when it reads contactpipe's own rejected.csv. It is used for files meant for people only,
+// never for chunks.
 func Neutralize(s string) string {
 	if parse.FormulaRisk(s) {
 		return "'" + s
