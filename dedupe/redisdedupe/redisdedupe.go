@@ -53,8 +53,10 @@ package redisdedupe
 
 import (
 	"context"
+	"crypto/sha1"
 	"crypto/sha256"
 	_ "embed"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/url"
@@ -97,7 +99,6 @@ type Deduper struct {
 	opts      Options
 	shards    []string // the job's hashes: contactpipe:{JOB}:claims:0 … :f
 	ttlMS     string
-	sha       string // of claimScript, as loaded
 	closeOnce sync.Once
 }
 
@@ -105,6 +106,12 @@ var _ dedupe.Deduper = (*Deduper)(nil)
 
 //go:embed claim.lua
 var claimScript string
+
+// claimSHA names claimScript in Redis's script cache (EVALSHA): its SHA-1, in hex.
+var claimSHA = func() string {
+	sum := sha1.Sum([]byte(claimScript))
+	return hex.EncodeToString(sum[:])
+}()
 
 // ErrConfig is wrapped by errors about Options or a Redis URL.
 var ErrConfig = errors.New("invalid redis dedupe configuration")
@@ -183,7 +190,9 @@ func (d *Deduper) load(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("redisdedupe: redis at %s: load the claim script: %w", d.addr, err)
 	}
-	d.sha = sha
+	if sha != claimSHA {
+		return fmt.Errorf("redisdedupe: redis at %s: the claim script loaded as %s, not %s", d.addr, sha, claimSHA)
+	}
 	return nil
 }
 
@@ -315,7 +324,7 @@ func (d *Deduper) exec(ctx context.Context, calls []call) ([]*redis.Cmd, error) 
 		args = append(args, d.ttlMS, d.opts.Source, len(c.rows))
 		args = append(args, c.pairs...)
 		args = append(args, c.fields...)
-		cmds[i] = pipe.EvalSha(ctx, d.sha, d.shards, args...)
+		cmds[i] = pipe.EvalSha(ctx, claimSHA, d.shards, args...)
 	}
 	_, err := pipe.Exec(ctx)
 	return cmds, err

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -322,5 +323,48 @@ func TestOpenErrors(t *testing.T) {
 			assert.NotContains(t, err.Error(), "pw-123")
 			assert.NotContains(t, err.Error(), "nope-pw")
 		})
+	}
+}
+
+// TestConcurrentClaimBatch: one Deduper used from several goroutines at once (with the script
+// cache flushed, so they reload it together) accepts each address once.
+func TestConcurrentClaimBatch(t *testing.T) {
+	srv := redistest.Start(t, redistest.Options{})
+	d := open(t, srv, "concurrent", "f.csv")
+	require.NoError(t, client(t, srv).ScriptFlush(context.Background()).Err())
+	const workers, rows = 4, 300
+	accepted := make([][]int, workers) // per worker, the index of each accepted row
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			claims := make([]dedupe.Claim, rows)
+			for i := range claims {
+				// Worker w's rows are w*rows+2…: distinct rows, one shared phone per index.
+				claims[i] = row(w*rows+i+2, phone(fmt.Sprintf("+1650%07d", i)))
+			}
+			res := make([]dedupe.Result, rows)
+			if errs[w] = d.ClaimBatch(context.Background(), claims, res); errs[w] != nil {
+				return
+			}
+			for i, r := range res {
+				if !r.Dup {
+					accepted[w] = append(accepted[w], i)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	count := make([]int, rows)
+	for w := range workers {
+		require.NoError(t, errs[w])
+		for _, i := range accepted[w] {
+			count[i]++
+		}
+	}
+	for i, n := range count {
+		assert.Equal(t, 1, n, "phone %d accepted %d times", i, n)
 	}
 }
