@@ -36,3 +36,40 @@ func ExampleOpen() {
 	// 3 +1 555 0102 Bob bob@example
 	// rejected: row 4: row has a value in field 6 but the header has 5 columns
 }
+
+// A German export: the columns are found by their German names, the second phone column is an
+// alternative, and a column whose header means nothing is read by its values.
+func ExampleMapping_Describe() {
+	const file = "Vorname;Nachname;Mobiltelefon;Telefon (privat);Kontakt;Notiz\n" +
+		"Jürgen;Groß;+49 151 5550101;030 5550100;j@example.de;VIP\n"
+	src, err := parse.Open(strings.NewReader(file), parse.Options{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer src.Close()
+	for _, c := range src.Mapping().Describe() {
+		fmt.Printf("%-16s %-10s %-8s %s\n", c.Header, c.Field, c.Method, c.Status)
+	}
+	// Output:
+	// Vorname          firstName  alias    mapped
+	// Nachname         lastName   alias    mapped
+	// Mobiltelefon     msisdn     alias    mapped
+	// Telefon (privat) msisdn     alias    alternative
+	// Kontakt          email      content  mapped
+	// Notiz                                ignored
+}
+
+func ExampleFormulaRisk() {
+	for _, cell := range []string{"=HYPERLINK(\"x\")", "@john", "-2-3", "+2-2", "-5", "+44 20 7946 0958", "'twas"} {
+		fmt.Printf("%-18q %v\n", cell, parse.FormulaRisk(cell))
+	}
+	// Output:
+	// "=HYPERLINK(\"x\")" true
+	// "@john"            true
+	// "-2-3"             true
+	// "+2-2"             true
+	// "-5"               false
+	// "+44 20 7946 0958" false
+	// "'twas"            false
+}
