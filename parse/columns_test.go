@@ -351,3 +351,15 @@ func TestColumnsSkipTheHeaderAsItIs(t *testing.T) {
 	assert.Nil(t, src.SkippedRows())
 	assert.Equal(t, []row{"2: Mobile|x@y.z"}, readAll(t, src))
 }
+
+// TestOutlookFrench maps the contact columns of a French Outlook/Windows export.
+func TestOutlookFrench(t *testing.T) {
+	m, err := parse.MapHeader([]string{"Titre personnel", "Prénom", "Deuxième prénom", "Nom de famille", "Téléphone professionnel",
+		"Téléphone personnel", "Téléphone portable", "Téléphone principal", "Adresse de messagerie", "Adresse de messagerie 2", "Pays/région (domicile)"})
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"Titre personnel": "salutation", "Prénom": "firstName", "Nom de famille": "lastName",
+		"Téléphone professionnel": "msisdn", "Téléphone personnel": "msisdn", "Téléphone portable": "msisdn", "Téléphone principal": "msisdn",
+		"Adresse de messagerie": "email", "Adresse de messagerie 2": "email", "Pays/région (domicile)": "country"}, m.Columns())
+	assert.Equal(t, parse.StatusMapped, m.Describe()[6].Status, "the mobile comes first")
+	assert.Equal(t, []string{"Deuxième prénom"}, m.Ignored())
+}

@@ -178,8 +178,10 @@
 //	            Celular, Telemóvel; Endereço de e-mail; País                           Google pt-BR/pt-PT UI wording
 //	Italian     Nome; Cognome; Telefono, Telefono ufficio; Cellulare; Indirizzo        issue 11 ("NOME", "COGNOME", "TELEFONO");
 //	            e-mail, Posta elettronica; Paese                                       Outlook/Google it UI wording
-//	French      Prénom; Nom, Nom de famille; Téléphone, Téléphone (bureau); Téléphone  Outlook/Google fr UI wording
-//	            mobile, Portable; Adresse de messagerie, Courriel; Pays/Région
+//	French      Prénom; Nom, Nom de famille; Téléphone, Téléphone professionnel,       Windows/Outlook fr contact property names
+//	            Téléphone personnel, Téléphone principal; Téléphone portable,         (as listed by a public PowerShell script
+//	            Portable; Adresse de messagerie (2, 3), Courriel; Pays/région         reading Explorer's contact columns);
+//	            (bureau), Pays/région (domicile); Titre personnel                     Outlook/Google fr UI wording
 //	Dutch       Voornaam; Achternaam; Telefoon; Mobiel, GSM; E-mailadres; Land/regio    Outlook/Google nl UI wording
 //	Polish      Imię; Nazwisko; Telefon; Telefon komórkowy; Adres e-mail; Kraj          Outlook/Google pl UI wording
 //	Swedish,    Förnamn, Fornavn; Efternamn, Efternavn, Etternavn; Telefon;           Outlook/Google sv, da, nb UI wording
