@@ -38,7 +38,8 @@ func TestEveryFlagBothForms(t *testing.T) {
 			{"out", "o"}, {"format", "csv"}, {"header=false", ""}, {"columns", "msisdn,firstName"},
 			{"sheet", "Leads"}, {"delimiter", ";"}, {"encoding", "latin1"}, {"country", "US"},
 			{"max-chunk-bytes", "1000"}, {"max-chunk-rows", "5"}, {"groups", "1,2"}, {"no-dedupe", ""},
-			{"target", "8x8"}, {"upload-concurrency", "3"}, {"quiet", ""}, {"force-out", ""}, {"max-reject-rate", "5%"}, {"region", "us"},
+			{"target", "8x8"}, {"upload-concurrency", "3"}, {"quiet", ""}, {"force-out", ""}, {"max-reject-rate", "5%"},
+			{"dedupe-redis", "redis://127.0.0.1:1/0"}, {"dedupe-job", "crm"}, {"dedupe-ttl", "1h0m0s"}, {"batch-timeout", "5m0s"}, {"region", "us"},
 			{"base-url", "http://127.0.0.1:1"}, {"account-id", "abc"}, {"api-key-file", "k"},
 			{"rate", "2.5"}, {"wait=false", ""}, {"no-wait", ""}, {"koreai-url", "https://k"},
 			{"stream-id", "st"}, {"koreai-account-id", "acc"}, {"fresh", ""},
@@ -228,6 +229,7 @@ func TestIneffectiveFlags(t *testing.T) {
 		{"account with dir", []string{"-account-id", contactsim.DefaultAccountID, csvFile}, "-account-id has no effect"},
 		{"groups with koreai", []string{"-target", "koreai", "-groups", "1", csvFile}, "-groups has no effect with -target koreai"},
 		{"stream with 8x8", []string{"-target", "8x8", "-stream-id", "s", csvFile}, "-stream-id has no effect with -target 8x8"},
+		{"batch-timeout with dir", []string{"-batch-timeout", "1m", csvFile}, "-batch-timeout has no effect with -target dir"},
 		{"wait and no-wait", []string{"-target", "8x8", "-wait", "-no-wait", csvFile}, "-wait and -no-wait contradict"},
 		{"sheet on stdin csv", []string{"-sheet", "Leads", "-"}, "-sheet has no effect"},
 	} {

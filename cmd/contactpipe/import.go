@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/contactpipe/contactpipe"
+	"github.com/contactpipe/contactpipe/dedupe/redisdedupe"
 	"github.com/contactpipe/contactpipe/upload"
 )
 
@@ -40,6 +41,9 @@ type importFlags struct {
 	quiet             bool
 	forceOut          bool
 	maxRejectRate     string
+	dedupeRedis       string
+	dedupeJob         string
+	dedupeTTL         time.Duration
 	api               targetFlags // -target 8x8 / koreai settings (targets.go)
 
 	fs *pflag.FlagSet // to tell flags given from defaults
@@ -59,6 +63,9 @@ func (f *importFlags) register(fs *pflag.FlagSet) {
 	fs.Int64Var(&f.maxChunkBytes, "max-chunk-bytes", 29_000_000, "largest chunk file in `bytes`, header included")
 	fs.IntVar(&f.maxChunkRows, "max-chunk-rows", 0, "most `rows` per chunk (0: no limit)")
 	fs.BoolVar(&f.noDedupe, "no-dedupe", false, "keep rows that share an address with an earlier row")
+	fs.StringVar(&f.dedupeRedis, "dedupe-redis", "", "dedupe across processes in the Redis at this `url` (redis://HOST:PORT/DB; many workers of one job)")
+	fs.StringVar(&f.dedupeJob, "dedupe-job", "", "with --dedupe-redis: the `name` the workers of one job share (default: the input's file name)")
+	fs.DurationVar(&f.dedupeTTL, "dedupe-ttl", redisdedupe.DefaultTTL, "with --dedupe-redis: how long a claimed address is kept (a `duration`)")
 	fs.StringVar(&f.target, "target", "dir", "where chunks go (`target`): dir (the --out directory), 8x8 or koreai")
 	fs.IntVar(&f.uploadConcurrency, "upload-concurrency", 2, "`number` of chunks uploaded at once")
 	fs.BoolVar(&f.quiet, "quiet", false, "print nothing but errors")
@@ -156,6 +163,19 @@ func runImport(ctx context.Context, f *importFlags, name string, s *streams) err
 	if err != nil {
 		return err
 	}
+	if f.dedupeRedis != "" {
+		// Connected before anything is written, so a Redis that cannot be reached refuses the run.
+		d, err := redisdedupe.Open(ctx, f.dedupeRedis, redisdedupe.Options{
+			Job: f.dedupeJobName(cfg.Source), Source: cfg.Source, TTL: f.dedupeTTL})
+		if err != nil {
+			if errors.Is(err, redisdedupe.ErrConfig) {
+				return usagef("-dedupe-redis: %w", err)
+			}
+			return fmt.Errorf("-dedupe-redis: %w", err)
+		}
+		defer d.Close()
+		cfg.Deduper = d
+	}
 	return importTo(ctx, src, size, f, cfg, out, s)
 }
 
@@ -229,6 +249,18 @@ func (f *importFlags) config() (contactpipe.Config, error) {
 	return cfg, nil
 }
 
+// dedupeJobName is the Redis dedupe job: -dedupe-job, else the input's file name; "" without
+// -dedupe-redis.
+func (f *importFlags) dedupeJobName(source string) string {
+	switch {
+	case f.dedupeRedis == "":
+		return ""
+	case f.dedupeJob != "":
+		return f.dedupeJob
+	}
+	return source
+}
+
 // given reports whether the flag was set on the command line.
 func (f *importFlags) given(name string) bool { return f.fs != nil && f.fs.Changed(name) }
 
@@ -249,6 +281,7 @@ var targetOnly = []struct {
 	{"koreai-account-id", []string{"koreai"}},
 	{"rate", []string{"8x8", "koreai"}},
 	{"fresh", []string{"8x8", "koreai"}},
+	{"batch-timeout", []string{"8x8"}},
 }
 
 // checkCombinations refuses flags that contradict each other, and flags the chosen target does not
@@ -256,6 +289,17 @@ var targetOnly = []struct {
 func (f *importFlags) checkCombinations() error {
 	if f.given("wait") && f.given("no-wait") && f.api.wait && f.api.noWait {
 		return errors.New("-wait and -no-wait contradict each other: give one")
+	}
+	if f.noDedupe && f.dedupeRedis != "" {
+		return errors.New("-no-dedupe and -dedupe-redis contradict each other: give one")
+	}
+	for _, name := range []string{"dedupe-job", "dedupe-ttl"} {
+		if f.given(name) && f.dedupeRedis == "" {
+			return fmt.Errorf("-%s has no effect without -dedupe-redis", name)
+		}
+	}
+	if f.dedupeTTL <= 0 {
+		return errors.New("-dedupe-ttl must be positive")
 	}
 	for _, t := range targetOnly {
 		if !f.given(t.flag) || contains(t.targets, f.target) {
@@ -393,25 +437,25 @@ func importTo(ctx context.Context, src io.Reader, size int64, f *importFlags, cf
 		}
 	}
 	reportPath := out.path("report.json")
-	if err != nil {
-		if errors.Is(err, contactpipe.ErrConfig) {
-			return usageError{err}
-		}
-		if ctx.Err() != nil {
-			// Interrupted (SIGINT, SIGTERM): what was done is in the out directory.
-			if !f.quiet {
-				fmt.Fprintln(s.stdout, summary(rep, reportPath))
-			}
-			return &exitError{code: exitFatal, err: fmt.Errorf("interrupted after %s; %s says status %q. %s",
-				plural(rep.Rows, "row", "rows"), reportPath, rep.Status, f.resumeHint())}
-		}
-		return err
+	if errors.Is(err, contactpipe.ErrConfig) {
+		return usageError{err}
 	}
-	if !f.quiet {
+	interrupted := err != nil && ctx.Err() != nil
+	if !f.quiet && (err == nil || interrupted || errors.Is(err, contactpipe.ErrNotLanded)) {
 		fmt.Fprintln(s.stdout, summary(rep, reportPath))
 		if f.target != "dir" {
 			fmt.Fprintln(s.stdout, landedLine(f, rep, stats))
 		}
+	}
+	if interrupted {
+		// SIGINT, SIGTERM: what was done is in the out directory.
+		return &exitError{code: exitFatal, err: fmt.Errorf("interrupted after %s; %s says status %q. %s",
+			plural(rep.Rows, "row", "rows"), reportPath, rep.Status, f.resumeHint())}
+	}
+	if err != nil {
+		return err
+	}
+	if !f.quiet {
 		for _, w := range warnings(rep) {
 			fmt.Fprintf(s.stderr, "contactpipe: warning: %s\n", w)
 		}

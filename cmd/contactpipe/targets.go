@@ -45,6 +45,7 @@ type targetFlags struct {
 	koreAccountID string
 	fresh         bool
 	rate          float64
+	batchTimeout  time.Duration
 }
 
 // register8x8 adds the flags that reach the 8x8 API.
@@ -61,6 +62,7 @@ func (t *targetFlags) register(fs *pflag.FlagSet) {
 	t.register8x8(fs)
 	fs.BoolVar(&t.wait, "wait", true, "8x8: follow each batch until it ends")
 	fs.BoolVar(&t.noWait, "no-wait", false, "8x8: only submit the batches (same as --wait=false)")
+	fs.DurationVar(&t.batchTimeout, "batch-timeout", upload.DefaultPollTimeout, "8x8: follow a batch for at most this `duration`; then its rows are in doubt (rerun to reconcile)")
 	fs.StringVar(&t.koreURL, "koreai-url", "", "Kore.ai environment `url`, e.g. https://bots.kore.ai")
 	fs.StringVar(&t.streamID, "stream-id", "", "Kore.ai bot (stream) `id`")
 	fs.StringVar(&t.koreAccountID, "koreai-account-id", "", "Kore.ai account `id` (the accountId header)")
@@ -127,6 +129,9 @@ func (t *targetFlags) fillClient(c *upload.Client, log *slog.Logger, stats *uplo
 	if t.rate < 0 {
 		return usageError{errors.New("-rate must not be negative")}
 	}
+	if t.batchTimeout < 0 {
+		return usageError{errors.New("-batch-timeout must not be negative")}
+	}
 	key, err := t.apiKey()
 	if err != nil {
 		return err
@@ -164,6 +169,7 @@ func runKey(f *importFlags, cfg contactpipe.Config, src io.Reader, size int64) (
 		"maxChunkRows": cfg.MaxChunkRows, "groups": cfg.Groups, "target": f.target,
 		"baseURL": f.api.baseURL, "region": f.api.region, "account": f.api.accountID,
 		"koreURL": f.api.koreURL, "stream": f.api.streamID, "koreAccount": f.api.koreAccountID,
+		"dedupeJob": f.dedupeJobName(cfg.Source),
 	})
 	if err != nil {
 		return "", err
@@ -186,7 +192,7 @@ func (f *importFlags) uploader(cfg contactpipe.Config, src io.Reader, size int64
 		return u, nil
 	case "8x8":
 		e := &upload.EightByEight{NoWait: f.api.noWait || !f.api.wait, FilePrefix: cfg.Source, KeepDir: out.dir,
-			Poll: upload.PollPolicy{Initial: pollInterval()}}
+			Poll: upload.PollPolicy{Initial: pollInterval(), Timeout: f.api.batchTimeout}}
 		if err := f.api.fillClient(&e.Client, log, stats); err != nil {
 			return nil, err
 		}

@@ -250,3 +250,18 @@ func TestPollInterval(t *testing.T) {
 		assert.Equal(t, tc.want, pollInterval(), "%s=%q", envPollInterval, tc.env)
 	}
 }
+
+// TestBatchTimeout: a batch that does not end within -batch-timeout leaves its rows in doubt
+// (exit status 1), not waited on for the default half hour.
+func TestBatchTimeout(t *testing.T) {
+	_, base := simServer(t, contactsim.Options{ProcessDelay: time.Hour})
+	t.Setenv(envAPIKey, contactsim.DefaultAPIKey)
+	out := t.TempDir()
+	code, stdout, stderr := runCLI(t, "", append(eightByEightArgs(base, out), "-batch-timeout", "100ms", writeContacts(t, 3))...)
+	assert.Equal(t, 1, code, stderr)
+	assert.Contains(t, stdout, "0 of 3 accepted rows landed")
+	assert.Contains(t, stdout, "in doubt")
+	rep := readReport(t, out)
+	require.Len(t, rep.Chunks, 1)
+	assert.True(t, rep.Chunks[0].InDoubt)
+}
