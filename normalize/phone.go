@@ -241,7 +241,7 @@ func refCommonIn(r refRegion, nsn []byte) bool {
 		return false
 	}
 	for _, d := range r.common {
-		if slices.Contains(d.lengths, int32(len(nsn))) && d.re.Match(nsn) {
+		if slices.Contains(d.lengths, int32(len(nsn))) && d.re.MatchString(string(nsn)) {
 			return true
 		}
 	}

@@ -274,6 +274,10 @@ func TestPhoneNumberE164NoAllocation(t *testing.T) {
 	p, err := PhoneNumber(raw, "")
 	require.NoError(t, err)
 	assert.Equal(t, raw, p.E164)
+	if !raceEnabled {
+		assert.Zero(t, testing.AllocsPerRun(100, func() { _, _ = PhoneNumber(raw, "") }))
+		assert.LessOrEqual(t, testing.AllocsPerRun(100, func() { _, _ = PhoneNumber("030 123456", "DE") }), 1.0)
+	}
 }
 
 func TestDigitValueTable(t *testing.T) {
