@@ -117,7 +117,8 @@ func BenchmarkPhoneNumber(b *testing.B) {
 }
 
 // BenchmarkFastTables measures building the fast path's tables, which
-// happens once per process on the first PhoneNumber call.
+// happens once per process on the first PhoneNumber call; each entry's
+// automaton is decoded and its prefixes compiled later, on first use.
 func BenchmarkFastTables(b *testing.B) {
 	for b.Loop() {
 		buildFastTables()
@@ -146,5 +147,24 @@ func BenchmarkFields(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "fields/s")
 		})
+	}
+}
+
+// BenchmarkPhoneTablesDecode measures reading every automaton of the
+// generated file, what a process pays when it reads numbers of every
+// region (or one without a country: see nationalElsewhere).
+func BenchmarkPhoneTablesDecode(b *testing.B) {
+	for b.Loop() {
+		gen, err := decodePhoneTables(phoneTablesBin)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, g := range gen {
+			if g.states > 0 {
+				if _, err := g.decode(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
 	}
 }

@@ -105,12 +105,16 @@
 //
 // PhoneNumber computes exactly what PhoneNumberReference computes with
 // phonenumbers' Parse, IsValidNumber and Format(E164) for each reading of
-// rule 4 (the rules themselves are shared code), but answers from tables compiled once (on first use, about a
-// quarter of a second) from phonenumbers' own metadata: the
-// national-number patterns of each region become one deterministic
-// automaton over digits, walked with one table lookup per digit, and the
-// national and international prefix patterns run on a small
-// leftmost-first matcher that reproduces regexp's matches. A valid number
+// rule 4 (the rules themselves are shared code), but answers from tables
+// made from phonenumbers' own metadata: the national-number patterns of
+// each region become one deterministic automaton over digits, walked with
+// one table lookup per digit, and the national and international prefix
+// patterns run on a small leftmost-first matcher that reproduces regexp's
+// matches. The automata are compiled at build time (go generate writes
+// phonetables.bin, and a test checks it against the metadata) and each
+// region's are decoded, and its prefix patterns compiled, when a number
+// first needs them, so a process that reads a few numbers starts in about
+// a millisecond instead of the 80 ms compiling all of them takes. A valid number
 // costs at most one allocation (the E.164 string; none when the input is
 // already E.164) plus one for an extension; a rejection costs two (the
 // *Error and its message). It takes no lock, so it scales with the cores.

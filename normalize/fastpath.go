@@ -32,7 +32,19 @@ type numberTables struct {
 	id       string
 	cc       int
 	ccDigits string
-	ok       bool // false: the fast path cannot decide for this entry
+	meta     *phonenumbers.PhoneMetadata
+	gen      *generatedDFA // the entry in phonetables.bin, nil if none
+
+	// The automata (valid, validLens, commonLens, leading) are decoded on
+	// first use (loadDFA): dfaOnce guards them and dfaOK, read-only after.
+	dfaOnce sync.Once
+	dfaOK   bool
+
+	// The prefix patterns (idd, npp, nppGroups, transform) are compiled on
+	// first use (ready): prefixOnce guards them and prefixOK, read-only
+	// after. Not ready: the fast path cannot decide for this entry.
+	prefixOnce sync.Once
+	prefixOK   bool
 
 	// valid runs the general description (pattern 0) and every number
 	// type's pattern at once. validLens[s] has bit L set when a national
@@ -149,6 +161,7 @@ func buildFastTables() *fastTables {
 	if err != nil {
 		return ft // every answer will be undecided
 	}
+	gen, _ := decodePhoneTables(phoneTablesBin) // nil when damaged: everything is compiled here
 	byRegion := map[string]*phonenumbers.PhoneMetadata{}
 	nonGeo := map[int]*phonenumbers.PhoneMetadata{}
 	for _, m := range coll.GetMetadata() {
@@ -172,7 +185,7 @@ func buildFastTables() *fastTables {
 			}
 			t := &numberTables{id: id, cc: cc, ccDigits: strconv.Itoa(cc)}
 			if m != nil {
-				t = compileTables(id, m)
+				t = compileTables(id, m, gen[tableKey(m)])
 			}
 			c.regions = append(c.regions, t)
 			if i := regionIndex(id); i >= 0 {
@@ -192,39 +205,45 @@ func buildFastTables() *fastTables {
 	return ft
 }
 
-// compileTables compiles one metadata entry. On any pattern the compilers
-// do not handle, it returns tables with ok false.
-func compileTables(id string, m *phonenumbers.PhoneMetadata) *numberTables {
-	t := &numberTables{id: id, cc: int(m.GetCountryCode()), np: m.GetNationalPrefix()}
-	t.ccDigits = strconv.Itoa(t.cc)
-	gen := m.GetGeneralDesc()
-	if gen == nil || len(gen.PossibleLength) == 0 {
-		return t // testNumberLength would index an empty slice
-	}
-
-	// getNumberTypeHelper checks the general description, then each type;
-	// mobile only when its pattern differs from fixed-line's.
-	descs := []*phonenumbers.PhoneNumberDesc{gen,
+// numberDescs are the descriptions getNumberTypeHelper checks, in its
+// order: the general description, then each type; mobile only when its
+// pattern differs from fixed-line's. Missing ones are nil.
+func numberDescs(m *phonenumbers.PhoneMetadata) []*phonenumbers.PhoneNumberDesc {
+	descs := []*phonenumbers.PhoneNumberDesc{m.GetGeneralDesc(),
 		m.GetPremiumRate(), m.GetTollFree(), m.GetSharedCost(), m.GetVoip(),
 		m.GetPersonalNumber(), m.GetPager(), m.GetUan(), m.GetVoicemail(), m.GetFixedLine()}
 	if !m.GetSameMobileAndFixedLinePattern() {
 		descs = append(descs, m.GetMobile())
 	}
+	return descs
+}
+
+// numberDFA is the compiled form of an entry's number descriptions.
+type numberDFA struct {
+	valid      *digitDFA
+	validLens  []uint32
+	commonLens []uint32
+}
+
+// compileNumberDFA compiles the number descriptions of m into one
+// automaton with, per state, the lengths at which a number ending there is
+// valid (of any type, and of a type with closed lengths).
+func compileNumberDFA(m *phonenumbers.PhoneMetadata) (*numberDFA, error) {
+	descs := numberDescs(m)
 	patterns := make([]string, len(descs))
 	for i, d := range descs {
 		patterns[i] = d.GetNationalNumberPattern() // "" for a nil desc: matches only ""
 	}
-	var err error
-	if t.valid, err = compileDFA(patterns, false); err != nil {
-		return t
+	valid, err := compileDFA(patterns, false)
+	if err != nil {
+		return nil, err
 	}
 	lens := make([]uint32, len(descs))
 	for i, d := range descs {
 		lens[i] = lengthMask(d.GetPossibleLength())
 	}
-	t.validLens = make([]uint32, len(t.valid.accept))
-	t.commonLens = make([]uint32, len(t.valid.accept))
-	for s, acc := range t.valid.accept {
+	nd := &numberDFA{valid: valid, validLens: make([]uint32, len(valid.accept)), commonLens: make([]uint32, len(valid.accept))}
+	for s, acc := range valid.accept {
 		if acc&1 == 0 {
 			continue
 		}
@@ -237,40 +256,38 @@ func compileTables(id string, m *phonenumbers.PhoneMetadata) *numberTables {
 				}
 			}
 		}
-		t.validLens[s] = lens[0] & any
-		t.commonLens[s] = lens[0] & common
+		nd.validLens[s] = lens[0] & any
+		nd.commonLens[s] = lens[0] & common
 	}
+	return nd, nil
+}
 
-	t.lengths = lengthRule{
-		first: int(gen.PossibleLength[0]),
-		last:  int(gen.PossibleLength[len(gen.PossibleLength)-1]),
-		none:  gen.PossibleLength[0] == -1,
+// compileTables builds one metadata entry's tables. Its number automaton
+// is decoded from gen (the generated file), or compiled when the file has
+// none for the metadata, on first use (loadDFA); the prefix patterns are
+// compiled on first use too (ready). On any pattern the compilers do not
+// handle, the tables are not ready and phonenumbers answers.
+func compileTables(id string, m *phonenumbers.PhoneMetadata, gen *generatedDFA) *numberTables {
+	t := &numberTables{id: id, cc: int(m.GetCountryCode()), np: m.GetNationalPrefix(), meta: m, gen: gen}
+	t.ccDigits = strconv.Itoa(t.cc)
+	gd := m.GetGeneralDesc()
+	if gd == nil || len(gd.PossibleLength) == 0 {
+		t.dfaOnce.Do(func() {}) // testNumberLength would index an empty slice
+		return t
 	}
-	for _, l := range gen.PossibleLength {
+	t.lengths = lengthRule{
+		first: int(gd.PossibleLength[0]),
+		last:  int(gd.PossibleLength[len(gd.PossibleLength)-1]),
+		none:  gd.PossibleLength[0] == -1,
+	}
+	for _, l := range gd.PossibleLength {
 		if l >= 0 && l < 64 {
 			t.lengths.possible |= 1 << l
 		}
 	}
-	for _, l := range gen.PossibleLengthLocalOnly {
+	for _, l := range gd.PossibleLengthLocalOnly {
 		if l >= 0 && l < 64 {
 			t.lengths.local |= 1 << l
-		}
-	}
-
-	if id != "001" { // non-geographic entries are never a default region
-		// phonenumbers compiles the prefix as is (an empty one would match
-		// everywhere).
-		if t.idd, err = newPrefixProg(m.GetInternationalPrefix()); err != nil {
-			return t
-		}
-	}
-	if npp := m.GetNationalPrefixForParsing(); npp != "" {
-		if t.npp, err = newPrefixProg("^(?:" + npp + ")"); err != nil {
-			return t
-		}
-		t.nppGroups = t.npp.ncap/2 - 1
-		if tr := m.GetNationalPrefixTransformRule(); tr != "" {
-			t.transform = []byte(tr)
 		}
 	}
 	t.natPlain = true
@@ -279,13 +296,63 @@ func compileTables(id string, m *phonenumbers.PhoneMetadata) *numberTables {
 			t.natPlain = false
 		}
 	}
-	if ld := m.GetLeadingDigits(); ld != "" {
-		if t.leading, err = compileDFA([]string{ld}, true); err != nil {
-			return t
+	return t
+}
+
+// loadDFA reports whether t's number automaton (and the automaton of its
+// leading digits) is there, decoding or compiling it on the first call.
+func (t *numberTables) loadDFA() bool {
+	t.dfaOnce.Do(func() {
+		var err error
+		dfa := generatedNumberDFA(t.gen, t.meta)
+		if dfa == nil {
+			if dfa, err = compileNumberDFA(t.meta); err != nil {
+				return
+			}
+		}
+		if ld := t.meta.GetLeadingDigits(); ld != "" {
+			if t.leading, err = compileDFA([]string{ld}, true); err != nil {
+				return
+			}
+		}
+		t.valid, t.validLens, t.commonLens = dfa.valid, dfa.validLens, dfa.commonLens
+		t.dfaOK = true
+	})
+	return t.dfaOK
+}
+
+// ready reports whether the fast path can decide for t, compiling its
+// prefix patterns on the first call.
+func (t *numberTables) ready() bool {
+	if !t.loadDFA() {
+		return false
+	}
+	t.prefixOnce.Do(t.compilePrefixes)
+	return t.prefixOK
+}
+
+// compilePrefixes compiles the international and national prefix patterns
+// of t's metadata.
+func (t *numberTables) compilePrefixes() {
+	m := t.meta
+	var err error
+	if t.id != "001" { // non-geographic entries are never a default region
+		// phonenumbers compiles the prefix as is (an empty one would match
+		// everywhere).
+		if t.idd, err = newPrefixProg(m.GetInternationalPrefix()); err != nil {
+			return
 		}
 	}
-	t.ok = true
-	return t
+	if npp := m.GetNationalPrefixForParsing(); npp != "" {
+		if t.npp, err = newPrefixProg("^(?:" + npp + ")"); err != nil {
+			return
+		}
+		t.nppGroups = t.npp.ncap/2 - 1
+		if tr := m.GetNationalPrefixTransformRule(); tr != "" {
+			t.transform = []byte(tr)
+		}
+	}
+	t.prefixOK = true
 }
 
 // hasLiteralDigit reports whether a formatting rule writes a digit of its
@@ -498,7 +565,7 @@ func fastParse(ft *fastTables, digits []byte, plus bool, region string, out *[ma
 	if md == nil && !plus {
 		return 0, reasonBadCC, true // checkRegionForParsing: ErrInvalidCountryCode
 	}
-	if md != nil && !md.ok {
+	if md != nil && !md.ready() {
 		return 0, 0, false
 	}
 
@@ -542,7 +609,7 @@ func fastParse(ft *fastTables, digits []byte, plus bool, region string, out *[ma
 	} else {
 		code, national = ft.codes[md.cc], digits
 	}
-	if code == nil || meta == nil || !meta.ok {
+	if code == nil || meta == nil || !meta.ready() {
 		return 0, 0, false
 	}
 	if len(national) < 2 {
@@ -572,7 +639,7 @@ func fastParse(ft *fastTables, digits []byte, plus bool, region string, out *[ma
 		reg = code.regions[0]
 	} else {
 		for _, r := range code.regions {
-			if !r.ok {
+			if !r.loadDFA() { // the automata only: no prefixes needed
 				return 0, 0, false
 			}
 			if r.leading != nil {
@@ -586,13 +653,13 @@ func fastParse(ft *fastTables, digits []byte, plus bool, region string, out *[ma
 			}
 		}
 	}
-	if reg != nil && !reg.ok {
+	if reg != nil && !reg.loadDFA() {
 		return 0, 0, false
 	}
 	if reg == nil || !reg.validNumber(national) {
 		// IsPossibleNumberWithReason: the lengths of the calling code's
 		// main region.
-		if !code.main.ok {
+		if !code.main.loadDFA() {
 			return 0, 0, false
 		}
 		return 0, lengthReason(code.main.lengths.test(len(national))), true

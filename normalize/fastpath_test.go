@@ -415,7 +415,7 @@ func TestFastTablesCompile(t *testing.T) {
 		}
 		for _, r := range c.regions {
 			n++
-			if !assert.True(t, r.ok, "tables for %s (+%d) did not compile", r.id, r.cc) {
+			if !assert.True(t, r.ready(), "tables for %s (+%d) did not compile", r.id, r.cc) {
 				continue
 			}
 			s := len(r.valid.accept)

@@ -142,12 +142,15 @@ func (fast engine) nationalPrefix(region string) string {
 func (fast engine) nationalElsewhere(digits []byte, intl string) bool {
 	if fast {
 		for _, t := range tables().geo {
-			if t.ok && t.commonNumber(digits) && !isReading(intl, t.ccDigits, digits) {
+			// A region's automaton is decoded only when the length is
+			// possible there (commonNumber checks it too).
+			if t.lengths.possible&(1<<len(digits)) != 0 && t.loadDFA() &&
+				t.commonNumber(digits) && !isReading(intl, t.ccDigits, digits) {
 				return true
 			}
-			if np := t.np; t.ok && np != "" && len(digits) > len(np) && string(digits[:len(np)]) == np &&
-				digits[len(np)] != '0' && t.commonNumber(digits[len(np):]) &&
-				!isReading(intl, t.ccDigits, digits[len(np):]) {
+			if np := t.np; np != "" && len(digits) > len(np) && string(digits[:len(np)]) == np &&
+				digits[len(np)] != '0' && t.lengths.possible&(1<<(len(digits)-len(np))) != 0 && t.loadDFA() &&
+				t.commonNumber(digits[len(np):]) && !isReading(intl, t.ccDigits, digits[len(np):]) {
 				return true
 			}
 		}
