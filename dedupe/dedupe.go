@@ -73,6 +73,8 @@ type Set struct {
 	seeds  [2]maphash.Seed
 	shards *[shardCount]shard // tables outside the Go heap: see allocSlots
 	n      int
+	keys   []key  // ClaimBatch's scratch: the batch's keys
+	touch  uint32 // ClaimBatch's probe of the batch's slots, kept so the loads are not dropped
 }
 
 // New returns an empty Set. Its tables are released by Close, or when the Set is garbage
@@ -125,13 +127,65 @@ func (s *Set) Claim(row int, addrs []Address) (Match, bool) {
 		}
 		ks = append(ks, k)
 	}
+	s.claimKeys(row, ks)
+	return Match{}, false
+}
+
+// claimKeys claims keys, none of them claimed by another row, for row.
+func (s *Set) claimKeys(row int, ks []key) {
 	for _, k := range ks {
 		// A row may hold the same address twice (two columns); the first claim stays.
 		if s.lookup(k) == 0 {
 			s.insert(k, uint32(row))
 		}
 	}
-	return Match{}, false
+}
+
+// claimBatch is ClaimBatch: it hashes every address of the batch first, then reads each key's
+// first slot — independent loads, whose cache misses the processor overlaps — and only then
+// claims the rows in order, finding their slots in cache.
+func (s *Set) claimBatch(claims []Claim, results []Result) {
+	ks := s.keys[:0]
+	for _, c := range claims {
+		for _, a := range c.Addrs {
+			if a.Value != "" {
+				ks = append(ks, s.key(a))
+			}
+		}
+	}
+	s.keys = ks
+	var touch uint32
+	for _, k := range ks {
+		if sh := s.shardOf(k); len(sh.slots) > 0 {
+			touch += sh.slots[home(k, len(sh.slots))][4]
+		}
+	}
+	s.touch = touch
+	for i, c := range claims {
+		n := 0
+		for _, a := range c.Addrs {
+			if a.Value != "" {
+				n++
+			}
+		}
+		rowKeys := ks[:n]
+		ks = ks[n:]
+		results[i] = Result{}
+		j := 0
+		for _, a := range c.Addrs {
+			if a.Value == "" {
+				continue
+			}
+			if first := s.lookup(rowKeys[j]); first != 0 {
+				results[i] = Result{Dup: true, Match: Match{Row: int(first), Address: a}}
+				break
+			}
+			j++
+		}
+		if !results[i].Dup {
+			s.claimKeys(c.Row, rowKeys)
+		}
+	}
 }
 
 func (s *Set) shardOf(k key) *shard { return &s.shards[k[0]>>56] }

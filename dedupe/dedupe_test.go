@@ -1,11 +1,14 @@
 package dedupe_test
 
 import (
+	"context"
 	"fmt"
+	"math/rand/v2"
 	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/contactpipe/contactpipe/dedupe"
 )
@@ -161,4 +164,99 @@ func BenchmarkFill(b *testing.B) {
 		s.Close()
 	}
 	b.ReportMetric(float64(b.N*rows)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// BenchmarkFillBatches is BenchmarkFill through the Deduper interface: 1,000,000 rows of two
+// addresses in batches of 512, as an import claims them, next to the same rows claimed one by one.
+func BenchmarkFillBatches(b *testing.B) {
+	const rows, batch = 1_000_000, 512
+	addrs := make([]dedupe.Address, 2*rows)
+	for i := range addrs {
+		kind := "msisdn"
+		if i%2 == 1 {
+			kind = "email"
+		}
+		addrs[i] = dedupe.Address{Kind: kind, Value: "+1" + strconv.Itoa(6500000000+i)}
+	}
+	claims := make([]dedupe.Claim, batch)
+	results := make([]dedupe.Result, batch)
+	for _, bc := range []struct {
+		name  string
+		claim func(s *dedupe.Set, claims []dedupe.Claim)
+	}{
+		{"per-row", func(s *dedupe.Set, claims []dedupe.Claim) {
+			for i, c := range claims {
+				m, dup := s.Claim(c.Row, c.Addrs)
+				results[i] = dedupe.Result{Dup: dup, Match: m}
+			}
+		}},
+		{"batch", func(s *dedupe.Set, claims []dedupe.Claim) {
+			if err := s.ClaimBatch(context.Background(), claims, results); err != nil {
+				b.Fatal(err)
+			}
+		}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			cpu0 := processCPU()
+			for b.Loop() {
+				s := dedupe.New()
+				for start := 0; start < rows; start += batch {
+					n := min(batch, rows-start)
+					for i := range n {
+						r := start + i
+						claims[i] = dedupe.Claim{Row: r + 1, Addrs: addrs[2*r : 2*r+2]}
+					}
+					bc.claim(s, claims[:n])
+				}
+				s.Close()
+			}
+			b.ReportMetric(float64(b.N*rows)/b.Elapsed().Seconds(), "rows/s")
+			// CPU time moves less than wall time on a shared machine.
+			b.ReportMetric(float64(processCPU()-cpu0)/float64(b.N*rows), "cpu-ns/row")
+		})
+	}
+}
+
+func TestClaimBatchSameAsClaim(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	kinds := []string{"msisdn", "email", "lineId"}
+	addr := func() dedupe.Address {
+		if rng.IntN(10) == 0 {
+			return dedupe.Address{Kind: "msisdn"} // empty: ignored
+		}
+		v := strconv.Itoa(rng.IntN(3000))
+		if rng.IntN(2) == 0 {
+			v = "X" + v // email folds it; lineId does not
+		}
+		return dedupe.Address{Kind: kinds[rng.IntN(len(kinds))], Value: v}
+	}
+	one, batched := dedupe.New(), dedupe.New()
+	defer one.Close()
+	defer batched.Close()
+	row, dups := 2, 0
+	for range 40 {
+		claims := make([]dedupe.Claim, rng.IntN(600))
+		for i := range claims {
+			addrs := make([]dedupe.Address, rng.IntN(4))
+			for j := range addrs {
+				addrs[j] = addr()
+			}
+			if len(addrs) > 1 && rng.IntN(5) == 0 {
+				addrs[1] = addrs[0] // the same address twice in a row
+			}
+			claims[i] = dedupe.Claim{Row: row, Addrs: addrs}
+			row++
+		}
+		got := make([]dedupe.Result, len(claims))
+		require.NoError(t, batched.ClaimBatch(context.Background(), claims, got))
+		for i, c := range claims {
+			m, dup := one.Claim(c.Row, c.Addrs)
+			require.Equal(t, dedupe.Result{Dup: dup, Match: m}, got[i], "row %d", c.Row)
+			if dup {
+				dups++
+			}
+		}
+	}
+	assert.Equal(t, one.Len(), batched.Len())
+	assert.Greater(t, dups, 1000, "the test must exercise duplicates")
 }
