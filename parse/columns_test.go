@@ -363,3 +363,16 @@ func TestOutlookFrench(t *testing.T) {
 	assert.Equal(t, parse.StatusMapped, m.Describe()[6].Status, "the mobile comes first")
 	assert.Equal(t, []string{"Deuxième prénom"}, m.Ignored())
 }
+
+// TestHeaderSearch: a title row is skipped; a data row holding a known word is not taken for the
+// header.
+func TestHeaderSearch(t *testing.T) {
+	src := open(t, "Kundenliste 2024\n\nVorname,Nachname,Telefon\nAnn,Lee,+49 30 5550101\n", parse.Options{})
+	assert.Equal(t, []int{1}, src.SkippedRows())
+	assert.Equal(t, []row{"4: Ann|Lee|+49 30 5550101"}, readAll(t, src))
+
+	src = open(t, "Kunde,Nummer,Art\nAnn,+49 151 5550101,Mobile\nBob,+49 30 5550102,Telefon\n", parse.Options{})
+	assert.Nil(t, src.SkippedRows())
+	assert.Equal(t, []string{"Kunde", "Nummer", "Art"}, src.Header())
+	assert.Equal(t, "msisdn", src.Mapping().Columns()["Nummer"], "mapped by content")
+}

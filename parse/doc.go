@@ -47,8 +47,8 @@
 // (every cell empty or spaces) are skipped.
 //
 // The header is the first non-blank row, unless that row maps no column to a contact field and
-// one of the next rows (within the first 20) does, with at least two non-empty cells: exports that
-// open with notes (LinkedIn's Connections.csv starts with a "Notes:" line and a quoted paragraph)
+// one of the next rows (within the first 20) looks like a header — two or more of its cells are
+// known column names and none looks like a phone number or an email: exports that open with notes (LinkedIn's Connections.csv starts with a "Notes:" line and a quoted paragraph)
 // or a title are read from their real header, and Source.SkippedRows lists the rows skipped.
 // Options.NoHeader says there is no header row.
 //

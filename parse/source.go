@@ -294,8 +294,8 @@ func (s *Source) start() error {
 }
 
 // findHeader reads the header row: the first non-blank row, unless it maps to no contact field
-// and one of the next rows (within headerSearchRows rows and sampleBytes of text) does — exports
-// that open with notes or a title. The rows before it are skipped (SkippedRows). With
+// and one of the next rows (within headerSearchRows rows and sampleBytes of text) looks like a
+// header (looksLikeHeader) — exports that open with notes or a title. The rows before it are skipped (SkippedRows). With
 // Options.Columns the first non-blank row is the header, whatever it holds.
 func (s *Source) findHeader() error {
 	var rows []rawRow
@@ -328,7 +328,7 @@ func (s *Source) findHeader() error {
 	}
 	at := 0
 	for i, r := range rows {
-		if i > 0 && r.rerr == nil && nonBlank(r.cells) >= 2 && s.mapsSomething(r.cells) {
+		if i > 0 && r.rerr == nil && s.looksLikeHeader(r.cells) {
 			at = i
 			break
 		}
@@ -365,6 +365,29 @@ func nonBlank(cells []string) int {
 		}
 	}
 	return n
+}
+
+// looksLikeHeader reports whether a row below the first may be the header: at least two of its
+// cells are known column names (or ColumnMap names), and none looks like a phone number or an
+// email — a data row that happens to hold the word "Mobile" is not taken for a header.
+func (s *Source) looksLikeHeader(cells []string) bool {
+	known := 0
+	for _, c := range cells {
+		if phoneLike(c) || emailLike(c) {
+			return false
+		}
+		if _, _, _, ok := lookupAlias(c); ok {
+			known++
+			continue
+		}
+		for key := range s.opts.ColumnMap {
+			if len(columnsNamed([]string{c}, key)) > 0 {
+				known++
+				break
+			}
+		}
+	}
+	return known >= 2
 }
 
 // mapsSomething reports whether a row, read as a header, maps some column to a contact field.
