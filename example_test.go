@@ -41,7 +41,7 @@ Di,Nobody,,
 	fmt.Print(string(data))
 	// Output:
 	// row 4 duplicates row 3 (Mobile)
-	// rejected: row 5: the row has no address: give at least one of msisdn, email, weChatUserId, facebookUserId, zaloId, lineId, kakaoTalkId
+	// rejected: row 5: the row has no phone number, email or chat id; fill in at least one
 	// 4 rows: 2 accepted, 1 rejected, 1 duplicate
 	// msisdn,firstName,lastName,email
 	// +442079460958,Ann,Lee,ann@example.com

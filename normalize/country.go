@@ -40,9 +40,9 @@ func Country(raw string) (string, error) {
 	if code := tab.byName[countryKey(s)]; code != "" {
 		return code, nil
 	}
-	msg := "country is not a known country code or name; use an ISO 3166 alpha-2 code such as DE or US"
+	msg := "not a country we know; write a two-letter country code such as DE or US, or the country's name"
 	if len(s) <= 40 {
-		msg = "country " + strconv.Quote(s) + " is not a known country code or name; use an ISO 3166 alpha-2 code such as DE or US"
+		msg = strconv.Quote(s) + " is not a country we know; write a two-letter country code such as DE or US, or the country's name"
 	}
 	return "", newError(countryField, CodeInvalidCountry, msg)
 }

@@ -108,7 +108,7 @@ func TestCountry(t *testing.T) {
 				require.True(t, errors.As(err, &e), "want *Error, got %v", err)
 				assert.Equal(t, c.code, e.Code)
 				assert.Equal(t, "country", e.Field)
-				assert.Contains(t, e.Message, "country")
+				assert.Contains(t, e.Message, "country code")
 				assert.Empty(t, got)
 				return
 			}

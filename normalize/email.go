@@ -95,7 +95,7 @@ func plainEmail(s string) (string, bool) {
 // emailSlow is Email for any text: the reference plainEmail must agree with.
 func emailSlow(s string) (string, error) {
 	invalid := newError(emailField, CodeInvalidEmail,
-		"email is not a well-formed address (like name@example.com); correct the cell")
+		"not a valid email address (like anna@mail.com); correct the cell")
 	a, err := mail.ParseAddress(s)
 	if err != nil {
 		return "", invalid
@@ -122,7 +122,7 @@ func emailSlow(s string) (string, error) {
 	addr := local + "@" + domain
 	if utf8.RuneCountInString(addr) > MaxEmailLength {
 		return "", newError(emailField, CodeEmailTooLong,
-			"email is longer than 320 characters; correct the cell")
+			"too long for an email address (more than 320 characters); correct the cell")
 	}
 	if addr == s {
 		return s, nil

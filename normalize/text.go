@@ -27,7 +27,7 @@ func NameField(field, raw string) (string, error) {
 	s := cleanName(raw)
 	if utf8.RuneCountInString(s) > MaxNameLength {
 		return "", newError(field, CodeNameTooLong,
-			field+" is longer than 200 characters; shorten it")
+			"too long: more than 200 characters; shorten it")
 	}
 	return s, nil
 }
@@ -82,7 +82,7 @@ func ChatID(field, raw string) (string, error) {
 	s := trimBlank(raw)
 	if utf8.RuneCountInString(s) > MaxChatIDLength {
 		return "", newError(field, CodeChatIDTooLong,
-			field+" is longer than 128 characters; correct the cell")
+			"too long for a chat id: more than 128 characters; correct the cell")
 	}
 	return s, nil
 }

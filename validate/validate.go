@@ -42,16 +42,12 @@ var AddressFields = []string{"msisdn", "email", "weChatUserId", "facebookUserId"
 type Error struct {
 	Field   string // the API field name, "" for a rule about the whole contact
 	Code    string // one of the Code constants
-	Message string // what is wrong and what to do, without the value itself
+	Message string // what is wrong and what to do in plain words, without the value or the field name
 }
 
-// Error is the field name and the message.
-func (e *Error) Error() string {
-	if e.Field == "" {
-		return e.Message
-	}
-	return e.Field + ": " + e.Message
-}
+// Error returns the message. It does not name the field: the caller knows the user's name for the
+// column (contactpipe's RowError adds it) and Field holds the API's name.
+func (e *Error) Error() string { return e.Message }
 
 // Field checks one canonical value of the named field. An empty value is valid (the field is
 // absent); whether a contact has an address is Addresses' job.
@@ -66,25 +62,25 @@ func Field(name, value string) error {
 		return maxLen(name, value, MaxExternalIDLen, CodeExternalIDTooLong)
 	case "country":
 		if !isAlpha2(value) {
-			return &Error{name, CodeInvalidCountry, "must be a two-letter ISO 3166 country code such as US or GB"}
+			return &Error{name, CodeInvalidCountry, "not a two-letter country code; write a code such as US or GB"}
 		}
 	case "msisdn":
 		if !IsMsisdn(value) {
-			return &Error{name, CodeInvalidMsisdn, "must be an international number: + then 7 to 15 digits, not starting with 0"}
+			return &Error{name, CodeInvalidMsisdn, "not a phone number the API accepts; write + and 7 to 15 digits, the first not 0"}
 		}
 	case "email":
 		if err := maxLen(name, value, MaxEmailLen, CodeEmailTooLong); err != nil {
 			return err
 		}
 		if !isEmail(value) {
-			return &Error{name, CodeInvalidEmail, "is not a well-formed email address"}
+			return &Error{name, CodeInvalidEmail, "not a valid email address (like anna@mail.com); correct the cell"}
 		}
 	case "weChatUserId", "facebookUserId", "zaloId", "lineId", "kakaoTalkId":
 		return maxLen(name, value, MaxChatIDLen, CodeChatIDTooLong)
 	case "salutation":
 		return nil
 	default:
-		return &Error{name, CodeUnknownField, "is not a contact field"}
+		return &Error{name, CodeUnknownField, "not a contact field the API knows; check the column mapping"}
 	}
 	return nil
 }
@@ -97,7 +93,7 @@ func Addresses(values ...string) error {
 			return nil
 		}
 	}
-	return &Error{"", CodeNoAddress, "the row has no address: give at least one of " + strings.Join(AddressFields, ", ")}
+	return &Error{"", CodeNoAddress, "the row has no phone number, email or chat id; fill in at least one"}
 }
 
 // IsMsisdn reports whether s matches the API's msisdn pattern ^\+?[1-9][0-9]{6,14}$.
@@ -118,7 +114,7 @@ func IsMsisdn(s string) bool {
 
 func maxLen(field, value string, limit int, code string) error {
 	if n := utf8.RuneCountInString(value); n > limit {
-		return &Error{field, code, fmt.Sprintf("is %d characters long; the limit is %d", n, limit)}
+		return &Error{field, code, fmt.Sprintf("too long: %d characters, at most %d allowed; shorten it", n, limit)}
 	}
 	return nil
 }

@@ -84,6 +84,31 @@ func TestAddresses(t *testing.T) {
 	}
 }
 
+// TestMessagesPlainWords checks that messages say what is wrong without the API's field names:
+// the caller names the user's column (issue 14 §4).
+func TestMessagesPlainWords(t *testing.T) {
+	err := validate.Addresses("", "")
+	assert.EqualError(t, err, "the row has no phone number, email or chat id; fill in at least one")
+	for _, c := range []struct{ field, value, msg string }{
+		{"msisdn", "+0123", "not a phone number the API accepts; write + and 7 to 15 digits, the first not 0"},
+		{"country", "usa", "not a two-letter country code; write a code such as US or GB"},
+		{"email", "nope", "not a valid email address (like anna@mail.com); correct the cell"},
+		{"firstName", strings.Repeat("x", 201), "too long: 201 characters, at most 200 allowed; shorten it"},
+	} {
+		err := validate.Field(c.field, c.value)
+		var verr *validate.Error
+		if assert.ErrorAs(t, err, &verr, c.field) {
+			assert.Equal(t, c.msg, verr.Error())
+			assert.Equal(t, c.field, verr.Field)
+		}
+	}
+	for _, f := range validate.AddressFields {
+		if f != "email" { // a plain word too
+			assert.NotContains(t, err.Error(), f)
+		}
+	}
+}
+
 func short(s string) string {
 	if len(s) > 20 {
 		return s[:20]
