@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -44,6 +45,11 @@ type importFlags struct {
 	dedupeRedis       string
 	dedupeJob         string
 	dedupeTTL         time.Duration
+	columnMap         string
+	strictColumns     bool
+	strictCSV         bool
+	invalidField      string
+	dryRun            bool
 	api               targetFlags // -target 8x8 / koreai settings (targets.go)
 
 	fs *pflag.FlagSet // to tell flags given from defaults
@@ -56,18 +62,23 @@ func (f *importFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.format, "format", "auto", "input `format`: auto, csv, xlsx or xls")
 	fs.BoolVar(&f.header, "header", true, "the file has a header row (with --header=false, --columns is required)")
 	fs.StringVar(&f.columns, "columns", "", "comma-separated `fields` of the columns in order, e.g. msisdn,firstName,lastName (the API's fileColumns)")
+	fs.StringVar(&f.columnMap, "map", "", "map columns by header `name`: 'Telefon=msisdn,Land=country' (wins over automatic mapping; =ignore skips a column)")
+	fs.BoolVar(&f.strictColumns, "strict-columns", false, "refuse a file with a column that is not imported")
 	fs.StringVar(&f.sheet, "sheet", "", "spreadsheet sheet `name` (default: the first visible sheet)")
 	fs.StringVar(&f.delimiter, "delimiter", "", "CSV delimiter: one `char`acter, or \"tab\" (default: sniffed)")
 	fs.StringVar(&f.encoding, "encoding", "", "text `encoding`: utf-8, utf-16le, utf-16be, windows-1252 or latin1 (default: detected)")
+	fs.BoolVar(&f.strictCSV, "strict-csv", false, "stop at the first quoted field that is never closed (default: reject that line and go on)")
 	fs.StringVar(&f.country, "country", "", "default country `CC` for national phone numbers (ISO alpha-2); none by default")
 	fs.Int64Var(&f.maxChunkBytes, "max-chunk-bytes", 29_000_000, "largest chunk file in `bytes`, header included")
 	fs.IntVar(&f.maxChunkRows, "max-chunk-rows", 0, "most `rows` per chunk (0: no limit)")
+	fs.StringVar(&f.invalidField, "invalid-field", "reject", "a row with a valid address and an invalid other value: reject the row, or drop the value (listed in warnings.csv)")
 	fs.BoolVar(&f.noDedupe, "no-dedupe", false, "keep rows that share an address with an earlier row")
 	fs.StringVar(&f.dedupeRedis, "dedupe-redis", "", "dedupe across processes in the Redis at this `url` (redis://HOST:PORT/DB; many workers of one job)")
 	fs.StringVar(&f.dedupeJob, "dedupe-job", "", "with --dedupe-redis: the `name` the workers of one job share (default: the input's file name)")
 	fs.DurationVar(&f.dedupeTTL, "dedupe-ttl", redisdedupe.DefaultTTL, "with --dedupe-redis: how long a claimed address is kept (a `duration`)")
 	fs.StringVar(&f.target, "target", "dir", "where chunks go (`target`): dir (the --out directory), 8x8 or koreai")
 	fs.IntVar(&f.uploadConcurrency, "upload-concurrency", 2, "`number` of chunks uploaded at once")
+	fs.BoolVar(&f.dryRun, "dry-run", false, "do everything but write and upload: print the summary, write nothing in --out")
 	fs.BoolVar(&f.quiet, "quiet", false, "print nothing but errors")
 	fs.StringVar(&f.maxRejectRate, "max-reject-rate", "", "quality gate: exit status 3 when more than this `share` of the rows is rejected (e.g. 5% or 0.05; default: no gate)")
 	fs.BoolVar(&f.forceOut, "force-out", false, "use a non-empty --out that contactpipe did not write (nothing in it is removed or overwritten)")
@@ -159,6 +170,9 @@ func runImport(ctx context.Context, f *importFlags, name string, s *streams) err
 	if src, err = f.checkContent(src, cfg.Source); err != nil {
 		return err
 	}
+	if f.dryRun {
+		return dryRun(ctx, src, f, cfg, s)
+	}
 	out, err := planOut(f.out, input, outOptions{force: f.forceOut, fresh: f.api.fresh, api: f.target != "dir"})
 	if err != nil {
 		return err
@@ -198,6 +212,26 @@ func (f *importFlags) config() (contactpipe.Config, error) {
 		cfg.Format = strings.ToLower(f.format)
 	default:
 		return cfg, fmt.Errorf("-format %q: want auto, csv, xlsx or xls", f.format)
+	}
+	cfg.StrictColumns, cfg.StrictCSV, cfg.DryRun = f.strictColumns, f.strictCSV, f.dryRun
+	switch strings.ToLower(f.invalidField) {
+	case "reject", "":
+		cfg.InvalidField = contactpipe.InvalidFieldReject
+	case "drop":
+		cfg.InvalidField = contactpipe.InvalidFieldDrop
+	default:
+		return cfg, fmt.Errorf("-invalid-field %q: want reject or drop", f.invalidField)
+	}
+	if f.columnMap != "" {
+		cfg.ColumnMap = map[string]string{}
+		for _, pair := range strings.Split(f.columnMap, ",") {
+			i := strings.LastIndex(pair, "=")
+			header, field := strings.TrimSpace(pair[:max(i, 0)]), strings.TrimSpace(pair[i+1:])
+			if i < 0 || header == "" || field == "" {
+				return cfg, fmt.Errorf("-map %q: want HEADER=field pairs separated by commas, e.g. 'Telefon=msisdn,Land=country'", pair)
+			}
+			cfg.ColumnMap[header] = field
+		}
 	}
 	if f.columns != "" {
 		for _, c := range strings.Split(f.columns, ",") {
@@ -341,6 +375,8 @@ func (f *importFlags) checkContent(src io.Reader, name string) (io.Reader, error
 		return nil, usagef("-sheet has no effect: %s is a text (csv) file, not a spreadsheet", name)
 	case f.given("delimiter") && kind != "csv":
 		return nil, usagef("-delimiter has no effect: %s is a spreadsheet (%s), not a text file", name, kind)
+	case f.given("strict-csv") && kind != "csv":
+		return nil, usagef("-strict-csv has no effect: %s is a spreadsheet (%s), not a text file", name, kind)
 	case f.given("encoding") && kind != "csv":
 		return nil, usagef("-encoding has no effect: %s is a spreadsheet (%s), not a text file", name, kind)
 	}
@@ -405,6 +441,11 @@ func importTo(ctx context.Context, src io.Reader, size int64, f *importFlags, cf
 	cfg.WorkDir = out.dir
 	cfg.Uploader = up.uploader()
 
+	var warns *warningsWriter
+	if cfg.InvalidField == contactpipe.InvalidFieldDrop {
+		warns = &warningsWriter{file: &lazyFile{out: out, name: "warnings.csv"}}
+		cfg.OnWarning = warns.write
+	}
 	rejFile := &lazyFile{out: out, name: "rejected.csv"}
 	dupFile := &lazyFile{out: out, name: "duplicates.csv"}
 	rejected := contactpipe.NewRejectedWriter(rejFile)
@@ -431,7 +472,7 @@ func importTo(ctx context.Context, src io.Reader, size int64, f *importFlags, cf
 		return usageError{err}
 	}
 	for _, e := range []error{sinkErr, rejected.Flush(), duplicates.Flush(), rejFile.close(), dupFile.close(),
-		out.writeFile("report.json", rep.WriteJSON)} {
+		warns.close(), out.writeFile("report.json", rep.WriteJSON)} {
 		if e != nil && err == nil {
 			err = e
 		}
@@ -467,6 +508,77 @@ func importTo(ctx context.Context, src io.Reader, size int64, f *importFlags, cf
 		return &exitError{code: exitQuality, err: err}
 	}
 	return nil
+}
+
+// dryRun imports without writing or uploading anything: the summary says what a real run would
+// do.
+func dryRun(ctx context.Context, src io.Reader, f *importFlags, cfg contactpipe.Config, s *streams) error {
+	if f.target == "koreai" {
+		cfg.Uploader = &upload.KoreAI{} // for its columns only: Kore.ai takes rows with a phone
+	}
+	rep, err := contactpipe.Import(ctx, src, cfg)
+	if errors.Is(err, contactpipe.ErrConfig) {
+		return usageError{err}
+	}
+	if err != nil {
+		return err
+	}
+	if !f.quiet {
+		fmt.Fprintln(s.stdout, summary(rep, "")+" (dry run: nothing written or uploaded)")
+		for _, w := range warnings(rep) {
+			fmt.Fprintf(s.stderr, "contactpipe: warning: %s\n", w)
+		}
+	}
+	if err := f.qualityGate(rep); err != nil {
+		return &exitError{code: exitQuality, err: err}
+	}
+	return nil
+}
+
+// warningsWriter writes warnings.csv: the values -invalid-field drop removed from accepted rows,
+// one a line (row,column,value,code,message), for people: a UTF-8 byte order mark first, and
+// values a spreadsheet would run as a formula neutralized as in rejected.csv.
+type warningsWriter struct {
+	file *lazyFile
+	w    *csv.Writer
+	err  error
+}
+
+func (ww *warningsWriter) start() {
+	if ww.w != nil {
+		return
+	}
+	if _, ww.err = ww.file.Write([]byte("\uFEFF")); ww.err != nil {
+		return
+	}
+	ww.w = csv.NewWriter(ww.file)
+	ww.err = ww.w.Write([]string{"row", "column", "value", "code", "message"})
+}
+
+func (ww *warningsWriter) write(w contactpipe.Warning) {
+	if ww.start(); ww.err != nil {
+		return
+	}
+	msg := w.Code
+	if w.Err != nil {
+		msg = w.Err.Error()
+	}
+	ww.err = ww.w.Write([]string{strconv.Itoa(w.Row), contactpipe.Neutralize(w.Column), contactpipe.Neutralize(w.Value), w.Code, contactpipe.Neutralize(msg)})
+}
+
+// close writes the header when there was no warning, and closes the file.
+func (ww *warningsWriter) close() error {
+	if ww == nil {
+		return nil
+	}
+	if ww.start(); ww.err != nil {
+		return ww.err
+	}
+	ww.w.Flush()
+	if err := ww.w.Error(); err != nil {
+		return err
+	}
+	return ww.file.close()
 }
 
 // resumeHint says how to go on after an interrupted import.
@@ -557,9 +669,13 @@ func summary(rep contactpipe.Report, reportPath string) string {
 			rate += fmt.Sprintf(" (%.0f rows/s)", float64(rep.Rows)/secs)
 		}
 	}
-	return fmt.Sprintf("%s: %s: %d accepted in %s, %d rejected, %s%s; see %s",
+	see := ""
+	if reportPath != "" {
+		see = "; see " + reportPath
+	}
+	return fmt.Sprintf("%s: %s: %d accepted in %s, %d rejected, %s%s%s",
 		rep.Source, plural(rep.Rows, "row", "rows"), rep.Accepted, plural(len(rep.Chunks), "chunk", "chunks"), rep.Rejected,
-		plural(rep.Duplicates, "duplicate", "duplicates"), rate, reportPath)
+		plural(rep.Duplicates, "duplicate", "duplicates"), rate, see)
 }
 
 // progressLine returns a Progress callback that redraws one status line on w.
