@@ -463,3 +463,31 @@ func repeatRow(cell string, from, n int) []row {
 	}
 	return out
 }
+
+// TestBrokenQuoteInOtherEncodings: going back over a broken quote works on decoded streams too
+// (UTF-16 is decoded before the scanner; Windows-1252 after it).
+func TestBrokenQuoteInOtherEncodings(t *testing.T) {
+	text := "msisdn,firstName\r\n1,J\u00fcrgen\r\n2,\"Gro\u00df\r\n3,Z\u00f6e\r\n"
+	utf16 := []byte{0xFF, 0xFE}
+	for _, r := range text {
+		utf16 = append(utf16, byte(r), byte(r>>8))
+	}
+	win := []byte(strings.NewReplacer("\u00fc", "\xfc", "\u00df", "\xdf", "\u00f6", "\xf6").Replace(text))
+	for name, in := range map[string][]byte{"utf-16le": utf16, "windows-1252": win} {
+		t.Run(name, func(t *testing.T) {
+			src := open(t, string(in), parse.Options{})
+			assert.Equal(t, name, src.Encoding())
+			var got []row
+			var raw []string
+			for rec, err := range src.All() {
+				require.NoError(t, err)
+				got = append(got, compact(rec))
+				if rec.Err != nil {
+					raw = rec.Raw
+				}
+			}
+			assert.Equal(t, []row{"2: 1|J\u00fcrgen", "3! malformed_csv firstName", "4: 3|Z\u00f6e"}, got)
+			assert.Equal(t, []string{"2", "\"Gro\u00df"}, raw)
+		})
+	}
+}
