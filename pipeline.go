@@ -53,6 +53,7 @@ type engine struct {
 	norm *Normalizer
 
 	dd      dedupe.Deduper // nil: no dedupe
+	set     *dedupe.Set    // dd when it is the in-memory Set: the workers hash the addresses
 	ownDD   bool           // dd was made here and is closed by run
 	kinds   kindSet        // the address kinds deduped
 	enc     []func(*Contact) string
@@ -76,12 +77,17 @@ type batch struct {
 	raws  []byte // the accepted rows' original cells, back to back (with keepRaw)
 
 	addrs   []dedupe.Address
+	keys    []dedupe.Key // with set: the key of each address
+	spans   []span       // the addresses (and keys) of each claim
 	claims  []dedupe.Claim
 	claimOf []int // the row (index in outs) of each claim
 	results []dedupe.Result
 
 	done chan struct{}
 }
+
+// span is a range of a batch's addresses.
+type span struct{ from, to int }
 
 // row is what became of one record.
 type row struct {
@@ -192,6 +198,7 @@ func (e *engine) setDedupe() {
 	default:
 		e.dd, e.ownDD = dedupe.New(), true
 	}
+	e.set, _ = e.dd.(*dedupe.Set)
 }
 
 // encodeColumns makes the workers encode each accepted row as a chunk line of these columns, and
@@ -357,11 +364,10 @@ func (e *engine) work(ctx context.Context, work <-chan *batch) (err error) {
 }
 
 // process normalizes and validates each row of b, encodes the accepted ones as chunk lines, and
-// lists their addresses for the Deduper.
+// lists (and, for the in-memory Set, hashes) their addresses for the Deduper.
 func (e *engine) process(b *batch, fields []string) {
-	b.lines, b.raws, b.addrs, b.claims, b.claimOf = b.lines[:0], b.raws[:0], b.addrs[:0], b.claims[:0], b.claimOf[:0]
-	type span struct{ from, to int }
-	var spans [batchSize]span
+	b.lines, b.raws, b.addrs, b.keys = b.lines[:0], b.raws[:0], b.addrs[:0], b.keys[:0]
+	b.spans, b.claims, b.claimOf = b.spans[:0], b.claims[:0], b.claimOf[:0]
 	for i := range b.recs {
 		rec, o := &b.recs[i], &b.outs[i]
 		*o = row{}
@@ -390,19 +396,36 @@ func (e *engine) process(b *batch, fields []string) {
 			from := len(b.addrs)
 			b.addrs = appendAddresses(b.addrs, &o.contact, e.kinds)
 			if len(b.addrs) > from {
-				spans[len(b.claimOf)] = span{from, len(b.addrs)}
+				b.spans = append(b.spans, span{from, len(b.addrs)})
 				b.claimOf = append(b.claimOf, i)
 			}
 		}
 	}
+	if e.set != nil {
+		for _, a := range b.addrs {
+			b.keys = append(b.keys, e.set.Key(a))
+		}
+		return
+	}
 	for j, i := range b.claimOf {
-		s := spans[j]
+		s := b.spans[j]
 		b.claims = append(b.claims, dedupe.Claim{Row: b.recs[i].Row, Addrs: b.addrs[s.from:s.to:s.to]})
 	}
 }
 
 // claim runs the batch's claims through the Deduper, in row order, and marks the duplicates.
 func (e *engine) claim(ctx context.Context, b *batch) error {
+	if e.set != nil { // the in-memory Set: keys hashed by the workers, slots prefetched
+		e.set.Prefetch(b.keys)
+		for j, i := range b.claimOf {
+			s := b.spans[j]
+			if k, first, dup := e.set.ClaimKeys(b.recs[i].Row, b.keys[s.from:s.to]); dup {
+				o := &b.outs[i]
+				o.dup, o.match = true, dedupe.Match{Row: first, Address: b.addrs[s.from+k]}
+			}
+		}
+		return nil
+	}
 	if e.dd == nil || len(b.claims) == 0 {
 		return nil
 	}

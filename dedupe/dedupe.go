@@ -47,7 +47,11 @@ type Match struct {
 	Address Address // the address of the new row that matched
 }
 
-type key [2]uint64
+// Key is the 128-bit hash by which a Set knows an address (see the package doc). Keys are
+// comparable only within the Set that made them: each Set has seeds of its own.
+type Key [2]uint64
+
+type key = Key
 
 // slot is one entry of a shard's open-addressing table: a 128-bit key and the row that claimed
 // it, in 20 bytes (four uint32 halves of the key and the row; row 0 marks an empty slot).
@@ -186,6 +190,38 @@ func (s *Set) claimBatch(claims []Claim, results []Result) {
 			s.claimKeys(c.Row, rowKeys)
 		}
 	}
+}
+
+// Key returns a's key in s. It only reads s's seeds, which never change: it may be called from
+// any goroutine, concurrently with Claim — to hash a batch of rows on several cores while one
+// goroutine claims (ClaimKeys).
+func (s *Set) Key(a Address) Key { return s.key(a) }
+
+// ClaimKeys is Claim for a row whose addresses were hashed with Key (keys[i] for its i-th
+// non-empty address). When one is already claimed it returns its position in keys, the row that
+// claimed it, and true, and claims nothing; otherwise it claims all of them for row.
+func (s *Set) ClaimKeys(row int, keys []Key) (i, first int, dup bool) {
+	for i, k := range keys {
+		if first := s.lookup(k); first != 0 {
+			return i, int(first), true
+		}
+	}
+	s.claimKeys(row, keys)
+	return 0, 0, false
+}
+
+// Prefetch reads the first slot each key would probe, so that the claims that follow find them
+// in the CPU cache: the loads of a batch overlap instead of waiting for memory one at a time.
+// It changes nothing in the set.
+func (s *Set) Prefetch(keys []Key) {
+	var sum uint32
+	for _, k := range keys {
+		sh := s.shardOf(k)
+		if n := len(sh.slots); n > 0 {
+			sum += sh.slots[home(k, n)][4]
+		}
+	}
+	s.touch += sum
 }
 
 func (s *Set) shardOf(k key) *shard { return &s.shards[k[0]>>56] }
