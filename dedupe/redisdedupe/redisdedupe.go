@@ -21,7 +21,10 @@
 // later, so a job's claims live until TTL after its last claim, however long it runs, and then
 // go together. Each address costs Redis about 120 bytes with a 30-byte source name (~240 MB
 // per million rows of two addresses); a job of tens of millions of addresses is best run on a
-// Redis with lazyfree-lazy-expire yes, so that expiring its hashes does not pause Redis.
+// Redis with lazyfree-lazy-expire yes, so that expiring its hashes does not pause Redis. The Redis
+// must not evict keys to make room (maxmemory-policy noeviction, the default): Open refuses one
+// that may, when it can read its configuration. A Redis that is full then fails the claims, and
+// so the import, rather than forgetting them.
 //
 // # What "first" means
 //
@@ -39,9 +42,14 @@
 //
 // A claim is identified by its source and row. When the same source and row claim again — a
 // rerun of the same file after a crash, or a batch retried after a broken connection — the
-// fields they already hold are not a duplicate of themselves: the row is accepted again. So each worker of a job needs a Source of its own (the input file's path or name,
-// unique within the job); two workers importing different files under one Source name would take
-// each other's rows with the same numbers for their own.
+// fields they already hold are not a duplicate of themselves: the row is accepted again. Claims
+// are not taken back when an import fails after claiming (the batch Redis answered but the
+// import did not count, the chunk that did not upload): they stay held for that source and row
+// until the same file is run again under the same name, which is what to do after a failure.
+//
+// So each worker of a job needs a Source of its own (the input file's path or name, unique
+// within the job); two workers importing different files under one Source name would take each
+// other's rows with the same numbers for their own.
 //
 // # Errors
 //
@@ -104,6 +112,9 @@ type Deduper struct {
 
 var _ dedupe.Deduper = (*Deduper)(nil)
 
+// claimScript is the claim script. Redis checks its memory limit at the script's first write,
+// so a Redis that is full refuses a claim before it writes anything.
+//
 //go:embed claim.lua
 var claimScript string
 
@@ -138,8 +149,9 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Deduper, error) {
 	return d, nil
 }
 
-// New is Open for a client the caller made and keeps: Close leaves it open. A cluster client
-// works as well as a single server's, since all keys of a job share one hash slot.
+// New is Open for a client the caller made and keeps: Close leaves it open. All keys of a job
+// share one hash slot, so a cluster client should serve as well as a single server's (this
+// package's tests run a single server).
 func New(ctx context.Context, client redis.UniversalClient, opts Options) (*Deduper, error) {
 	return newDeduper(ctx, client, addrOf(client), opts)
 }
@@ -167,7 +179,24 @@ func newDeduper(ctx context.Context, client redis.UniversalClient, addr string, 
 	if err := d.load(ctx); err != nil {
 		return nil, err
 	}
+	if err := d.checkEviction(ctx); err != nil {
+		return nil, err
+	}
 	return d, nil
+}
+
+// checkEviction refuses a Redis that may evict keys to make room: a job's claims would vanish and
+// their addresses be accepted again. When CONFIG is not allowed (as on some managed Redis
+// services) it cannot tell, and lets it be.
+func (d *Deduper) checkEviction(ctx context.Context) error {
+	conf, err := d.client.ConfigGet(ctx, "maxmemory*").Result()
+	if err != nil {
+		return nil
+	}
+	if limit, policy := conf["maxmemory"], conf["maxmemory-policy"]; limit != "" && limit != "0" && policy != "" && policy != "noeviction" {
+		return fmt.Errorf("redisdedupe: redis at %s may evict keys (maxmemory %s, maxmemory-policy %s): claims could vanish and addresses be accepted twice; use maxmemory-policy noeviction", d.addr, limit, policy)
+	}
+	return nil
 }
 
 // shardCount is how many hashes hold a job's claims. More than one keeps each hash a 16th of

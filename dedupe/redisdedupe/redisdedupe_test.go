@@ -295,6 +295,55 @@ func TestClaimBatchCancelled(t *testing.T) {
 	assert.ErrorIs(t, err, context.Canceled)
 }
 
+// TestOpenRefusesEvictingRedis: a Redis that may evict keys to make room would forget claims, so
+// Open refuses it; one that only refuses writes when full is fine.
+func TestOpenRefusesEvictingRedis(t *testing.T) {
+	ctx := context.Background()
+	for _, tt := range []struct {
+		policy string
+		ok     bool
+	}{
+		{"allkeys-lru", false},
+		{"volatile-ttl", false},
+		{"noeviction", true},
+	} {
+		t.Run(tt.policy, func(t *testing.T) {
+			srv := redistest.Start(t, redistest.Options{Args: []string{"--maxmemory", "64mb", "--maxmemory-policy", tt.policy}})
+			d, err := redisdedupe.Open(ctx, srv.URL(0), redisdedupe.Options{Job: "j", Source: "f"})
+			if tt.ok {
+				require.NoError(t, err)
+				require.NoError(t, d.Close())
+				return
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "maxmemory-policy "+tt.policy)
+			assert.Contains(t, err.Error(), "redis at "+srv.Addr)
+		})
+	}
+}
+
+// TestFullRedisFailsTheClaim: a Redis at its memory limit (noeviction) refuses the claim script
+// at its first write, so the batch writes nothing, and ClaimBatch fails rather than answering.
+func TestFullRedisFailsTheClaim(t *testing.T) {
+	srv := redistest.Start(t, redistest.Options{Args: []string{"--maxmemory", "3mb", "--maxmemory-policy", "noeviction"}})
+	d := open(t, srv, "full", "f.csv")
+	c := client(t, srv)
+	var err error
+	held := 0
+	for b := 0; err == nil && b < 200; b++ {
+		held = len(jobClaims(t, c, "full"))
+		claims := make([]dedupe.Claim, 512)
+		for i := range claims {
+			claims[i] = row(b*512+i+2, phone(fmt.Sprintf("+1650%07d", b*512+i)))
+		}
+		err = d.ClaimBatch(context.Background(), claims, make([]dedupe.Result, len(claims)))
+	}
+	require.Error(t, err, "3 MB cannot hold 100,000 claims")
+	assert.Contains(t, err.Error(), "OOM")
+	assert.Contains(t, err.Error(), "at redis "+srv.Addr)
+	assert.Equal(t, held, len(jobClaims(t, c, "full")), "the refused batch wrote nothing")
+}
+
 func TestOpenErrors(t *testing.T) {
 	srv := redistest.Start(t, redistest.Options{Password: "pw-123"})
 	ctx := context.Background()

@@ -37,7 +37,8 @@ type Server struct {
 
 // Options tune Start. The zero value starts a server without a password.
 type Options struct {
-	Password string // when set, the server requires it (requirepass)
+	Password string   // when set, the server requires it (requirepass)
+	Args     []string // more redis-server arguments, such as "--maxmemory", "10mb"
 }
 
 // ErrNotInstalled is returned by Launch when redis-server is not on PATH.
@@ -97,6 +98,7 @@ func launch(path string, opts Options) (*Server, error) {
 	if opts.Password != "" {
 		args = append(args, "--requirepass", opts.Password)
 	}
+	args = append(args, opts.Args...)
 	cmd := exec.Command(path, args...)
 	var out strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &out
