@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -21,6 +22,11 @@ import (
 	"github.com/contactpipe/contactpipe/internal/redistest"
 	"github.com/contactpipe/contactpipe/upload"
 )
+
+// longFlag makes the process tests import large files; .ci/run sets CONTACTPIPE_LONG=1.
+var longFlag = flag.Bool("long", false, "import 200,000-row files in the two-process test (also CONTACTPIPE_LONG=1)")
+
+func longRun() bool { return *longFlag || os.Getenv("CONTACTPIPE_LONG") == "1" }
 
 // importWorkerEnv, when set, makes the test binary an import worker (see importWorker): its
 // value is a JSON importSpec.
@@ -148,7 +154,10 @@ func acceptedRows(t *testing.T, dir string, rep contactpipe.Report) [][2]string 
 func TestImportTwoProcessesOverlapping(t *testing.T) {
 	srv := redistest.Start(t, redistest.Options{})
 	dir := t.TempDir()
-	const n = 6_000
+	n := 6_000
+	if longRun() {
+		n = 200_000 // 400,000 rows in all, a few hundred batches each
+	}
 	files := []importFile{
 		{Name: "a.csv", First: 0, Rows: n},
 		{Name: "b.csv", First: n / 2, Rows: n, Desc: true, EmailShift: 1},
