@@ -364,3 +364,27 @@ func TestImportStrictCSV(t *testing.T) {
 	require.Len(t, rep.Chunks, 1)
 	assert.Contains(t, rep.Chunks[0].Error, "not uploaded", "in a chunk that was not uploaded")
 }
+
+// TestImportCallbackPanicBecomesError: a panic in a callback or a Sink is returned as an error,
+// and every goroutine of the import still stops.
+func TestImportCallbackPanicBecomesError(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	src := "msisdn\n+12015550123\n12\n+12015550123\n"
+	for name, cfg := range map[string]contactpipe.Config{
+		"OnRejected":  {OnRejected: func(contactpipe.Rejected) { panic("rejected bug") }},
+		"OnDuplicate": {OnDuplicate: func(contactpipe.Duplicate) { panic("duplicate bug") }},
+		"Progress":    {Progress: func(contactpipe.Progress) { panic("progress bug") }, ProgressEvery: time.Nanosecond},
+	} {
+		t.Run(name, func(t *testing.T) {
+			cfg.WorkDir = t.TempDir()
+			_, err := contactpipe.Import(context.Background(), strings.NewReader(src), cfg)
+			var pe *contactpipe.PanicError
+			require.ErrorAs(t, err, &pe)
+			assert.Contains(t, err.Error(), "bug")
+		})
+	}
+	_, err := contactpipe.ImportTo(context.Background(), strings.NewReader(src), contactpipe.Config{},
+		contactpipe.SinkFunc(func(context.Context, contactpipe.Batch) error { panic("sink bug") }))
+	var pe *contactpipe.PanicError
+	require.ErrorAs(t, err, &pe)
+}

@@ -140,17 +140,21 @@ func importTo(ctx context.Context, src io.Reader, cfg Config, sink Sink) (rep Re
 	}
 
 	prog := startProgress(cfg, t, e, start, stop)
-	err = e.run(ictx, func(b *batch) error {
+	err = e.run(ictx, func(b *batch) (err error) {
+		defer recoverInto(&err) // a panic in OnRejected, OnDuplicate, OnWarning or a Sink
 		if err := c.consume(ictx, b); err != nil {
 			return err
 		}
 		prog.tick()
 		return nil
 	})
-	err = c.finish(ictx, err)
+	err = finish(ictx, c, err)
 	prog.stop()
-	if ctx.Err() != nil {
+	switch {
+	case ctx.Err() != nil:
 		err = ctxError(ctx)
+	case err == nil && ictx.Err() != nil: // stopped from inside (a panic in a goroutine of ours)
+		err = context.Cause(ictx)
 	}
 
 	if e.parsed {
@@ -176,9 +180,26 @@ func importTo(ctx context.Context, src io.Reader, cfg Config, sink Sink) (rep Re
 		err = errors.Join(append([]error{fmt.Errorf("contactpipe: %w: %d of %d chunks failed", ErrNotLanded, failed, len(rep.Chunks))}, chunkErrs...)...)
 	}
 	if cfg.Progress != nil {
-		cfg.Progress(t.snapshot(e, start, true))
+		func() {
+			defer func() {
+				if r := recover(); r != nil && err == nil {
+					err = panicError(r)
+				}
+			}()
+			cfg.Progress(t.snapshot(e, start, true))
+		}()
 	}
 	return rep, err
+}
+
+// finish calls c.finish, turning a panic (in a Sink, say) into the error.
+func finish(ctx context.Context, c consumer, err error) (ferr error) {
+	defer func() {
+		if r := recover(); r != nil {
+			ferr = panicError(r)
+		}
+	}()
+	return c.finish(ctx, err)
 }
 
 // tally accounts for the rows of one import. The collector goroutine owns the row counts; mu
