@@ -773,6 +773,15 @@ func (s *Source) Sheet() string {
 	return ""
 }
 
+// Sheets returns the names of the workbook's sheets, in workbook order, when the spreadsheet
+// reader tells them; nil for text.
+func (s *Source) Sheets() []string {
+	if n, ok := s.sheet.(interface{ Sheets() []string }); ok {
+		return n.Sheets()
+	}
+	return nil
+}
+
 // Mapping returns the column mapping.
 func (s *Source) Mapping() Mapping { return s.mapping }
 

@@ -45,6 +45,11 @@ func TestEveryFlagBothForms(t *testing.T) {
 			{"rate", "2.5"}, {"wait=false", ""}, {"no-wait", ""}, {"koreai-url", "https://k"},
 			{"stream-id", "st"}, {"koreai-account-id", "acc"}, {"fresh", ""},
 		},
+		"inspect": {
+			{"format", "csv"}, {"header=false", ""}, {"columns", "msisdn,firstName"}, {"map", "Telefon=msisdn"},
+			{"strict-columns", ""}, {"sheet", "Leads"}, {"delimiter", ";"}, {"encoding", "latin1"}, {"strict-csv", ""},
+			{"country", "US"}, {"invalid-field", "drop"}, {"no-dedupe", ""}, {"rows", "10"}, {"json", ""},
+		},
 		"batch list":   {{"limit", "5"}, {"page", "2"}, {"type", "createContacts"}, {"region", "uk"}, {"base-url", "http://x"}, {"account-id", "a"}, {"api-key-file", "k"}, {"rate", "1"}},
 		"batch status": {{"region", "uk"}, {"base-url", "http://x"}, {"account-id", "a"}, {"api-key-file", "k"}, {"rate", "1"}},
 		"groups copy":  {{"from", "1"}, {"to", "2"}, {"wait", ""}, {"region", "uk"}, {"base-url", "http://x"}, {"account-id", "a"}, {"api-key-file", "k"}, {"rate", "1"}},

@@ -59,20 +59,9 @@ func (f *importFlags) register(fs *pflag.FlagSet) {
 	f.fs = fs
 	fs.SortFlags = false
 	fs.StringVar(&f.out, "out", "contactpipe-out", "output `dir`ectory for chunks, rejected.csv, duplicates.csv and report.json")
-	fs.StringVar(&f.format, "format", "auto", "input `format`: auto, csv, xlsx or xls")
-	fs.BoolVar(&f.header, "header", true, "the file has a header row (with --header=false, --columns is required)")
-	fs.StringVar(&f.columns, "columns", "", "comma-separated `fields` of the columns in order, e.g. msisdn,firstName,lastName (the API's fileColumns)")
-	fs.StringVar(&f.columnMap, "map", "", "map columns by header `name`: 'Telefon=msisdn,Land=country' (wins over automatic mapping; =ignore skips a column)")
-	fs.BoolVar(&f.strictColumns, "strict-columns", false, "refuse a file with a column that is not imported")
-	fs.StringVar(&f.sheet, "sheet", "", "spreadsheet sheet `name` (default: the first visible sheet)")
-	fs.StringVar(&f.delimiter, "delimiter", "", "CSV delimiter: one `char`acter, or \"tab\" (default: sniffed)")
-	fs.StringVar(&f.encoding, "encoding", "", "text `encoding`: utf-8, utf-16le, utf-16be, windows-1252 or latin1 (default: detected)")
-	fs.BoolVar(&f.strictCSV, "strict-csv", false, "stop at the first quoted field that is never closed (default: reject that line and go on)")
-	fs.StringVar(&f.country, "country", "", "default country `CC` for national phone numbers (ISO alpha-2); none by default")
+	f.registerInput(fs)
 	fs.Int64Var(&f.maxChunkBytes, "max-chunk-bytes", 29_000_000, "largest chunk file in `bytes`, header included")
 	fs.IntVar(&f.maxChunkRows, "max-chunk-rows", 0, "most `rows` per chunk (0: no limit)")
-	fs.StringVar(&f.invalidField, "invalid-field", "reject", "a row with a valid address and an invalid other value: reject the row, or drop the value (listed in warnings.csv)")
-	fs.BoolVar(&f.noDedupe, "no-dedupe", false, "keep rows that share an address with an earlier row")
 	fs.StringVar(&f.dedupeRedis, "dedupe-redis", "", "dedupe across processes in the Redis at this `url` (redis://HOST:PORT/DB; many workers of one job)")
 	fs.StringVar(&f.dedupeJob, "dedupe-job", "", "with --dedupe-redis: the `name` the workers of one job share (default: the input's file name)")
 	fs.DurationVar(&f.dedupeTTL, "dedupe-ttl", redisdedupe.DefaultTTL, "with --dedupe-redis: how long a claimed address is kept (a `duration`)")
@@ -84,6 +73,27 @@ func (f *importFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.forceOut, "force-out", false, "use a non-empty --out that contactpipe did not write (nothing in it is removed or overwritten)")
 	fs.StringVar(&f.groups, "groups", "", "8x8: comma-separated contact group `ids` to add contacts to (at most 10)")
 	f.api.register(fs)
+}
+
+// registerInput adds the flags that say how the file is read and its rows judged (import and
+// inspect share them).
+func (f *importFlags) registerInput(fs *pflag.FlagSet) {
+	f.fs = fs
+	fs.SortFlags = false
+	// What config checks of the flags inspect does not have (import's registration sets them too).
+	f.target, f.maxChunkBytes, f.uploadConcurrency, f.dedupeTTL = "dir", 29_000_000, 2, redisdedupe.DefaultTTL
+	fs.StringVar(&f.format, "format", "auto", "input `format`: auto, csv, xlsx or xls")
+	fs.BoolVar(&f.header, "header", true, "the file has a header row (with --header=false, --columns is required)")
+	fs.StringVar(&f.columns, "columns", "", "comma-separated `fields` of the columns in order, e.g. msisdn,firstName,lastName (the API's fileColumns)")
+	fs.StringVar(&f.columnMap, "map", "", "map columns by header `name`: 'Telefon=msisdn,Land=country' (wins over automatic mapping; =ignore skips a column)")
+	fs.BoolVar(&f.strictColumns, "strict-columns", false, "refuse a file with a column that is not imported")
+	fs.StringVar(&f.sheet, "sheet", "", "spreadsheet sheet `name` (default: the first visible sheet)")
+	fs.StringVar(&f.delimiter, "delimiter", "", "CSV delimiter: one `char`acter, or \"tab\" (default: sniffed)")
+	fs.StringVar(&f.encoding, "encoding", "", "text `encoding`: utf-8, utf-16le, utf-16be, windows-1252 or latin1 (default: detected)")
+	fs.BoolVar(&f.strictCSV, "strict-csv", false, "stop at the first quoted field that is never closed (default: reject that line and go on)")
+	fs.StringVar(&f.country, "country", "", "default country `CC` for national phone numbers (ISO alpha-2); none by default")
+	fs.StringVar(&f.invalidField, "invalid-field", "reject", "a row with a valid address and an invalid other value: reject the row, or drop the value (listed in warnings.csv)")
+	fs.BoolVar(&f.noDedupe, "no-dedupe", false, "keep rows that share an address with an earlier row")
 }
 
 const importLong = `Import a contact list (CSV, XLSX or XLS; FILE "-" reads standard input): parse, normalize,

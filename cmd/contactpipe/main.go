@@ -144,7 +144,7 @@ func newRootCmd(s *streams) *cobra.Command {
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetFlagErrorFunc(flagError)
 	root.CompletionOptions.HiddenDefaultCmd = false
-	root.AddCommand(newImportCmd(s), newBatchCmd(s), newGroupsCmd(s), newVersionCmd())
+	root.AddCommand(newImportCmd(s), newInspectCmd(s), newBatchCmd(s), newGroupsCmd(s), newVersionCmd())
 	return root
 }
 
