@@ -150,10 +150,7 @@ func importTo(ctx context.Context, src io.Reader, cfg Config, sink Sink) (rep Re
 	})
 	err = finish(ictx, c, err)
 	prog.stop()
-	switch {
-	case ctx.Err() != nil:
-		err = ctxError(ctx)
-	case err == nil && ictx.Err() != nil: // stopped from inside (a panic in a goroutine of ours)
+	if err == nil && ctx.Err() == nil && ictx.Err() != nil { // stopped from inside (a panic in a goroutine of ours)
 		err = context.Cause(ictx)
 	}
 
@@ -178,6 +175,9 @@ func importTo(ctx context.Context, src io.Reader, cfg Config, sink Sink) (rep Re
 	}
 	if err == nil && failed > 0 {
 		err = errors.Join(append([]error{fmt.Errorf("contactpipe: %w: %d of %d chunks failed", ErrNotLanded, failed, len(rep.Chunks))}, chunkErrs...)...)
+	}
+	if err != nil && ctx.Err() != nil { // cancelled before everything was done: that is the error
+		err = ctxError(ctx)
 	}
 	if cfg.Progress != nil {
 		func() {

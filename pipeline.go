@@ -100,12 +100,8 @@ type row struct {
 	warns   []Warning
 }
 
-// openEngine checks cfg (with its defaults applied) and opens the source.
+// openEngine opens the source for cfg (checked, with its defaults applied).
 func openEngine(ctx context.Context, src io.Reader, cfg Config) (*engine, error) {
-	norm, err := NewNormalizer(cfg.DefaultCountry, parse.Mapping{})
-	if err != nil {
-		return nil, err
-	}
 	in, err := openSource(ctx, src, parse.Options{
 		Format:         parse.Format(strings.ToLower(cfg.Format)),
 		NoHeader:       cfg.NoHeader,
@@ -129,7 +125,11 @@ func openEngine(ctx context.Context, src io.Reader, cfg Config) (*engine, error)
 		}
 		return nil, fmt.Errorf("contactpipe: %w", err)
 	}
-	norm, _ = NewNormalizer(norm.DefaultCountry, in.Mapping())
+	norm, err := NewNormalizer(cfg.DefaultCountry, in.Mapping())
+	if err != nil {
+		in.Close()
+		return nil, err
+	}
 	norm.DropInvalid = cfg.InvalidField == InvalidFieldDrop
 	return &engine{cfg: cfg, src: src, in: in, norm: norm, kinds: allKinds}, nil
 }
