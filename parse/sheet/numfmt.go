@@ -17,6 +17,7 @@ const (
 	kindDateTime                // 2006-01-02 15:04:05
 	kindTime                    // 15:04:05
 	kindZeroPad                 // integer padded with leading zeros to width
+	kindDuration                // elapsed time [h]:mm:ss, hours not wrapped
 )
 
 // numFmt is the classification of one number format.
@@ -35,13 +36,15 @@ func builtinFmt(id int) numFmt {
 		return numFmt{kind: kindTime}
 	case id == 22:
 		return numFmt{kind: kindDateTime}
+	case id == 46: // [h]:mm:ss
+		return numFmt{kind: kindDuration}
 	case id == 32 || id == 33: // East Asian "h时mm分" and the like
 		return numFmt{kind: kindTime}
 	case id >= 27 && id <= 36, id >= 50 && id <= 58: // East Asian dates
 		return numFmt{kind: kindDate}
 	}
 	// 0 General, 1-13 and 37-44 numbers, currency, percent, scientific,
-	// 46 [h]:mm:ss (a duration), 48 scientific, 49 text.
+	// 48 scientific, 49 text.
 	return numFmt{kind: kindRaw}
 }
 
@@ -118,8 +121,10 @@ scan:
 		}
 	}
 	switch {
-	case general || elapsed:
+	case general:
 		return numFmt{kind: kindRaw}
+	case elapsed:
+		return numFmt{kind: kindDuration}
 	case year || day || (month && !hour && !sec):
 		if hour || sec {
 			return numFmt{kind: kindDateTime}
@@ -139,6 +144,10 @@ func formatNumber(v float64, f numFmt, date1904 bool) string {
 	case kindDate, kindDateTime, kindTime:
 		if s, ok := excelDate(v, f.kind, date1904); ok {
 			return s
+		}
+	case kindDuration:
+		if math.Abs(v) < 1e6 { // days: about 2,700 years
+			return formatDuration(time.Duration(math.Round(v*86400)) * time.Second)
 		}
 	case kindZeroPad:
 		if r := math.Round(v); !math.IsNaN(r) && math.Abs(r) < 1e15 {

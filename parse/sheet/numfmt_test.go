@@ -35,3 +35,11 @@ func TestExcelDateLeapYearBug(t *testing.T) {
 		assert.Equal(t, tc.want, got, "serial %v (1904: %v)", tc.serial, tc.date1904)
 	}
 }
+
+func TestClassifyElapsed(t *testing.T) {
+	for _, code := range []string{"[h]:mm:ss", "[mm]:ss", "[ss]", "[h]:mm"} {
+		assert.Equal(t, kindDuration, classifyFmt(code).kind, code)
+	}
+	assert.Equal(t, kindDuration, builtinFmt(46).kind)
+	assert.Equal(t, "255:10:10", formatNumber(10.6320601851852, numFmt{kind: kindDuration}, false))
+}

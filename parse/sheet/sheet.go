@@ -16,15 +16,18 @@
 //     15551234567 reads "15551234567" (never "1.5551234567E+10"), 1.5 reads
 //     "1.5" (Go's strconv 'f' format with the shortest exact precision). The
 //     cell's number format is ignored (currency, thousands separators, decimal
-//     places, percent and scientific formats are not applied), with two
-//     exceptions below. In XLSX a number stored with more than 15 significant
-//     digits (beyond Excel's own precision) comes as excelize renders it.
+//     places, percent and scientific formats are not applied), with the
+//     exceptions below. A number stored with more digits than Excel shows
+//     reads exactly as stored: 1.0413926851582251, not 1.04139268515823.
 //   - Numbers whose format is a date or time are returned in ISO 8601:
 //     "2006-01-02" for a date, "2006-01-02 15:04:05" for a date and time,
 //     "15:04:05" for a time of day; the workbook's 1900/1904 date system is
 //     honoured. In the 1900 system serial 60 reads "1900-02-29", the day
 //     Excel shows although it never was (Excel's 1900 leap-year bug): 59 is
 //     "1900-02-28", 61 "1900-03-01".
+//   - Numbers whose format counts elapsed time ("[h]:mm:ss", "[mm]:ss")
+//     are returned as hours, minutes and seconds, the hours not wrapped at
+//     24: 10.6320601851852 reads "255:10:10".
 //   - Numbers whose format is made only of zeros ("00000", a ZIP code or an
 //     identifier padded with leading zeros) are returned as displayed, zero
 //     padded: 2134 with format "00000" reads "02134".

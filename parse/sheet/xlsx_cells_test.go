@@ -97,3 +97,19 @@ func TestXLSXStrict(t *testing.T) {
 	assert.Equal(t, []string{"Strict"}, sheets)
 	assert.Equal(t, []testRow{{1, []string{"when", "2009-05-07 11:01:02", "00:11:00"}}}, rows)
 }
+
+// TestXLSXNumbersAsStored: numbers read exactly as stored, as openpyxl and
+// xlrd read them (issue 11 corpus: 1.0413926851582251 read
+// "1.04139268515823"), and elapsed-time formats read as durations (calamine's
+// date.xlsx: "255:10:10", not "10.6320601851852").
+func TestXLSXNumbersAsStored(t *testing.T) {
+	styles := `<numFmts count="1"><numFmt numFmtId="164" formatCode="[h]:mm:ss"/></numFmts><cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="164"/><xf numFmtId="46"/></cellXfs>`
+	sheet := `<row r="1"><c r="A1"><v>1.0413926851582251</v></c><c r="B1"><v>1234567890123456789</v></c><c r="C1"><v>-0</v></c><c r="D1"><v>0010</v></c><c r="E1"><v>1E+20</v></c></row>` +
+		`<row r="2"><c r="A2" s="1"><v>10.6320601851852</v></c><c r="B2" s="2"><v>0.00763888888888897</v></c><c r="C2" s="1"><v>-1.5</v></c></row>`
+	rows, _, err := readAll(t, OpenXLSX, craftXLSX(t, sheet, "", styles, false), Options{})
+	require.NoError(t, err)
+	assert.Equal(t, []testRow{
+		{1, []string{"1.0413926851582251", "1234567890123456789", "0", "10", "100000000000000000000"}},
+		{2, []string{"255:10:10", "00:11:00", "-36:00:00"}},
+	}, rows)
+}

@@ -903,81 +903,60 @@ func (x *fastReader) kindOf(s int) numFmt {
 	return x.styles[s]
 }
 
-// appendNumber renders the text of a number cell's <v> (also used for
-// error cells and unknown types, whose text is not a number and is kept).
-// It follows excelize's getCellDefault (shortest 'f' form; 'G' with 15
-// digits beyond 15 significant digits) and the excelize path's exact fix
-// (an exponent form is replaced by the value stored in the file).
+// appendNumber renders the text of a number cell's <v> by the package's
+// value rules (formatNumber): the exact value in plain decimal notation, or
+// a date, time, duration or zero-padded number by the cell's format. Text
+// that is not a number (error cells, unknown types) is kept as it is.
 func (x *fastReader) appendNumber(dst []byte, s int, v []byte, dateCell bool) []byte {
 	if len(v) == 0 {
 		return dst
 	}
-	if simpleInt(v) {
-		nf := x.kindOf(s)
-		if nf.kind == kindRaw {
-			return append(dst, v...)
+	nf := x.kindOf(s)
+	if nf.kind == kindRaw {
+		if digits, ok := intText(v); ok {
+			// An integer keeps every digit written, as openpyxl reads it
+			// (a float would turn 1234567890123456789 into ...800).
+			return append(dst, digits...)
 		}
 	}
 	raw := string(v)
-	out := raw
-	num := false
-	var f float64
-	if !strings.Contains(raw, "_") {
-		if p, err := strconv.ParseFloat(raw, 64); err == nil {
-			num, f = true, p
-			plain := strconv.FormatFloat(f, 'f', -1, 64)
-			prec := len(plain) - strings.Count(plain, ".")
-			if prec > 15 && !withinPrecision(raw) {
-				out = strconv.FormatFloat(f, 'G', 15, 64)
-			} else {
-				out = plain
-			}
-		}
-	}
-	if num {
-		switch nf := x.kindOf(s); nf.kind {
-		case kindDate, kindDateTime, kindTime, kindZeroPad:
-			if r, err := strconv.ParseFloat(out, 64); err == nil {
-				out = formatNumber(r, nf, x.date1904)
-			}
-		}
-	}
-	if isExponent(out) && out != raw {
-		if strings.ContainsAny(raw, "Ee") {
-			if p, err := strconv.ParseFloat(raw, 64); err == nil {
-				return append(dst, rawNumber(p)...)
-			}
-		}
+	if strings.Contains(raw, "_") {
 		return append(dst, raw...)
 	}
-	return append(dst, out...)
+	f, err := strconv.ParseFloat(raw, 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return append(dst, raw...)
+	}
+	return append(dst, formatNumber(f, nf, x.date1904)...)
 }
 
-// simpleInt reports whether v is an integer of at most 15 digits written
-// the way strconv writes it, which every rule leaves unchanged.
-func simpleInt(v []byte) bool {
-	if len(v) > 0 && v[0] == '-' {
-		v = v[1:]
+// intText returns v, an integer literal (an optional '-', digits), in
+// canonical form: no leading zeros, "0" for zero.
+func intText(v []byte) ([]byte, bool) {
+	neg := len(v) > 0 && v[0] == '-'
+	d := v
+	if neg {
+		d = v[1:]
 	}
-	if len(v) == 0 || len(v) > 15 || (v[0] == '0' && len(v) > 1) {
-		return false
+	if len(d) == 0 {
+		return nil, false
 	}
-	for _, c := range v {
+	for _, c := range d {
 		if c < '0' || c > '9' {
-			return false
+			return nil, false
 		}
 	}
-	return true
-}
-
-// withinPrecision is excelize's isNumWithinPrecision: an integer whose
-// digits beyond the 15th are zeros.
-func withinPrecision(s string) bool {
-	if strings.ContainsAny(s, ".Ee") {
-		return false
+	t := bytes.TrimLeft(d, "0")
+	switch {
+	case len(t) == 0:
+		return []byte("0"), true
+	case !neg && len(t) == len(v):
+		return v, true
 	}
-	s = strings.TrimLeft(s, "+-0")
-	return len(strings.TrimRight(s, "0")) <= 15
+	if neg {
+		return append([]byte{'-'}, t...), true
+	}
+	return t, true
 }
 
 // appendDate renders a t="d" cell, whose value is ISO 8601 text (Strict
