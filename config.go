@@ -73,6 +73,12 @@ type Config struct {
 	// Groups are the contact group ids (at most 10) contacts are added to.
 	Groups []int
 
+	// SinkRetry, if set, makes ImportTo try a Sink's failed Write again, as the API uploaders retry
+	// a request: while CheckRetry(0, err) says so (nil: any error but a cancellation), at most
+	// MaxAttempts tries, with the policy's backoff and its run-wide budget (zero fields take
+	// upload's defaults). An error wrapping upload.ErrStopImport is never retried.
+	SinkRetry *upload.RetryPolicy
+
 	// DryRun does everything but write chunk files and upload them: the Report counts every row as
 	// a real run would and lists the chunks a real run would make (Status "dry-run", nothing
 	// landed). The Uploader is consulted only for its columns (upload.Columner), not validated.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/contactpipe/contactpipe/upload"
 )
@@ -16,7 +17,9 @@ import (
 // A nil error acknowledges the batch: its rows count as landed. An error fails the batch: its
 // rows are reported in a ChunkReport with the error, like a chunk that failed to upload, and the
 // import goes on with the next batch, unless the error wraps upload.ErrStopImport, which stops
-// the import. Retrying is the Sink's business. Write must return promptly when ctx is cancelled.
+// the import. With Config.SinkRetry a failed Write is tried again as the API uploaders retry a
+// request (backoff, attempts, a run-wide budget); ChunkReport.Attempts counts the tries. Write
+// must return promptly when ctx is cancelled.
 type Sink interface {
 	Write(ctx context.Context, b Batch) error
 }
@@ -47,6 +50,7 @@ type sinkConsumer struct {
 	sink    Sink  // nil for a dry run
 	header  int64 // bytes of the header line
 	maxRows int   // 0: no limit
+	retry   *upload.RetryPolicy
 	b       Batch
 }
 
@@ -79,7 +83,7 @@ func startSinkConsumer(e *engine, t *tally, sink Sink, hdr []string, cols []func
 	if e.maxLine <= 0 {
 		return nil, fmt.Errorf("contactpipe: %w: MaxChunkBytes %d does not hold the header", ErrConfig, e.cfg.MaxChunkBytes)
 	}
-	s := &sinkConsumer{e: e, t: t, sink: sink, header: e.cfg.MaxChunkBytes - int64(e.maxLine), maxRows: e.cfg.MaxChunkRows}
+	s := &sinkConsumer{e: e, t: t, sink: sink, header: e.cfg.MaxChunkBytes - int64(e.maxLine), maxRows: e.cfg.MaxChunkRows, retry: retryPolicy(e.cfg.SinkRetry)}
 	if s.maxRows == 0 {
 		s.maxRows = defaultRows
 	}
@@ -127,7 +131,7 @@ func (s *sinkConsumer) flush(ctx context.Context) error {
 		cr.Target, cr.Status, err = "", "dry-run", nil
 	} else if err != nil {
 		err = fmt.Errorf("not written: the import stopped (%w)", context.Cause(ctx))
-	} else if err = s.sink.Write(ctx, s.b); err == nil {
+	} else if cr.Attempts, err = s.write(ctx); err == nil {
 		cr.Landed, cr.Status = cr.Rows, "written"
 	}
 	s.t.chunkDone(cr, err)
@@ -139,6 +143,53 @@ func (s *sinkConsumer) flush(ctx context.Context) error {
 		return fmt.Errorf("contactpipe: batch %d: %w", cr.Index, err)
 	}
 	return nil
+}
+
+// write hands the batch to the Sink, again while Config.SinkRetry says so, and returns the
+// attempts made.
+func (s *sinkConsumer) write(ctx context.Context) (int, error) {
+	p := s.retry
+	for attempt := 1; ; attempt++ {
+		err := s.sink.Write(ctx, s.b)
+		if err == nil || p == nil || attempt >= p.MaxAttempts || errors.Is(err, upload.ErrStopImport) ||
+			ctx.Err() != nil || !p.CheckRetry(0, err) || !p.Budget.Take() {
+			return attempt, err
+		}
+		t := time.NewTimer(p.Backoff(attempt, p.BaseDelay, p.MaxDelay))
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return attempt, err
+		}
+	}
+}
+
+// retryPolicy returns p with upload's defaults in its zero fields, or nil.
+func retryPolicy(p *upload.RetryPolicy) *upload.RetryPolicy {
+	if p == nil {
+		return nil
+	}
+	q := *p
+	if q.MaxAttempts <= 0 {
+		q.MaxAttempts = upload.DefaultMaxAttempts
+	}
+	if q.BaseDelay <= 0 {
+		q.BaseDelay = upload.DefaultBaseDelay
+	}
+	if q.MaxDelay <= 0 {
+		q.MaxDelay = upload.DefaultMaxDelay
+	}
+	if q.Budget == nil {
+		q.Budget = upload.NewRetryBudget(upload.DefaultRetryBudget)
+	}
+	if q.CheckRetry == nil {
+		q.CheckRetry = upload.DefaultCheckRetry
+	}
+	if q.Backoff == nil {
+		q.Backoff = upload.FullJitter
+	}
+	return &q
 }
 
 func (s *sinkConsumer) finish(ctx context.Context, err error) error {

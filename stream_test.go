@@ -276,3 +276,41 @@ func TestImportReportsHowTheFileWasRead(t *testing.T) {
 	assert.ErrorIs(t, err, parse.ErrNoAddressColumn)
 	assert.ErrorIs(t, err, contactpipe.ErrConfig)
 }
+
+// flakySink fails each batch's first failures Writes, then acknowledges it.
+type flakySink struct {
+	failures int
+	tries    map[int]int
+}
+
+func (s *flakySink) Write(ctx context.Context, b contactpipe.Batch) error {
+	s.tries[b.Index]++
+	if s.tries[b.Index] <= s.failures {
+		return fmt.Errorf("database busy (try %d)", s.tries[b.Index])
+	}
+	return nil
+}
+
+func TestImportToSinkRetry(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	policy := &upload.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}
+	sink := &flakySink{failures: 2, tries: map[int]int{}}
+	rep, err := contactpipe.ImportTo(context.Background(), strings.NewReader(bigCSV(2500)), contactpipe.Config{MaxChunkRows: 1000, NoDedupe: true, SinkRetry: policy}, sink)
+	require.NoError(t, err)
+	assert.Equal(t, 2500, rep.Landed)
+	for _, c := range rep.Chunks {
+		assert.Equal(t, 3, c.Attempts, "batch %d", c.Index)
+	}
+
+	sink = &flakySink{failures: 3, tries: map[int]int{}}
+	rep, err = contactpipe.ImportTo(context.Background(), strings.NewReader(bigCSV(1500)), contactpipe.Config{MaxChunkRows: 1000, NoDedupe: true, SinkRetry: policy}, sink)
+	require.ErrorIs(t, err, contactpipe.ErrNotLanded)
+	assert.Contains(t, err.Error(), "database busy (try 3)")
+	assert.Zero(t, rep.Landed)
+	assert.Equal(t, map[int]int{1: 3, 2: 3}, sink.tries, "MaxAttempts tries per batch")
+
+	sink = &flakySink{failures: 1, tries: map[int]int{}}
+	_, err = contactpipe.ImportTo(context.Background(), strings.NewReader(bigCSV(10)), contactpipe.Config{NoDedupe: true}, sink)
+	require.Error(t, err, "no SinkRetry: no retry")
+	assert.Equal(t, map[int]int{1: 1}, sink.tries)
+}
