@@ -38,7 +38,7 @@ func TestEveryFlagBothForms(t *testing.T) {
 			{"out", "o"}, {"format", "csv"}, {"header=false", ""}, {"columns", "msisdn,firstName"},
 			{"sheet", "Leads"}, {"delimiter", ";"}, {"encoding", "latin1"}, {"country", "US"},
 			{"max-chunk-bytes", "1000"}, {"max-chunk-rows", "5"}, {"groups", "1,2"}, {"no-dedupe", ""},
-			{"target", "8x8"}, {"upload-concurrency", "3"}, {"quiet", ""}, {"force-out", ""}, {"max-reject-rate", "5%"},
+			{"target", "8x8"}, {"upload-concurrency", "3"}, {"quiet", ""}, {"force-out", ""}, {"max-reject-rate", "5%"}, {"json", ""},
 			{"dedupe-redis", "redis://127.0.0.1:1/0"}, {"map", "Telefon=msisdn,Land=country"}, {"strict-columns", ""},
 			{"strict-csv", ""}, {"invalid-field", "drop"}, {"dry-run", ""}, {"dedupe-job", "crm"}, {"dedupe-ttl", "1h0m0s"}, {"batch-timeout", "5m0s"}, {"region", "us"},
 			{"base-url", "http://127.0.0.1:1"}, {"account-id", "abc"}, {"api-key-file", "k"},
@@ -158,7 +158,9 @@ func TestGoldenHelp(t *testing.T) {
 		}
 		want, err := os.ReadFile(path)
 		require.NoError(t, err, "run go test -run TestGoldenHelp -update")
-		assert.Equal(t, string(want), stdout, "%s differs: if the change is intended, run go test -run TestGoldenHelp -update", path)
+		if string(want) != stdout {
+			t.Errorf("%s differs (if the change is intended, run go test -run TestGoldenHelp -update):\n%s", path, lineDiff(string(want), stdout))
+		}
 	}
 }
 
@@ -282,4 +284,28 @@ func TestBatchListPages(t *testing.T) {
 	code, _, stderr := runCLI(t, "", append([]string{"batch", "list", "-page", "0"}, conn...)...)
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "numbered from 1")
+}
+
+// lineDiff lists the lines of want missing from got (-) and those of got not in want (+).
+func lineDiff(want, got string) string {
+	in := func(s string) map[string]bool {
+		m := map[string]bool{}
+		for _, l := range strings.Split(s, "\n") {
+			m[l] = true
+		}
+		return m
+	}
+	w, g := in(want), in(got)
+	var b strings.Builder
+	for _, l := range strings.Split(want, "\n") {
+		if !g[l] {
+			b.WriteString("- " + l + "\n")
+		}
+	}
+	for _, l := range strings.Split(got, "\n") {
+		if !w[l] {
+			b.WriteString("+ " + l + "\n")
+		}
+	}
+	return b.String()
 }

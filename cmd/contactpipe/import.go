@@ -52,7 +52,10 @@ type importFlags struct {
 	dryRun            bool
 	api               targetFlags // -target 8x8 / koreai settings (targets.go)
 
-	fs *pflag.FlagSet // to tell flags given from defaults
+	jsonOut bool
+
+	fs   *pflag.FlagSet // to tell flags given from defaults
+	kind string         // the input's format as its first bytes say (checkContent)
 }
 
 func (f *importFlags) register(fs *pflag.FlagSet) {
@@ -69,6 +72,7 @@ func (f *importFlags) register(fs *pflag.FlagSet) {
 	fs.IntVar(&f.uploadConcurrency, "upload-concurrency", 2, "`number` of chunks uploaded at once")
 	fs.BoolVar(&f.dryRun, "dry-run", false, "do everything but write and upload: print the summary, write nothing in --out")
 	fs.BoolVar(&f.quiet, "quiet", false, "print nothing but errors")
+	fs.BoolVar(&f.jsonOut, "json", false, "print the final report (report.json) on stdout instead of the summary line")
 	fs.StringVar(&f.maxRejectRate, "max-reject-rate", "", "quality gate: exit status 3 when more than this `share` of the rows is rejected (e.g. 5% or 0.05; default: no gate)")
 	fs.BoolVar(&f.forceOut, "force-out", false, "use a non-empty --out that contactpipe did not write (nothing in it is removed or overwritten)")
 	fs.StringVar(&f.groups, "groups", "", "8x8: comma-separated contact group `ids` to add contacts to (at most 10)")
@@ -377,6 +381,7 @@ func (f *importFlags) checkContent(src io.Reader, name string) (io.Reader, error
 	case bytes.HasPrefix(head, []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}):
 		kind = "xls"
 	}
+	f.kind = kind
 	// The readers' own detection reports other formats (pdf, gzip, …) with a hint.
 	switch {
 	case f.given("format") && f.format != "auto" && strings.ToLower(f.format) != kind && (kind != "csv" || len(head) > 0):
@@ -471,8 +476,14 @@ func importTo(ctx context.Context, src io.Reader, size int64, f *importFlags, cf
 			sinkErr = err
 		}
 	}
-	if !f.quiet && isTerminal(s.stderr) {
-		cfg.Progress = progressLine(s.stderr, size)
+	var prog *progress
+	if !f.quiet {
+		if f.kind != "csv" {
+			size = -1 // a spreadsheet is read whole when it is opened: its bytes say nothing of the rows
+		}
+		prog = newProgress(s.stderr, isTerminal(s.stderr), size)
+		cfg.Progress = prog.update
+		up.progress = prog
 	}
 
 	rep, err := contactpipe.Import(ctx, src, cfg)
@@ -492,11 +503,8 @@ func importTo(ctx context.Context, src io.Reader, size int64, f *importFlags, cf
 		return usageError{err}
 	}
 	interrupted := err != nil && ctx.Err() != nil
-	if !f.quiet && (err == nil || interrupted || errors.Is(err, contactpipe.ErrNotLanded)) {
-		fmt.Fprintln(s.stdout, summary(rep, reportPath))
-		if f.target != "dir" {
-			fmt.Fprintln(s.stdout, landedLine(f, rep, stats))
-		}
+	if err == nil || interrupted || errors.Is(err, contactpipe.ErrNotLanded) {
+		f.printSummary(s, rep, reportPath, prog.uploadWait(time.Now()), stats)
 	}
 	if interrupted {
 		// SIGINT, SIGTERM: what was done is in the out directory.
@@ -533,8 +541,13 @@ func dryRun(ctx context.Context, src io.Reader, f *importFlags, cfg contactpipe.
 	if err != nil {
 		return err
 	}
+	if f.jsonOut {
+		if err := rep.WriteJSON(s.stdout); err != nil {
+			return err
+		}
+	}
 	if !f.quiet {
-		fmt.Fprintln(s.stdout, summary(rep, "")+" (dry run: nothing written or uploaded)")
+		fmt.Fprintln(f.summaryOut(s), summary(rep, "", 0)+" (dry run: nothing written or uploaded)")
 		for _, w := range warnings(rep) {
 			fmt.Fprintf(s.stderr, "contactpipe: warning: %s\n", w)
 		}
@@ -589,6 +602,29 @@ func (ww *warningsWriter) close() error {
 		return err
 	}
 	return ww.file.close()
+}
+
+// summaryOut is where the summary goes: stdout, or stderr when stdout carries -json's report.
+func (f *importFlags) summaryOut(s *streams) io.Writer {
+	if f.jsonOut {
+		return s.stderr
+	}
+	return s.stdout
+}
+
+// printSummary prints the final report with -json, and the summary lines unless -quiet.
+func (f *importFlags) printSummary(s *streams, rep contactpipe.Report, reportPath string, uploadWait time.Duration, stats *upload.Stats) {
+	if f.jsonOut {
+		_ = rep.WriteJSON(s.stdout)
+	}
+	if f.quiet {
+		return
+	}
+	w := f.summaryOut(s)
+	fmt.Fprintln(w, summary(rep, reportPath, uploadWait))
+	if f.target != "dir" {
+		fmt.Fprintln(w, landedLine(f, rep, stats))
+	}
 }
 
 // resumeHint says how to go on after an interrupted import.
@@ -670,13 +706,20 @@ func plural(n int, one, many string) string {
 }
 
 // summary is the one line printed at the end of an import.
-func summary(rep contactpipe.Report, reportPath string) string {
-	secs := float64(rep.DurationMs) / 1000
+func summary(rep contactpipe.Report, reportPath string, uploadWait time.Duration) string {
+	total := time.Duration(rep.DurationMs) * time.Millisecond
 	rate := ""
-	if secs > 0 {
-		rate = fmt.Sprintf(" in %.1fs", secs)
-		if rep.Rows > 0 {
-			rate += fmt.Sprintf(" (%.0f rows/s)", float64(rep.Rows)/secs)
+	if total > 0 {
+		rate = fmt.Sprintf(" in %.1fs", total.Seconds())
+		reading := total - uploadWait
+		switch {
+		case rep.Rows == 0 || reading <= 0:
+		case uploadWait >= 100*time.Millisecond:
+			// The rate is over the time spent reading; the wait on the target after it is apart.
+			rate += fmt.Sprintf(" (%s rows/s over %.1fs of reading, then %.1fs of uploading)",
+				formatRate(float64(rep.Rows)/reading.Seconds()), reading.Seconds(), uploadWait.Seconds())
+		default:
+			rate += fmt.Sprintf(" (%s rows/s)", formatRate(float64(rep.Rows)/reading.Seconds()))
 		}
 	}
 	see := ""
@@ -686,24 +729,6 @@ func summary(rep contactpipe.Report, reportPath string) string {
 	return fmt.Sprintf("%s: %s: %d accepted in %s, %d rejected, %s%s%s",
 		rep.Source, plural(rep.Rows, "row", "rows"), rep.Accepted, plural(len(rep.Chunks), "chunk", "chunks"), rep.Rejected,
 		plural(rep.Duplicates, "duplicate", "duplicates"), rate, see)
-}
-
-// progressLine returns a Progress callback that redraws one status line on w.
-func progressLine(w io.Writer, size int64) func(contactpipe.Progress) {
-	return func(p contactpipe.Progress) {
-		rate := 0.0
-		if s := p.Elapsed.Seconds(); s > 0 {
-			rate = float64(p.Rows) / s
-		}
-		pct := ""
-		if size > 0 {
-			pct = fmt.Sprintf(" %3.0f%%", 100*float64(p.BytesRead)/float64(size))
-		}
-		fmt.Fprintf(w, "\r%d rows, %.0f rows/s%s, %s", p.Rows, rate, pct, p.Elapsed.Truncate(time.Second))
-		if p.Done {
-			fmt.Fprintln(w)
-		}
-	}
 }
 
 // isTerminal reports whether w is a character device (a terminal).

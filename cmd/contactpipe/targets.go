@@ -251,6 +251,7 @@ type outUploader struct {
 	out         *outDir
 	inner       upload.Uploader
 	openJournal func() (*upload.Journaled, error) // nil for -target dir
+	progress    *progress                         // nil: none shown
 
 	once sync.Once
 	err  error
@@ -305,7 +306,10 @@ func (u *outUploader) Upload(ctx context.Context, c upload.Chunk) (upload.Result
 	if err := u.out.expect(upload.ChunkFileName(c.Index), sum); err != nil {
 		return upload.Result{}, err
 	}
-	return u.up.Upload(ctx, c)
+	u.progress.chunkStarted()
+	res, err := u.up.Upload(ctx, c)
+	u.progress.chunkDone(res, err)
+	return res, err
 }
 
 // Validate checks the target's uploader (called by the pipeline before the first row).
