@@ -54,8 +54,9 @@
 // # Errors
 //
 // When Redis cannot be reached, or goes away during an import, ClaimBatch returns an error that
-// names the Redis address (never its password) and the job, and wraps the cause
-// (a context error stays errors.Is-able). The batch's outcome is then unknown: the caller must
+// names the Redis address (never its password) and the job, and wraps the cause. When ctx is
+// cancelled, ClaimBatch returns at once with an error wrapping ctx.Err(), even while Redis does
+// not answer; the request in flight is then abandoned and ends on its own. The batch's outcome is then unknown: the caller must
 // stop and not count its rows. A rerun is safe, by the rule above.
 package redisdedupe
 
@@ -189,7 +190,10 @@ func newDeduper(ctx context.Context, client redis.UniversalClient, addr string, 
 // their addresses be accepted again. When CONFIG is not allowed (as on some managed Redis
 // services) it cannot tell, and lets it be.
 func (d *Deduper) checkEviction(ctx context.Context) error {
-	conf, err := d.client.ConfigGet(ctx, "maxmemory*").Result()
+	conf, err := await(ctx, func() (map[string]string, error) { return d.client.ConfigGet(ctx, "maxmemory*").Result() })
+	if ctx.Err() != nil {
+		return fmt.Errorf("redisdedupe: redis at %s: %w", d.addr, ctx.Err())
+	}
 	if err != nil {
 		return nil
 	}
@@ -215,7 +219,7 @@ func shardKeys(job string) []string {
 
 // load loads the claim script into Redis's script cache, which also checks that Redis answers.
 func (d *Deduper) load(ctx context.Context) error {
-	sha, err := d.client.ScriptLoad(ctx, claimScript).Result()
+	sha, err := await(ctx, func() (string, error) { return d.client.ScriptLoad(ctx, claimScript).Result() })
 	if err != nil {
 		return fmt.Errorf("redisdedupe: redis at %s: load the claim script: %w", d.addr, err)
 	}
@@ -345,7 +349,34 @@ func (d *Deduper) field(a dedupe.Address, buf []byte) (string, []byte) {
 	return string(sum[:16]), buf
 }
 
+// exec sends calls in one pipeline and waits for the answers (see await).
 func (d *Deduper) exec(ctx context.Context, calls []call) ([]*redis.Cmd, error) {
+	return await(ctx, func() ([]*redis.Cmd, error) { return d.send(ctx, calls) })
+}
+
+// await runs f, which talks to Redis, and waits for it or for ctx to be done: the client would
+// wait out its read timeout on a Redis that stopped answering, whatever ctx says. When ctx ends
+// first, f is abandoned to finish on its own (at the read timeout, or when the Deduper is closed).
+func await[T any](ctx context.Context, f func() (T, error)) (T, error) {
+	type answer struct {
+		v   T
+		err error
+	}
+	done := make(chan answer, 1)
+	go func() {
+		v, err := f()
+		done <- answer{v, err}
+	}()
+	select {
+	case a := <-done:
+		return a.v, a.err
+	case <-ctx.Done():
+		var zero T
+		return zero, ctx.Err()
+	}
+}
+
+func (d *Deduper) send(ctx context.Context, calls []call) ([]*redis.Cmd, error) {
 	pipe := d.client.Pipeline()
 	cmds := make([]*redis.Cmd, len(calls))
 	for i, c := range calls {

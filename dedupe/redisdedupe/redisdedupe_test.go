@@ -344,6 +344,39 @@ func TestFullRedisFailsTheClaim(t *testing.T) {
 	assert.Equal(t, held, len(jobClaims(t, c, "full")), "the refused batch wrote nothing")
 }
 
+// TestClaimBatchCancelledWhileRedisStalls: cancelling the context stops a ClaimBatch waiting on
+// a Redis that does not answer, with the context's error, not after the client's read timeout.
+func TestClaimBatchCancelledWhileRedisStalls(t *testing.T) {
+	srv := redistest.Start(t, redistest.Options{})
+	d := open(t, srv, "stall", "f.csv")
+	claim(t, d, row(2, phone("+1"))) // a connection in the pool
+	require.NoError(t, srv.Pause())
+	defer srv.Resume()
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(50*time.Millisecond, cancel)
+	start := time.Now()
+	err := d.ClaimBatch(ctx, []dedupe.Claim{row(3, phone("+2"))}, make([]dedupe.Result, 1))
+	took := time.Since(start)
+	t.Logf("returned after %v: %v", took, err)
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.Less(t, took, time.Second, "the client's read timeout is 3 s: cancelling must not wait for it")
+}
+
+// TestOpenCancelledWhileRedisStalls: Open gives up on a Redis that does not answer when its
+// context is cancelled.
+func TestOpenCancelledWhileRedisStalls(t *testing.T) {
+	srv := redistest.Start(t, redistest.Options{})
+	require.NoError(t, srv.Pause())
+	defer srv.Resume()
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(50*time.Millisecond, cancel)
+	start := time.Now()
+	d, err := redisdedupe.Open(ctx, srv.URL(0), redisdedupe.Options{Job: "j", Source: "f"})
+	assert.Nil(t, d)
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.Less(t, time.Since(start), time.Second, "the client's read timeout is 3 s: cancelling must not wait for it")
+}
+
 func TestOpenErrors(t *testing.T) {
 	srv := redistest.Start(t, redistest.Options{Password: "pw-123"})
 	ctx := context.Background()

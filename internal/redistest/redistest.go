@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -145,6 +146,13 @@ func (s *Server) Kill() {
 		_ = os.RemoveAll(s.dir)
 	})
 }
+
+// Pause stops the server's process (SIGSTOP), as a host that stalls would: connections stay
+// open and requests wait unanswered until Resume.
+func (s *Server) Pause() error { return s.cmd.Process.Signal(syscall.SIGSTOP) }
+
+// Resume continues a server stopped by Pause (SIGCONT).
+func (s *Server) Resume() error { return s.cmd.Process.Signal(syscall.SIGCONT) }
 
 // ping sends PING over a fresh connection, authenticating first when the server has a password.
 func (s *Server) ping() error {
