@@ -89,7 +89,7 @@ const maxRowsPerCall = 1024
 // Options says which job a Deduper claims for and as whom.
 type Options struct {
 	// Job is the namespace shared by all workers of one import job: their claims see each
-	// other. Required.
+	// other. Required; it may not hold a '}' (see the package doc on hash tags).
 	Job string
 	// Source names this worker's input (its file name or path) within the job. It is recorded
 	// with every claim it wins, and a claim by the same Source and row is not a duplicate of
@@ -161,6 +161,8 @@ func newDeduper(ctx context.Context, client redis.UniversalClient, addr string, 
 	switch {
 	case opts.Job == "":
 		return nil, fmt.Errorf("redisdedupe: %w: the job name is empty", ErrConfig)
+	case strings.Contains(opts.Job, "}"):
+		return nil, fmt.Errorf("redisdedupe: %w: the job name %q holds a '}', which would end the keys' Redis Cluster hash tag", ErrConfig, opts.Job)
 	case opts.Source == "":
 		return nil, fmt.Errorf("redisdedupe: %w: the source name is empty", ErrConfig)
 	case opts.TTL < 0:

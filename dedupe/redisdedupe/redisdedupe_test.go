@@ -390,6 +390,7 @@ func TestOpenErrors(t *testing.T) {
 	}{
 		{"empty job", srv.URL(0), redisdedupe.Options{Source: "f"}, true, "job name is empty"},
 		{"empty source", srv.URL(0), redisdedupe.Options{Job: "j"}, true, "source name is empty"},
+		{"brace in job", srv.URL(0), redisdedupe.Options{Job: "exports}2026", Source: "f"}, true, "hash tag"},
 		{"negative TTL", srv.URL(0), redisdedupe.Options{Job: "j", Source: "f", TTL: -time.Second}, true, "negative TTL"},
 		{"bad scheme", "http://:pw-123@" + srv.Addr, redisdedupe.Options{Job: "j", Source: "f"}, true, "invalid URL scheme"},
 		{"bad URL", "redis://:pw-123@" + srv.Addr + ":x:y/0", redisdedupe.Options{Job: "j", Source: "f"}, true, "redis URL"},
