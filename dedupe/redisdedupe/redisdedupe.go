@@ -24,7 +24,9 @@
 // Redis with lazyfree-lazy-expire yes, so that expiring its hashes does not pause Redis. The Redis
 // must not evict keys to make room (maxmemory-policy noeviction, the default): Open refuses one
 // that may, when it can read its configuration. A Redis that is full then fails the claims, and
-// so the import, rather than forgetting them.
+// so the import, rather than forgetting them. Nor may it lose them otherwise: a Redis restarted
+// without persistence (RDB or AOF) during a job forgets the job's claims, and rows claimed
+// before the restart can then be accepted again.
 //
 // # What "first" means
 //
