@@ -54,6 +54,8 @@ func TestImportChecksConfigBeforeReading(t *testing.T) {
 		{"no uploader, no work dir", contactpipe.Config{WorkDir: ""}, "Uploader"},
 		{"too many groups", contactpipe.Config{Groups: []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}}, "groups"},
 		{"bad default country", contactpipe.Config{DefaultCountry: "Atlantis"}, "country"},
+		{"typed nil deduper", contactpipe.Config{Deduper: (*dedupe.Set)(nil)}, "Deduper"},
+		{"deduper and NoDedupe", contactpipe.Config{Deduper: dedupe.New(), NoDedupe: true}, "NoDedupe"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if tt.cfg.Uploader == nil && tt.name != "no uploader, no work dir" {
@@ -65,8 +67,10 @@ func TestImportChecksConfigBeforeReading(t *testing.T) {
 			assert.Equal(t, contactpipe.StatusFailed, rep.Status)
 		})
 	}
+	_, err := contactpipe.Import(context.Background(), nil, contactpipe.Config{WorkDir: dir})
+	assert.ErrorIs(t, err, contactpipe.ErrConfig, "a nil source")
 	// A chunk limit too small for the header is found before any row is handed on.
-	_, err := contactpipe.Import(context.Background(), strings.NewReader("msisdn,firstName\n+12015550123,Ann\n"), contactpipe.Config{WorkDir: dir, MaxChunkBytes: 10})
+	_, err = contactpipe.Import(context.Background(), strings.NewReader("msisdn,firstName\n+12015550123,Ann\n"), contactpipe.Config{WorkDir: dir, MaxChunkBytes: 10})
 	assert.ErrorIs(t, err, contactpipe.ErrConfig)
 }
 

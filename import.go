@@ -90,6 +90,9 @@ func importTo(ctx context.Context, src io.Reader, cfg Config, sink Sink) (rep Re
 	if err := cfg.check(sink == nil && !cfg.DryRun); err != nil {
 		return rep, err
 	}
+	if isNil(src) {
+		return rep, fmt.Errorf("contactpipe: %w: no source to read", ErrConfig)
+	}
 	cfg = cfg.withDefaults()
 	if sink != nil {
 		cfg.Uploader = nil
@@ -405,6 +408,12 @@ func (c Config) check(withUploader bool) error {
 		if _, err := NewNormalizer(c.DefaultCountry, parse.Mapping{}); err != nil {
 			return err
 		}
+	}
+	if c.Deduper != nil && isNil(c.Deduper) {
+		return bad("the Deduper is a nil %T", c.Deduper)
+	}
+	if c.Deduper != nil && c.NoDedupe {
+		return bad("NoDedupe and a Deduper both set")
 	}
 	switch c.InvalidField {
 	case "", InvalidFieldReject, InvalidFieldDrop:

@@ -3,6 +3,7 @@ package contactpipe
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"iter"
 )
@@ -46,6 +47,10 @@ func Contacts(ctx context.Context, src io.Reader, cfg Config) iter.Seq2[Outcome,
 	return func(yield func(Outcome, error) bool) {
 		if err := cfg.check(false); err != nil {
 			yield(Outcome{}, err)
+			return
+		}
+		if isNil(src) {
+			yield(Outcome{}, fmt.Errorf("contactpipe: %w: no source to read", ErrConfig))
 			return
 		}
 		cfg = cfg.withDefaults()
