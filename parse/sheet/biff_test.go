@@ -301,6 +301,7 @@ func xlsRecordCases() []xlsRecordCase {
 				rec(recXF, u16(0), u16(0), make([]byte, 16)),
 				rec(recXF, u16(0), u16(164), make([]byte, 16)),
 				rec(recSST, u32(5), u32(5), xlString("one", 2), xlString("two", 2)),
+				rec(recContinue), // an empty CONTINUE after the strings
 			}, sheet(
 				rec(recLabelSST, rcx(0, 0, 0), u32(0)),
 				rec(recLabelSST, rcx(0, 1, 0), u32(1)),
@@ -310,6 +311,15 @@ func xlsRecordCases() []xlsRecordCase {
 				rec(recContinue, []byte{1}, utf16le("d")),
 			)),
 			want: []testRow{{1, []string{"one", "two", "", "2024-01-15"}}, {2, []string{"abd"}}},
+		},
+		{
+			// An SST whose count says zero (ExcelDataReader's
+			// Test_git_issue_477_sst_zero_count.xls): its strings are read.
+			name: "sst count zero",
+			file: buildXLS([][]byte{rec(recSST, u32(0), u32(0), xlString("a", 2), xlString("b", 2))}, sheet(
+				rec(recLabelSST, rcx(0, 0, 0), u32(1)),
+			)),
+			want: []testRow{{1, []string{"b"}}},
 		},
 		{
 			// Small versions of TestXLSContinueLinear's workbooks.

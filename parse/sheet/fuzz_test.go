@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -119,6 +120,7 @@ func addFiles(f *testing.F, pattern string) {
 // hang or an error without a sentinel. Seeded with the real .xls files.
 func FuzzXLS(f *testing.F) {
 	addFiles(f, "*.xls")
+	addFiles(f, "corpus/*/*.xls")
 	for _, seed := range xlsSeeds() {
 		f.Add(seed)
 	}
@@ -126,8 +128,37 @@ func FuzzXLS(f *testing.F) {
 }
 
 // FuzzXLSX reads arbitrary bytes as an XLSX workbook. Seeded with the real
-// .xlsx files.
+// .xlsx files, the public corpus and a workbook of each defect class of
+// issue 11.
 func FuzzXLSX(f *testing.F) {
 	addFiles(f, "*.xlsx")
+	addFiles(f, "corpus/*/*.xls[xm]")
+	for _, seed := range xlsxDefectSeeds(f) {
+		f.Add(seed)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzRead(t, OpenXLSX, data) })
+}
+
+// xlsxDefectSeeds are small workbooks of each XLSX defect class of issue 11:
+// unreadable cells, an empty s attribute, t="d" dates, Strict Open XML,
+// parts found only through the relationships, two entries of one name.
+func xlsxDefectSeeds(tb testing.TB) [][]byte {
+	std := func(extra ...zipPart) []byte {
+		return zipParts(tb, append([]zipPart{
+			{"_rels/.rels", relsXML("rId1", "officeDocument", "xl/workbook.xml")},
+			{"xl/workbook.xml", workbookXML("A")},
+			{"xl/_rels/workbook.xml.rels", relsXML("rId1", "worksheet", "worksheets/a.xml")},
+		}, extra...)...)
+	}
+	return [][]byte{
+		craftXLSX(tb, `<row r="1"><c r="A1" s=""><v>1</v></c><c r="B1" t="s"><v>7</v></c><c r="C1" s="x"><v>1</v></c></row><row r="2"><c r="A2" t="d"><v>2009-05-07T11:01:02.00000024</v></c><c r="B2" t="d"><v>PT0H11M0.000S</v></c></row>`, `<si><t>a</t></si>`, craftStyles, false),
+		craftXLSX(tb, `<row r="1"><c r="A1">`+strings.Repeat("<x>", 40)+`<v>1</v>`+strings.Repeat("</x>", 40)+`</c></row>`, "", "", false),
+		zipParts(tb,
+			zipPart{"_rels/.rels", relsXML("rId1", "officeDocument", "/wtf/Book.xml")},
+			zipPart{"wtf/Book.xml", workbookXML("Contacts")},
+			zipPart{"wtf/_rels/Book.xml.rels", relsXML("rId1", "worksheet", "../sheets/one.xml", "rId2", "sharedStrings", "strings/table.xml", "rId3", "styles", "/look/st.xml")},
+			zipPart{"sheets/one.xml", opcSheet}, zipPart{"wtf/strings/table.xml", opcSST}, zipPart{"look/st.xml", opcStyles}),
+		std(zipPart{"xl/worksheets/a.xml", opcSheet}, zipPart{"xl/worksheets/A.xml", opcSheet}),
+		std(),
+	}
 }

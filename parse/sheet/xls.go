@@ -495,9 +495,11 @@ func readContinuedString(rr *recReader, data []byte, lenSize int) (string, error
 }
 
 // parseSST decodes the shared string table ([MS-XLS] 2.4.265) from the SST
-// record's data and the CONTINUE records that follow in rr. A table holding
-// fewer strings than its count says is read as far as it goes, as xlrd and
-// SheetJS read it.
+// record's data and the CONTINUE records that follow in rr. The count the
+// record states is not trusted either way: a table holding fewer strings is
+// read as far as it goes (as xlrd and SheetJS read it), one holding more
+// (a count of zero, as some writers leave it) is read whole (as
+// ExcelDataReader reads it).
 func parseSST(rr *recReader, data []byte) (sstTable, error) {
 	c := &chunkCursor{cur: data, rr: rr}
 	var h [8]byte
@@ -511,8 +513,11 @@ func parseSST(rr *recReader, data []byte) (sstTable, error) {
 		dec stringDecoder
 	)
 	t.ends = make([]uint32, 0, max(0, min(count, 1<<16)))
-	for i := int64(0); i < count && !c.atEnd(); i++ {
+	for i := int64(0); !c.atEnd(); i++ {
 		if err := dec.readString(c, 2, &b); err != nil {
+			if i >= count {
+				break // bytes after the strings counted: not strings after all
+			}
 			return sstTable{}, fmt.Errorf("shared string %d: %w", i, err)
 		}
 		if b.Len() > maxSSTBytes {
