@@ -192,7 +192,10 @@ func (s *scanner) rawLen() int { return len(s.raw) + s.pos - s.mark }
 
 // setMark makes position i of buf the point to go back to.
 func (s *scanner) setMark(i int, isStart bool) {
-	s.tracking, s.mark, s.markIsStart, s.raw, s.rawFull = true, i, isStart, s.raw[:0], false
+	s.tracking, s.mark, s.markIsStart, s.rawFull = true, i, isStart, false
+	if len(s.raw) > 0 { // (no pointer write, and so no write barrier, per record)
+		s.raw = s.raw[:0]
+	}
 }
 
 // rewind makes the bytes from mark to pos, then the rest of the buffer, the next bytes to read.
@@ -348,7 +351,7 @@ func (s *scanner) add(b []byte) {
 		s.setBad(badTooLarge)
 		return
 	}
-	s.rec = appendDoubling(s.rec, b, s.maxBytes)
+	s.rec = append(s.rec, b...)
 }
 
 // appendDoubling is append that at least doubles the capacity when it grows (append grows large
@@ -421,7 +424,6 @@ func (s *scanner) readRecord() (bool, error) {
 	for {
 		if s.pos >= s.end && !s.fill() {
 			s.endField() // input ends right after a delimiter: an empty last field
-			s.tracking = false
 			return true, s.err
 		}
 		var done bool
@@ -440,7 +442,6 @@ func (s *scanner) readRecord() (bool, error) {
 			done = s.unquotedField()
 		}
 		if done {
-			s.tracking = false
 			return true, s.err
 		}
 	}

@@ -2,6 +2,7 @@ package parse
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"io"
@@ -522,6 +523,24 @@ func unneutralize(c string) string {
 	return c
 }
 
+// nextAhead returns the next row read ahead by Open, then the fatal error met doing so.
+func (s *Source) nextAhead() (row, line int, cells []string, rerr *RowError, err error) {
+	if len(s.ahead) == 0 {
+		return 0, 0, nil, nil, s.aheadErr
+	}
+	r := &s.ahead[0]
+	s.ahead = s.ahead[1:]
+	return r.row, r.line, r.cells, r.rerr, nil
+}
+
+// line is the line of the text file where the row just read starts (0 for spreadsheets).
+func (s *Source) line() int {
+	if s.text != nil {
+		return s.text.startLine
+	}
+	return 0
+}
+
 // pad extends cells to n with "": in place when the slab left room (rows read once the width was
 // known), else in a copy (rows read ahead).
 func pad(cells []string, n int) []string {
@@ -668,32 +687,23 @@ func (s *Source) Next() (Record, error) {
 	}
 	for {
 		var (
-			row   int
-			line  int
-			cells []string
-			rerr  *RowError
-			err   error
+			row, line int
+			cells     []string
+			rerr      *RowError
+			err       error
 		)
-		switch {
-		case len(s.ahead) > 0:
-			r := &s.ahead[0]
-			row, line, cells, rerr = r.row, r.line, r.cells, r.rerr
-			s.ahead = s.ahead[1:]
-		case s.aheadErr != nil:
-			err = s.aheadErr
-		default:
+		if len(s.ahead) == 0 && s.aheadErr == nil {
 			s.rows++
 			if s.rows%ctxEvery == 0 && s.ctx.Err() != nil {
 				err = contextError(s.ctx)
-				break
+			} else {
+				row, cells, rerr, err = s.readRow()
+				if s.rejected > 0 && err == nil {
+					cells = s.fromRejected(cells)
+				}
 			}
-			row, cells, rerr, err = s.readRow()
-			if s.text != nil {
-				line = s.text.startLine
-			}
-			if err == nil && s.rejected > 0 {
-				cells = s.fromRejected(cells)
-			}
+		} else {
+			row, line, cells, rerr, err = s.nextAhead()
 		}
 		if err != nil {
 			s.done = err
@@ -714,7 +724,7 @@ func (s *Source) Next() (Record, error) {
 				last--
 			}
 			if last >= s.width && s.given < 0 {
-				return Record{Row: row, Raw: cells[: last+1 : last+1], Err: &RowError{Row: row, Line: line, Code: CodeExtraFields,
+				return Record{Row: row, Raw: cells[: last+1 : last+1], Err: &RowError{Row: row, Line: cmp.Or(line, s.line()), Code: CodeExtraFields,
 					Err: detail("row has a value in field "+strconv.Itoa(last+1)+" but the header has "+
 						strconv.Itoa(s.width)+" columns", ErrFieldCount)}}, nil
 			}
