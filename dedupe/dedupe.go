@@ -145,9 +145,8 @@ func (s *Set) claimKeys(row int, ks []key) {
 	}
 }
 
-// claimBatch is ClaimBatch: it hashes every address of the batch first, then reads each key's
-// first slot — independent loads, whose cache misses the processor overlaps — and only then
-// claims the rows in order, finding their slots in cache.
+// claimBatch is ClaimBatch: it hashes every address of the batch first, prefetches the keys'
+// slots (see Prefetch), and only then claims the rows in order, finding their slots in cache.
 func (s *Set) claimBatch(claims []Claim, results []Result) {
 	ks := s.keys[:0]
 	for _, c := range claims {
@@ -158,13 +157,7 @@ func (s *Set) claimBatch(claims []Claim, results []Result) {
 		}
 	}
 	s.keys = ks
-	var touch uint32
-	for _, k := range ks {
-		if sh := s.shardOf(k); len(sh.slots) > 0 {
-			touch += sh.slots[home(k, len(sh.slots))][4]
-		}
-	}
-	s.touch = touch
+	s.Prefetch(ks)
 	for i, c := range claims {
 		n := 0
 		for _, a := range c.Addrs {
@@ -172,24 +165,26 @@ func (s *Set) claimBatch(claims []Claim, results []Result) {
 				n++
 			}
 		}
-		rowKeys := ks[:n]
-		ks = ks[n:]
 		results[i] = Result{}
-		j := 0
-		for _, a := range c.Addrs {
-			if a.Value == "" {
-				continue
-			}
-			if first := s.lookup(rowKeys[j]); first != 0 {
-				results[i] = Result{Dup: true, Match: Match{Row: int(first), Address: a}}
-				break
-			}
-			j++
+		if j, first, dup := s.ClaimKeys(c.Row, ks[:n]); dup {
+			results[i] = Result{Dup: true, Match: Match{Row: first, Address: nonEmpty(c.Addrs, j)}}
 		}
-		if !results[i].Dup {
-			s.claimKeys(c.Row, rowKeys)
-		}
+		ks = ks[n:]
 	}
+}
+
+// nonEmpty is the j-th (from 0) address of addrs with a value.
+func nonEmpty(addrs []Address, j int) Address {
+	for _, a := range addrs {
+		if a.Value == "" {
+			continue
+		}
+		if j == 0 {
+			return a
+		}
+		j--
+	}
+	return Address{}
 }
 
 // Key returns a's key in s. It only reads s's seeds, which never change: it may be called from
