@@ -3,6 +3,7 @@ package normalize
 import (
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"github.com/nyaruka/phonenumbers"
 )
@@ -39,12 +40,14 @@ type numberTables struct {
 	// first use (loadDFA): dfaOnce guards them and dfaOK, read-only after.
 	dfaOnce sync.Once
 	dfaOK   bool
+	loaded  atomic.Bool // dfaOK, set once it is true: read without the Once
 
 	// The prefix patterns (idd, npp, nppGroups, transform) are compiled on
 	// first use (ready): prefixOnce guards them and prefixOK, read-only
 	// after. Not ready: the fast path cannot decide for this entry.
 	prefixOnce sync.Once
 	prefixOK   bool
+	isReady    atomic.Bool // dfaOK && prefixOK, set once both are true
 
 	// valid runs the general description (pattern 0) and every number
 	// type's pattern at once. validLens[s] has bit L set when a national
@@ -302,6 +305,10 @@ func compileTables(id string, m *phonenumbers.PhoneMetadata, gen *generatedDFA) 
 // loadDFA reports whether t's number automaton (and the automaton of its
 // leading digits) is there, decoding or compiling it on the first call.
 func (t *numberTables) loadDFA() bool {
+	return t.loaded.Load() || t.loadDFASlow() // inlined: one atomic load once loaded
+}
+
+func (t *numberTables) loadDFASlow() bool {
 	t.dfaOnce.Do(func() {
 		var err error
 		dfa := generatedNumberDFA(t.gen, t.meta)
@@ -317,6 +324,7 @@ func (t *numberTables) loadDFA() bool {
 		}
 		t.valid, t.validLens, t.commonLens = dfa.valid, dfa.validLens, dfa.commonLens
 		t.dfaOK = true
+		t.loaded.Store(true)
 	})
 	return t.dfaOK
 }
@@ -324,10 +332,17 @@ func (t *numberTables) loadDFA() bool {
 // ready reports whether the fast path can decide for t, compiling its
 // prefix patterns on the first call.
 func (t *numberTables) ready() bool {
+	return t.isReady.Load() || t.readySlow() // inlined: one atomic load once ready
+}
+
+func (t *numberTables) readySlow() bool {
 	if !t.loadDFA() {
 		return false
 	}
 	t.prefixOnce.Do(t.compilePrefixes)
+	if t.prefixOK {
+		t.isReady.Store(true)
+	}
 	return t.prefixOK
 }
 
@@ -421,6 +436,40 @@ func (ft *fastTables) extractCountryCode(full []byte) (*callingCode, []byte) {
 		}
 	}
 	return nil, nil
+}
+
+// maybeInternational is a cheap necessary condition for '+' and digits d
+// to be a valid number: a known calling code, and a rest whose length,
+// with or without a literal national prefix, some region of that code
+// allows. When it is false, fastRead(d, true, "") is certainly 0; it says
+// true whenever it cannot tell.
+func (ft *fastTables) maybeInternational(d []byte) bool {
+	code, rest := ft.extractCountryCode(d)
+	if code == nil {
+		return false // ErrInvalidCountryCode
+	}
+	main := code.main
+	if main == nil || main.meta == nil || main.meta.GetNationalPrefixTransformRule() != "" {
+		return true
+	}
+	short := -1 // the length after a literal national prefix
+	if npp := main.meta.GetNationalPrefixForParsing(); npp != "" {
+		if !isDigits(npp) {
+			return true
+		}
+		if len(rest) >= len(npp) && string(rest[:len(npp)]) == npp {
+			short = len(rest) - len(npp)
+		}
+	}
+	for _, r := range code.regions {
+		if r.meta == nil || r.lengths.possible == 0 && !r.lengths.none {
+			return true // no lengths known: let the reading decide
+		}
+		if r.lengths.possible&(1<<len(rest)) != 0 || short >= 0 && r.lengths.possible&(1<<short) != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // fastScratch holds the buffers of one fastRead call.

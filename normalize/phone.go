@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"errors"
 	"regexp"
 	"slices"
 	"strconv"
@@ -62,7 +63,7 @@ func phoneNumber(raw, region string, fast bool) (Phone, error) {
 	region = upperRegion(region)
 
 	var out [maxE164]byte
-	n, err := readNumber(&t, digitBuf[:t.n], region, engine(fast), &out)
+	n, err := readNumber(&t, raw, digitBuf[:t.n], region, engine(fast), &out)
 	if err != nil {
 		return Phone{}, err
 	}
@@ -110,26 +111,21 @@ func (fast engine) read(digits []byte, plus bool, region string, out *[maxE164]b
 	return slowRead(digits, plus, region, out)
 }
 
-// known reports whether phonenumbers has metadata for region.
-func (fast engine) known(region string) bool {
-	if fast {
-		i := regionIndex(region)
-		return i >= 0 && tables().regions[i] != nil
-	}
-	return supportedRegion(region)
-}
-
-// nationalPrefix is region's national (trunk) prefix, "" if none.
-func (fast engine) nationalPrefix(region string) string {
+// region reports whether phonenumbers has metadata for region and, if
+// so, its national (trunk) prefix ("" if none).
+func (fast engine) region(region string) (known bool, nationalPrefix string) {
 	if fast {
 		if i := regionIndex(region); i >= 0 {
 			if t := tables().regions[i]; t != nil {
-				return t.np
+				return true, t.np
 			}
 		}
-		return ""
+		return false, ""
 	}
-	return phonenumbers.GetNddPrefixForRegion(region, false)
+	if !supportedRegion(region) {
+		return false, ""
+	}
+	return true, phonenumbers.GetNddPrefixForRegion(region, false)
 }
 
 // nationalElsewhere reports whether some region reads digits (bare digits
@@ -274,7 +270,7 @@ func refValidIn(r refRegion, nsn []byte) bool {
 // E.164 form of the reading it accepts to out and returns its length, or
 // returns why it accepts none. See the package documentation for the
 // rules and their tie-breaks.
-func readNumber(t *phoneText, d []byte, region string, eng engine, out *[maxE164]byte) (int, *Error) {
+func readNumber(t *phoneText, raw string, d []byte, region string, eng engine, out *[maxE164]byte) (int, *Error) {
 	// '+': international, and nothing else.
 	if t.plus {
 		n, why := eng.read(d, true, "", out)
@@ -285,7 +281,8 @@ func readNumber(t *phoneText, d []byte, region string, eng engine, out *[maxE164
 	}
 	starts00 := len(d) > 2 && d[0] == '0' && d[1] == '0'
 
-	if !eng.known(region) {
+	known, np := eng.region(region)
+	if !known {
 		switch {
 		case starts00:
 			// 00 is the international prefix of most of the world.
@@ -324,7 +321,6 @@ func readNumber(t *phoneText, d []byte, region string, eng engine, out *[maxE164
 		}
 		return m, nil
 	}
-	np := eng.nationalPrefix(region)
 	if t.paren || np != "" && len(d) > len(np) && string(d[:len(np)]) == np {
 		// National cues: the national reading only.
 		if n == 0 {
@@ -334,8 +330,11 @@ func readNumber(t *phoneText, d []byte, region string, eng engine, out *[maxE164
 	}
 	// Bare digits: both readings.
 	var intlBuf [maxE164]byte
-	m, _ := eng.read(d, true, "", &intlBuf)
-	if t.ngroups == 1 && d[0] != '0' && (np == "" || np[0] != '0') && len(d) < maxPhoneDigits {
+	m := 0
+	if !bool(eng) || tables().maybeInternational(d) { // a shortcut: the reading would fail
+		m, _ = eng.read(d, true, "", &intlBuf)
+	}
+	if (n > 0 || m > 0) && t.ngroups == 1 && d[0] != '0' && (np == "" || np[0] != '0') && len(d) < maxPhoneDigits {
 		// Where national numbers may start with 0 that is not a national
 		// prefix (Italy, Gabon), a spreadsheet that dropped it leaves
 		// another number: the digits with their 0 back compete too.
@@ -362,7 +361,7 @@ func readNumber(t *phoneText, d []byte, region string, eng engine, out *[maxE164
 		return copy(out[:], intlBuf[:m]), nil
 	}
 	national, intl := string(out[:n]), string(intlBuf[:m])
-	switch tieBreak(t, d, region, national, intl, eng) {
+	switch tieBreak(t, raw, d, region, national, intl, eng) {
 	case pickNational:
 		return n, nil
 	case pickInternational:
@@ -394,25 +393,26 @@ const (
 //     national prefix: ten digits in the NANP, "0212345678" in Italy) are
 //     national, unless the international reading is a number of the same
 //     calling code (the digits start with the region's own code).
-func tieBreak(t *phoneText, d []byte, region, national, intl string, eng engine) pick {
+func tieBreak(t *phoneText, raw string, d []byte, region, national, intl string, eng engine) pick {
 	if t.ngroups > 1 {
 		// International format starts with the calling code as a group of
 		// its own; text that does not is written nationally.
 		icc, _ := SplitE164(intl)
-		if int(t.groups[0]) != len(icc)-1 || string(d[:len(icc)-1]) != icc[1:] {
+		runs := digitRuns(raw)
+		if len(runs) == 0 || runs[0] != len(icc)-1 || string(d[:len(icc)-1]) != icc[1:] {
 			return pickNational
 		}
-		nat, err := phonenumbers.Parse(national, "")
+		nat, err := e164Number(national)
 		if err != nil {
 			return pickNone
 		}
-		in, err := phonenumbers.Parse(intl, "")
+		in, err := e164Number(intl)
 		if err != nil {
 			return pickNone
 		}
 		np := phonenumbers.GetNddPrefixForRegion(region, true)
-		natMatch := sameGroups(t, phonenumbers.Format(nat, phonenumbers.NATIONAL), np)
-		intlMatch := sameGroups(t, strings.TrimPrefix(phonenumbers.Format(in, phonenumbers.INTERNATIONAL), "+"), "")
+		natMatch := sameGroups(runs, phonenumbers.Format(nat, phonenumbers.NATIONAL), np)
+		intlMatch := sameGroups(runs, strings.TrimPrefix(phonenumbers.Format(in, phonenumbers.INTERNATIONAL), "+"), "")
 		switch {
 		case natMatch:
 			return pickNational // the country's own writing, even if it also looks international
@@ -438,16 +438,13 @@ func (fast engine) writtenNationally(e164 string, d []byte) bool {
 			return string(nsn) == string(d)
 		}
 	}
-	num, err := phonenumbers.Parse(e164, "")
+	num, err := e164Number(e164)
 	return err == nil && digitsOf(phonenumbers.Format(num, phonenumbers.NATIONAL)) == string(d)
 }
 
-// sameGroups reports whether the digit runs of t are those of formatted,
-// leaving out a leading national prefix np.
-func sameGroups(t *phoneText, formatted, np string) bool {
-	if t.ngroups > maxGroups {
-		return false
-	}
+// sameGroups reports whether the digit runs of the text are those of
+// formatted, leaving out a leading national prefix np.
+func sameGroups(textRuns []int, formatted, np string) bool {
 	var runs []int
 	run := 0
 	for i := 0; i < len(formatted); i++ {
@@ -467,15 +464,7 @@ func sameGroups(t *phoneText, formatted, np string) bool {
 			runs = runs[1:]
 		}
 	}
-	if len(runs) != t.ngroups {
-		return false
-	}
-	for i, r := range runs {
-		if int(t.groups[i]) != r {
-			return false
-		}
-	}
-	return true
+	return slices.Equal(runs, textRuns)
 }
 
 // digitsOf returns the ASCII digits of s.
@@ -557,23 +546,22 @@ func phoneTextError(t phoneText) *Error {
 // invalidPhoneError is an invalid_phone error for a reading that failed
 // for why, in region ("" for an international reading).
 func invalidPhoneError(why phoneReason, region string) *Error {
-	in := ""
-	if region != "" {
-		in = " in " + region
-	}
 	var msg string
-	switch why {
-	case reasonTooShort:
-		msg = "too short for a phone number" + in + "; check for missing digits"
-	case reasonTooLong:
-		msg = "too long for a phone number" + in + "; check for extra digits or two numbers in one cell"
-	case reasonBadCC:
+	switch {
+	case why == reasonBadCC:
 		msg = "unknown country calling code; check the digits after + or 00"
+	case why == reasonTooShort && region == "":
+		msg = "too short for a phone number; check for missing digits"
+	case why == reasonTooShort:
+		msg = "too short for a phone number in " + region + "; check for missing digits"
+	case why == reasonTooLong && region == "":
+		msg = "too long for a phone number; check for extra digits or two numbers in one cell"
+	case why == reasonTooLong:
+		msg = "too long for a phone number in " + region + "; check for extra digits or two numbers in one cell"
+	case region == "":
+		msg = "not a phone number in use; check the digits"
 	default:
-		msg = "not a phone number in use" + in + "; check the digits"
-		if region != "" {
-			msg += ", or write it with + and the country code if it is from another country"
-		}
+		msg = "not a phone number in use in " + region + "; check the digits, or write it with + and the country code if it is from another country"
 	}
 	return newError(phoneField, CodeInvalidPhone, msg)
 }
@@ -597,12 +585,43 @@ func ambiguousZeroError(region, reading, zero string) *Error {
 
 // formatIntl writes an E.164 number in international format.
 func formatIntl(e164 string) string {
-	num, err := phonenumbers.Parse(e164, "")
+	num, err := e164Number(e164)
 	if err != nil {
 		return e164
 	}
 	return phonenumbers.Format(num, phonenumbers.INTERNATIONAL)
 }
+
+// e164Number is phonenumbers.Parse(e164, "") for a valid E.164 number,
+// built directly: Parse runs several regular expressions over the text.
+func e164Number(e164 string) (*phonenumbers.PhoneNumber, error) {
+	cc, nsn := SplitE164(e164)
+	if cc == "" || len(nsn) < 2 || len(nsn) > 17 {
+		return nil, errNotE164
+	}
+	v, err := strconv.ParseUint(nsn, 10, 64)
+	if err != nil {
+		return nil, errNotE164
+	}
+	code, _ := strconv.Atoi(cc[1:])
+	code32 := int32(code)
+	num := &phonenumbers.PhoneNumber{CountryCode: &code32, NationalNumber: &v}
+	// setItalianLeadingZerosForPhoneNumber.
+	if nsn[0] == '0' {
+		yes := true
+		num.ItalianLeadingZero = &yes
+		zeros := int32(1)
+		for int(zeros) < len(nsn)-1 && nsn[zeros] == '0' {
+			zeros++
+		}
+		if zeros != 1 {
+			num.NumberOfLeadingZeros = &zeros
+		}
+	}
+	return num, nil
+}
+
+var errNotE164 = errors.New("normalize: not an E.164 number")
 
 // SplitE164 splits an E.164 number into its country calling code with the
 // '+' and the national significant number: "+14155550123" → "+1",

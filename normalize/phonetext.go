@@ -20,36 +20,53 @@ const (
 // strings would move the buffer to the heap.
 type phoneText struct {
 	plus bool
-	n    int    // number of ASCII digits (without the '+') in the buffer
-	ext  string // extension digits, "" when none
+	// paren is true when the number had brackets around some of its
+	// digits, a national-format cue ("(201) 555-0123").
+	paren bool
+	// ngroups is the number of runs of digits the separators made ("44
+	// 7400 123456": 3, at most 255); digitRuns gives their lengths.
+	ngroups uint8
+	n       int    // number of ASCII digits (without the '+') in the buffer
+	ext     string // extension digits, "" when none
 	// direct is true when the trimmed raw text was exactly "+digits", so the
 	// E.164 result may be the raw text itself (no allocation).
 	direct  string
 	errCode string // "" or a rejection code
 	errWhy  string // detail for the message (never personal data)
-
-	// paren is true when the number had brackets around some of its
-	// digits, a national-format cue ("(201) 555-0123").
-	paren bool
-	// groups holds the lengths of the runs of digits the separators made
-	// ("44 7400 123456" → 2, 4, 6); ngroups > maxGroups means more runs
-	// than are kept.
-	groups  [maxGroups]uint8
-	ngroups int
 }
 
-// maxGroups is the number of digit runs phoneText keeps.
-const maxGroups = 8
-
-// addDigitRun records a run of n digits.
-func (t *phoneText) addDigitRun(n int) {
-	if n == 0 {
-		return
+// digitRuns returns the lengths of the runs of digits of the number in
+// raw, as readPhoneText separates them ("44 7400 123456" → 2, 4, 6). It
+// is for the rare tie-breaks, so readPhoneText need not keep them.
+func digitRuns(raw string) []int {
+	s := unwrap(raw)
+	b := make([]byte, 0, len(s))
+	for _, r := range s {
+		b = append(b, foldRune(r))
 	}
-	if t.ngroups < maxGroups {
-		t.groups[t.ngroups] = uint8(n)
+	if digits, code, _, ok := excelNumber(b); ok {
+		if code != "" {
+			return nil
+		}
+		return []int{len(digits)}
 	}
-	t.ngroups++
+	main, _ := splitExtension(b)
+	var runs []int
+	run := 0
+	for _, c := range main {
+		if '0' <= c && c <= '9' {
+			run++
+			continue
+		}
+		if run > 0 {
+			runs = append(runs, run)
+			run = 0
+		}
+	}
+	if run > 0 {
+		runs = append(runs, run)
+	}
+	return runs
 }
 
 // Reasons a text is not a phone number, used in messages.
@@ -274,7 +291,7 @@ func readPhoneText(raw string, digitBuf *[maxPhoneDigits]byte) phoneText {
 			}
 			t.plus = plus
 			t.n = copy(digitBuf[:], d)
-			t.addDigitRun(t.n)
+			t.ngroups = 1
 			if plus {
 				t.direct = s
 			}
@@ -311,7 +328,7 @@ func readPhoneText(raw string, digitBuf *[maxPhoneDigits]byte) phoneText {
 	}
 
 	// Rule 1 again: drop separators, keep one leading '+' and the digits.
-	nd, run := 0, 0
+	nd, runs, inRun := 0, 0, false
 	for _, c := range main {
 		switch {
 		case '0' <= c && c <= '9':
@@ -321,7 +338,10 @@ func readPhoneText(raw string, digitBuf *[maxPhoneDigits]byte) phoneText {
 			}
 			digitBuf[nd] = c
 			nd++
-			run++
+			if !inRun {
+				runs++
+				inRun = true
+			}
 			continue
 		case c == '(' || c == ')':
 			t.paren = true
@@ -332,10 +352,9 @@ func readPhoneText(raw string, digitBuf *[maxPhoneDigits]byte) phoneText {
 			t.errCode, t.errWhy = CodeInvalidPhone, whyChars
 			return t
 		}
-		t.addDigitRun(run)
-		run = 0
+		inRun = false
 	}
-	t.addDigitRun(run)
+	t.ngroups = uint8(min(runs, 255))
 	if nd == 0 {
 		t.errCode, t.errWhy = CodeInvalidPhone, whyNoDigits
 		return t
