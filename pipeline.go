@@ -218,7 +218,7 @@ func (e *engine) run(ctx context.Context, consume func(*batch) error) (err error
 	ctx, cancel := context.WithCancelCause(ctx)
 	workers := runtime.GOMAXPROCS(0)
 	work := make(chan *batch, workers)
-	ordered := make(chan *batch, 2*workers+2)
+	ordered := make(chan *batch, workers+1)
 	free := make(chan *batch, 3*workers+4)
 	parsed := make(chan error, 1)
 	parseDone := false
