@@ -103,7 +103,7 @@ func launch(path string, opts Options) (*Server, error) {
 	cmd := exec.Command(path, args...)
 	var out strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
+	if err := startChild(cmd); err != nil {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("start redis-server: %w", err)
 	}
