@@ -73,8 +73,11 @@ func (rw *RejectedWriter) Flush() error {
 	})
 }
 
-// DuplicatesWriter writes duplicate rows as CSV: row,duplicate_of_row,column,value, then every
-// original cell of the dropped row under the source's header (widened like RejectedWriter's).
+// DuplicatesWriter writes duplicate rows as CSV: row,duplicate_of_row,column,value,
+// duplicate_of_file, then every original cell of the dropped row under the source's header
+// (widened like RejectedWriter's). duplicate_of_file names the file that holds duplicate_of_row
+// when a shared Deduper (many workers on one job) says it is another file; it is empty when the
+// earlier row is in this file.
 // The file starts with a UTF-8 BOM and cells are neutralized (see Neutralize). Like
 // RejectedWriter, rows wait in an unlinked temporary file until Flush.
 type DuplicatesWriter struct {
@@ -96,14 +99,14 @@ func (dw *DuplicatesWriter) Write(d Duplicate) error {
 	if dw.sp.n == 0 && dw.header == nil {
 		dw.header = d.Header
 	}
-	return dw.sp.add(dw.TempDir, []string{strconv.Itoa(d.Row), strconv.Itoa(d.DuplicateOf), d.Column, d.Value}, d.Raw)
+	return dw.sp.add(dw.TempDir, []string{strconv.Itoa(d.Row), strconv.Itoa(d.DuplicateOf), d.Column, d.Value, d.DuplicateOfSource}, d.Raw)
 }
 
 // Flush writes the file — the header row alone when there were no duplicates — and reports any
 // error. Call it once, when every row has been written.
 func (dw *DuplicatesWriter) Flush() error {
 	width := max(dw.sp.width, len(dw.header))
-	head := append([]string{"row", "duplicate_of_row", "column", "value"}, widen(dw.header, width)...)
+	head := append([]string{"row", "duplicate_of_row", "column", "value", "duplicate_of_file"}, widen(dw.header, width)...)
 	return dw.sp.flush(dw.w, head, func(fixed, cells []string, rec []string) []string {
 		rec = append(rec, fixed...)
 		for i := range width {

@@ -101,16 +101,18 @@ func TestDuplicatesWriter(t *testing.T) {
 	header := []string{"Name", "Phone"}
 	require.NoError(t, dw.Write(contactpipe.Duplicate{Row: 3, DuplicateOf: 2, Column: "Phone", Value: "+12015550123", Header: header, Raw: []string{"Ann", "(201) 555-0123"}}))
 	require.NoError(t, dw.Write(contactpipe.Duplicate{Row: 5, DuplicateOf: 2, Column: "Phone", Value: "+12015550123", Header: header, Raw: []string{"=Bo", "+1 201 555 0123", "note"}}))
+	require.NoError(t, dw.Write(contactpipe.Duplicate{Row: 7, DuplicateOf: 2, DuplicateOfSource: "other.csv", Column: "Phone", Value: "+12015550199", Header: header, Raw: []string{"Cy", "+1 201 555 0199"}}))
 	require.NoError(t, dw.Flush())
 	assert.Equal(t, [][]string{
-		{"row", "duplicate_of_row", "column", "value", "Name", "Phone", "column 3"},
-		{"3", "2", "Phone", "+12015550123", "Ann", "(201) 555-0123", ""},
-		{"5", "2", "Phone", "+12015550123", "'=Bo", "+1 201 555 0123", "note"},
+		{"row", "duplicate_of_row", "column", "value", "duplicate_of_file", "Name", "Phone", "column 3"},
+		{"3", "2", "Phone", "+12015550123", "", "Ann", "(201) 555-0123", ""},
+		{"5", "2", "Phone", "+12015550123", "", "'=Bo", "+1 201 555 0123", "note"},
+		{"7", "2", "Phone", "+12015550199", "other.csv", "Cy", "+1 201 555 0199", ""},
 	}, readPeopleCSV(t, buf.Bytes()))
 
 	buf.Reset()
 	require.NoError(t, contactpipe.NewDuplicatesWriter(&buf).Flush())
-	assert.Equal(t, [][]string{{"row", "duplicate_of_row", "column", "value"}}, readPeopleCSV(t, buf.Bytes()))
+	assert.Equal(t, [][]string{{"row", "duplicate_of_row", "column", "value", "duplicate_of_file"}}, readPeopleCSV(t, buf.Bytes()))
 }
 
 func mustReadDir(t *testing.T, dir string) []os.DirEntry {

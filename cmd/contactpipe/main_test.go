@@ -76,10 +76,10 @@ func TestImportMessyFiles(t *testing.T) {
 
 	dups := readCSV(t, filepath.Join(out, "duplicates.csv"))
 	assert.Equal(t, [][]string{
-		{"row", "duplicate_of_row", "column", "value", "firstName", "lastName", "msisdn", "email", "country", "nickname"},
-		{"3", "2", "msisdn", "+12015550123", "Ann", "Lee-Dup", "(201) 555-0123", "", "US", "dup of row 2 by phone"},
-		{"4", "2", "email", "ANN@example.com", "Bo", "Chen", "+44 7400 123457", "ANN@EXAMPLE.COM", "", "dup of row 2 by email"},
-		{"11", "10", "msisdn", "+4915123456789", "Ivy", "Long", "+4915123456789", "", "DE", "dup of row 10 by phone"},
+		{"row", "duplicate_of_row", "column", "value", "duplicate_of_file", "firstName", "lastName", "msisdn", "email", "country", "nickname"},
+		{"3", "2", "msisdn", "+12015550123", "", "Ann", "Lee-Dup", "(201) 555-0123", "", "US", "dup of row 2 by phone"},
+		{"4", "2", "email", "ANN@example.com", "", "Bo", "Chen", "+44 7400 123457", "ANN@EXAMPLE.COM", "", "dup of row 2 by email"},
+		{"11", "10", "msisdn", "+4915123456789", "", "Ivy", "Long", "+4915123456789", "", "DE", "dup of row 10 by phone"},
 	}, dups)
 }
 
