@@ -524,3 +524,16 @@ func TestImportRowOfExactlyMaxChunkBytes(t *testing.T) {
 	require.Len(t, r.rep.Chunks, 3)
 	assert.EqualValues(t, 100, r.rep.Chunks[1].Bytes)
 }
+
+// TestImportHeaderlessExtraColumnsIgnored: fields beyond Columns in a file without a header are
+// ignored, as a header file's unmapped columns are, and named in the report.
+func TestImportHeaderlessExtraColumnsIgnored(t *testing.T) {
+	src := "+12015550123,Ann,Lee,ann@example.com,US\n12,Bo,Chen,bo@example.com,GB\n"
+	r := runImport(t, strings.NewReader(src), contactpipe.Config{NoHeader: true, Columns: []string{"msisdn", "firstName", "lastName"}})
+	require.NoError(t, r.err)
+	assert.Equal(t, 1, r.rep.Accepted)
+	assert.Equal(t, map[int]string{2: "invalid_phone"}, r.rejected, "not extra_fields")
+	assert.Equal(t, []string{"column 4", "column 5"}, r.rep.IgnoredColumns)
+	require.Len(t, r.rejections, 1)
+	assert.Equal(t, []string{"12", "Bo", "Chen", "bo@example.com", "GB"}, r.rejections[0].Raw, "every cell is kept")
+}
