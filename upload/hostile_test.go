@@ -119,7 +119,7 @@ func TestInvalidRowsDownloadRules(t *testing.T) {
 	for _, tc := range []struct {
 		hops      int
 		wantFiles int
-	}{{2, 1}, {4, 0}} {
+	}{{2, 1}, {3, 1}, {4, 0}} { // at most 3 redirects: the 3rd is followed, the 4th is not
 		t.Run("same-origin redirects: "+string(rune('0'+tc.hops)), func(t *testing.T) {
 			sim, srv := startSim(t, fast)
 			var redirects atomic.Int64

@@ -174,7 +174,9 @@ func (s *splitter) upload(ctx context.Context, path, name string, rows int) (Res
 	if errA == nil || !(errors.Is(errA, ErrUnauthorized) || errors.Is(errA, ErrRetryBudgetExhausted) || s.single != nil || ctx.Err() != nil) {
 		resB, errB = s.upload(ctx, b, partName(name, "b"), rowsB)
 	} else {
-		errB = fmt.Errorf("upload: second half of %s not sent: %w", name, errA)
+		// errA is in the joined error already: repeating it here would double the message at
+		// every level of splitting (2^levels copies of the cause).
+		errB = fmt.Errorf("upload: second half of %s (%d rows) not sent: its first half failed", name, rowsB)
 	}
 	out := mergeParts(resA, resB, rowsA)
 	out.Attempts += r.Attempts
