@@ -123,10 +123,10 @@ func importTo(ctx context.Context, src io.Reader, cfg Config, sink Sink) (rep Re
 	t := &tally{cfg: &cfg, e: e, reasons: map[string]int{}}
 	var c consumer
 	switch {
+	case cfg.DryRun: // nothing is written, not even to a Sink
+		c, err = newDryRun(e, t)
 	case sink != nil:
 		c, err = newSinkConsumer(e, t, sink)
-	case cfg.DryRun:
-		c, err = newDryRun(e, t)
 	default:
 		c, err = newChunker(ictx, e, t, stop)
 	}

@@ -240,6 +240,12 @@ func TestImportDryRun(t *testing.T) {
 	}
 	assert.Zero(t, rep.Landed)
 	assert.Empty(t, mustReadDir(t, work), "nothing written")
+	// A dry run writes nothing to a Sink either.
+	sink := &memSink{}
+	rep, err = contactpipe.ImportTo(context.Background(), strings.NewReader(src), contactpipe.Config{DryRun: true}, sink)
+	require.NoError(t, err)
+	assert.Equal(t, real.rep.Accepted, rep.Accepted)
+	assert.Empty(t, sink.batches)
 	// No WorkDir and no Uploader is fine for a dry run.
 	_, err = contactpipe.Import(context.Background(), strings.NewReader(src), contactpipe.Config{DryRun: true})
 	require.NoError(t, err)
