@@ -38,68 +38,77 @@
 //     never guessed. A trailing ".0" of a numeric cell ("447911123456.0") is
 //     removed; text with a leading zero is never a numeric cell, so in
 //     "036605.000" the dot is a separator.
-//  4. Read the number. A reading is accepted only when the text leaves no
-//     reasonable doubt about which number was meant: never a different
-//     valid number, a rejection with a reason instead. A reading is
-//     phonenumbers' Parse + IsValidNumber, in the region (the national
-//     reading) or of '+' and the digits (the international reading).
-//     Cues in the text decide first:
-//     - '+' is international: only the international reading
-//     ("+44 7400 123456").
-//     - 00, or the region's own international prefix, is international
-//     ("0044 7400 123456"; "011 44 7400 123456" in US). 00 counts even
-//     where the region's prefix is another one, when the region does not
-//     read the text as a number of its own.
-//     - Parentheses or a leading national prefix (0 in most countries, 1
-//     in the NANP, 8 in Russia) are national: only the national reading
-//     ("(201) 555-0123" in US, "0447400123456" in DE).
-//     No country (no row country, no default country, or one phonenumbers
-//     does not know):
-//     - national cues, or a leading single 0, reject with
-//     phone_needs_country ("(201) 547-5000", "030 123456");
-//     - bare digits are read as international only when no common
-//     national reading competes: no country reads them (as written, or
-//     after its national prefix) as one of its valid numbers of a type
-//     with at most three lengths — mobile numbers, and fixed-line numbers
-//     of closed numbering plans; the open plans of Germany and Austria,
-//     where nearly any digit string is some number, do not compete. A
-//     10-digit US number such as 2015475000 is therefore never +20
-//     15475000 (Egypt) but phone_needs_country, as is 16502530000 (also a
-//     Chinese mobile number); 447400123456 and 905321234567 are common
-//     national numbers nowhere and read as +44 7400 123456 and +90 532
-//     123 45 67.
-//     A known country and bare digits (separators allowed, no cue): both
-//     readings are made. One valid reading, or two equal ones, is the
-//     number ("447400123456" in US or GB → +447400123456; "7400123456"
-//     in GB → +447400123456). Two valid, different readings are broken
-//     by, in order:
-//     - grouping: text in groups is national ("201 547 5000" in US →
-//     +12015475000) unless its first group is the international reading's
-//     calling code; then it follows the format its groups match, the
-//     international one ("20 15 475000" in US → +2015475000) or the
-//     national one;
-//     - convention: digits written exactly as the country writes the
-//     national reading at home, with no national prefix, are national,
-//     unless the digits start with the country's own calling code (ten
-//     digits in the NANP: "2015475000" in US → +12015475000; "3123456789"
-//     in IT → +393123456789).
-//     Otherwise the number is rejected with ambiguous_phone and both
-//     readings in international format: "447400123456" in DE could be
-//     +44 7400 123456 (a UK mobile whose + was dropped) or +49 4474
-//     00123456 (a German number whose 0 was dropped).
-//     Where national numbers may start with a 0 that is not a national
-//     prefix (Italy, Gabon), bare digits without groups also compete with
-//     the same digits with that 0 restored, as a spreadsheet drops it:
-//     "6031234" in GA is +241 6031234 or +241 06031234, ambiguous_phone,
-//     unless the digits are the conventional writing of the reading (the
-//     Italian mobile 3123456789 is).
-//     A reading that is possible but not valid (right length, unassigned
-//     range) is no reading: with none left, invalid_phone says why (too
-//     short, too long, unknown country calling code, not in use).
+//  4. Read the number, only when the text leaves no reasonable doubt which
+//     number was meant: never a different valid number, a rejection with
+//     a reason instead. See "Reading a number" below.
 //  5. Output '+' and digits only (phonenumbers' E.164 format). The API
 //     accepts ^\+?[1-9][0-9]{6,14}$; a valid number outside it (fewer than
 //     7 or more than 15 digits with the country code) is rejected with
 //     unsupported_phone_length.
+//
+// # Reading a number
+//
+// A reading is phonenumbers' Parse + IsValidNumber of the digits in the
+// region (the national reading: the row's country, else the default
+// country) or of '+' and the digits (the international reading). Cues in
+// the text decide first:
+//
+//   - '+' is international: only the international reading
+//     ("+44 7400 123456").
+//   - 00, or the region's own international prefix, is international
+//     ("0044 7400 123456"; "011 44 7400 123456" in US). 00 counts even where
+//     the region's prefix is another one, when the region does not read the
+//     text as a number of its own.
+//   - Parentheses or a leading national prefix (0 in most countries, 1 in the
+//     NANP, 8 in Russia) are national: only the national reading
+//     ("(201) 555-0123" in US, "0447400123456" in DE → +49 4474 00123456).
+//
+// No country (no row country, no default country, or one phonenumbers does
+// not know):
+//
+//   - National cues, or a leading single 0, are rejected with
+//     phone_needs_country ("(201) 547-5000", "030 123456").
+//   - Bare digits are read as international only when no common national
+//     reading competes: no country reads them, as written or after its
+//     national prefix, as one of its valid numbers of a type with at most
+//     three lengths (mobile numbers, fixed lines of closed numbering plans;
+//     not the open plans of Germany or Austria, where nearly any digit string
+//     is some number). So the 10-digit US number 2015475000 is never
+//     +20 15475000 (Egypt) but phone_needs_country, as is 16502530000 (also a
+//     Chinese mobile number), while 447400123456 reads as +44 7400 123456 and
+//     905321234567 as +90 532 123 45 67.
+//
+// A known country and bare digits (separators allowed, no cue): both
+// readings are made. One valid reading, or two equal ones, is the number
+// ("447400123456" in US or GB → +44 7400 123456; "7400123456" in GB →
+// +44 7400 123456). Two valid, different readings are settled, in order, by:
+//
+//   - Grouping. Text written in groups is national ("201 547 5000" in US →
+//     +1 201-547-5000) unless its first group is the international reading's
+//     calling code; then it is national if its groups are those of the
+//     national format of the national reading, its national prefix left out
+//     ("220 919 5242" in MX → +52 220 919 5242, not Gambia's +220), else
+//     international if they are those of the international format
+//     ("20 15 475000" in US → +20 15 475000).
+//   - Convention. Digits written exactly as the country writes the national
+//     reading at home, without a national prefix, are national, unless they
+//     start with the country's own calling code: ten digits in the NANP
+//     ("2015475000" in US → +1 201-547-5000), "3123456789" in IT →
+//     +39 312 345 6789.
+//   - Otherwise: ambiguous_phone, with both readings in international format.
+//     "447400123456" in DE is +44 7400 123456 (a UK mobile whose + was
+//     dropped) or +49 4474 00123456 (a German number whose 0 was dropped).
+//
+// Where national numbers may start with a 0 that is not a national prefix
+// (Italy, Gabon), digits without groups also compete with the same digits
+// with that 0 restored, as a spreadsheet drops it, unless they are the
+// conventional writing of their reading: "6031234" in GA is +241 6031234 or
+// +241 06031234, ambiguous_phone; the Italian mobile "3123456789" is
+// national.
+//
+// A reading that is possible but not valid (right length, unassigned range)
+// is no reading. With none left, invalid_phone says why: too short, too
+// long, unknown country calling code, or not a number in use.
 //
 // # Speed
 //
