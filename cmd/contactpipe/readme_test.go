@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spf13/pflag"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -313,4 +314,30 @@ func TestReadmeReportExample(t *testing.T) {
 	var want map[string]any
 	require.NoError(t, json.Unmarshal([]byte(block.text), &want), "README.md:%d is JSON", block.line)
 	assert.Equal(t, want, gotMap, "README.md:%d: the report.json example is stale: run go test ./cmd/contactpipe -run TestReadmeReportExample -update", block.line)
+}
+
+// TestReadmeFlagsTable: the README's flags table lists every flag of import, and the inspect
+// section inspect's own.
+func TestReadmeFlagsTable(t *testing.T) {
+	data, err := os.ReadFile(readmePath)
+	require.NoError(t, err)
+	var table strings.Builder
+	for _, l := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(l, "| `-") {
+			table.WriteString(l + "\n")
+		}
+	}
+	for _, path := range []string{"import", "inspect"} {
+		parsedFlags(t, path).VisitAll(func(f *pflag.Flag) {
+			if f.Name == "help" {
+				return
+			}
+			mention := regexp.MustCompile("[` ]-" + regexp.QuoteMeta(f.Name) + "[ =`]")
+			if path == "inspect" {
+				assert.True(t, mention.MatchString(string(data)), "README does not mention inspect's -%s", f.Name)
+				return
+			}
+			assert.True(t, mention.MatchString(table.String()), "README's flags table lacks -%s", f.Name)
+		})
+	}
 }
