@@ -13,6 +13,9 @@
 // *FormatError saying what the content looks like. Tab-separated text saved as .xls is read as text.
 // Spreadsheets are read by package parse/sheet; a stream that is not an io.ReaderAt+io.Seeker is
 // first spooled to a 0600 temporary file in Options.TempDir, unlinked as soon as it is created.
+// Excel 2.x-4.x files (a bare BIFF stream) go to the XLS reader, which names the format. A
+// spreadsheet cell that cannot be read (XLSX or XLS alike) rejects its row with code bad_cell
+// naming the column and the cell (e.g. C7); the row is counted, never dropped.
 //
 // # Encoding (text)
 //
