@@ -1,7 +1,8 @@
 // Package sheet reads the rows of spreadsheet workbooks: XLSX (Office Open
-// XML, through a streaming reader of our own held to excelize's output by
-// differential tests) and legacy XLS (BIFF8 inside an OLE2 compound file,
-// through a small bounded reader of our own).
+// XML, Transitional and Strict, through a streaming reader) and legacy XLS
+// (BIFF8 inside an OLE2 compound file, through a small bounded reader).
+// Tests hold them to openpyxl and xlrd over public test workbooks and the
+// XLSX reader to excelize by differential tests.
 //
 // # What a row looks like
 //
@@ -70,8 +71,8 @@
 // Every reader bounds its work by the size of its input and by [Options]:
 // no crash, hang or unbounded memory on a malformed or malicious file. See
 // [OpenXLSX] and [OpenXLS] for the limits each applies. A panic that escapes a
-// bug in this package or in excelize is recovered at the API boundary and
-// reported as [ErrMalformed].
+// bug in this package is recovered at the API boundary and reported as
+// [ErrMalformed].
 package sheet
 
 import (
@@ -101,13 +102,12 @@ type Options struct {
 	// MaxUnzipSize bounds the total uncompressed size of an XLSX file's parts,
 	// in bytes (0 = DefaultMaxUnzipSize), and the shared string table to
 	// MaxUnzipSize/256 entries. The worksheet and shared strings are streamed;
-	// the table is kept decoded (its text plus 4 bytes an entry). With the
-	// excelize reference reader it is also excelize's UnzipSizeLimit.
+	// the table is kept decoded, off the Go heap (its text plus 4 bytes an
+	// entry).
 	MaxUnzipSize int64
 	// MaxXMLSize bounds, in bytes, every XLSX part other than worksheets and
 	// shared strings (workbook, relationships, styles), which are read whole
-	// (0 = DefaultMaxXMLSize). With the excelize reference reader it is also
-	// excelize's UnzipXMLSizeLimit.
+	// (0 = DefaultMaxXMLSize).
 	MaxXMLSize int64
 	// MaxCells bounds the cells of a row (0 = DefaultMaxCells). A row with a
 	// value beyond this column is an error.
@@ -151,7 +151,8 @@ type Reader interface {
 	// Sheets lists the workbook's sheet names in tab order, hidden ones
 	// included.
 	Sheets() []string
-	// Close releases the reader's resources (excelize's temporary files).
+	// Close releases the reader's resources (an XLSX reader's shared string
+	// table, held outside the Go heap). The rows returned stay valid.
 	Close() error
 }
 

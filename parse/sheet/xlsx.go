@@ -58,9 +58,12 @@ func tooLarge(format string, a ...any) error {
 // inflated); the workbook, relationships and styles at most opts.MaxXMLSize
 // and 256Ki tags together; at most opts.MaxUnzipSize/256 shared strings (4Mi
 // by default). The parts read are inflated once first to verify their
-// checksums. The shared strings are held decoded in 4 MiB chunks plus 4
-// bytes an entry; the worksheet is streamed through a small XML scanner and
-// one cell's stored text is bounded by 8×opts.MaxCellBytes while it is read.
+// checksums. The shared strings are held decoded (their text plus 4 bytes
+// an entry) outside the Go heap, in an anonymous memory mapping released by
+// Close, so that the table does not also raise the garbage collector's heap
+// goal; the worksheet is streamed through a small XML scanner and one
+// cell's stored text is bounded by 8×opts.MaxCellBytes while it is read.
+// The Reader must be closed.
 //
 // An encrypted (password-protected) workbook, which is an OLE2 container
 // rather than a zip, is refused with ErrEncrypted; a binary .xlsb workbook,
@@ -355,7 +358,8 @@ func (p *opcPackage) open() (*fastReader, error) {
 			return nil, err
 		}
 	}
-	if err := verifyParts(verify, max(minSharedStrings, p.o.MaxUnzipSize/sharedStringCost)); err != nil {
+	entries, err := verifyParts(verify, max(minSharedStrings, p.o.MaxUnzipSize/sharedStringCost))
+	if err != nil {
 		return nil, err
 	}
 
@@ -364,11 +368,13 @@ func (p *opcPackage) open() (*fastReader, error) {
 		return nil, err
 	}
 	x.styles = styleKinds(&st)
-	if err := x.sst.load(sst, p.o); err != nil {
+	if err := x.sst.load(sst, int(entries), p.o); err != nil {
+		x.sst.free()
 		return nil, err
 	}
 	rc, err := sheet.Open()
 	if err != nil {
+		x.sst.free()
 		return nil, xlsxErr("part %q: %v", sheet.Name, err)
 	}
 	x.rc = rc
@@ -389,15 +395,16 @@ type partRef struct {
 
 // verifyParts inflates the parts once: archive/zip checks each one's size
 // and CRC-32 (a part cut short would otherwise read as a shorter part), the
-// markup decoded whole is counted, and so are the shared strings.
-func verifyParts(parts []partRef, maxSharedStrings int64) error {
+// markup decoded whole is counted, and so are the shared strings, whose
+// number it returns.
+func verifyParts(parts []partRef, maxSharedStrings int64) (sharedStrings int64, err error) {
 	var meta int64
 	br := bufio.NewReaderSize(nil, 64<<10)
 	for _, pr := range parts {
 		zf, kind := pr.zf, pr.kind
 		rc, err := zf.Open()
 		if err != nil {
-			return xlsxErr("part %q: %v", zf.Name, err)
+			return 0, xlsxErr("part %q: %v", zf.Name, err)
 		}
 		br.Reset(rc)
 		var tags, si int64
@@ -424,22 +431,25 @@ func verifyParts(parts []partRef, maxSharedStrings int64) error {
 			}
 			if meta+tags > maxMarkup && kind == partMeta {
 				_ = rc.Close()
-				return tooLarge("workbook parts have more than %d tags", maxMarkup)
+				return 0, tooLarge("workbook parts have more than %d tags", maxMarkup)
 			}
 			if si > maxSharedStrings {
 				_ = rc.Close()
-				return tooLarge("more than %d shared strings", maxSharedStrings)
+				return 0, tooLarge("more than %d shared strings", maxSharedStrings)
 			}
 		}
 		_ = rc.Close()
 		if err != io.EOF {
-			return xlsxErr("part %q is corrupt: %v", zf.Name, err)
+			return 0, xlsxErr("part %q is corrupt: %v", zf.Name, err)
 		}
 		if kind == partMeta {
 			meta += tags
 		}
+		if kind == partSharedStr {
+			sharedStrings += si
+		}
 	}
-	return nil
+	return sharedStrings, nil
 }
 
 // isSITag reports whether b (just after a '<') is the name "si" or "x:si"

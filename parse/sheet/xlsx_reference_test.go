@@ -117,7 +117,7 @@ func selectParts(zr *zip.Reader, o *Options) ([]*zip.File, error) {
 	for i, zf := range keep {
 		refs[i] = partRef{zf, classifyPart(zf.Name)}
 	}
-	if err := verifyParts(refs, max(minSharedStrings, o.MaxUnzipSize/sharedStringCost)); err != nil {
+	if _, err := verifyParts(refs, max(minSharedStrings, o.MaxUnzipSize/sharedStringCost)); err != nil {
 		return nil, err
 	}
 	return keep, nil

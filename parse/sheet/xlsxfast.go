@@ -9,7 +9,6 @@ import (
 	"io"
 	"math"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -114,39 +113,59 @@ func styleKinds(s *xmlStyles) []numFmt {
 	return out
 }
 
-// xlsxStrings is the shared string table held compactly: the text of the
-// entries in strings of about 4 MiB (chunks, so that building the table
-// never copies it nor holds a doubled buffer), and for each entry the
-// offset where it ends in its chunk; first[c] is the index of chunk c's
-// first entry. Entries are stored decoded, as cells show them: about the
-// table's text plus 4 bytes an entry.
+// xlsxStrings is the shared string table, decoded as cells show it and
+// held outside the Go heap (allocBytes): the text of entry i is
+// text[end[i-1]:end[i]], end is a little-endian uint32 array. Cells copy
+// the text they use into their row, so nothing refers to the table once
+// the reader is closed (free).
 type xlsxStrings struct {
-	chunks []string
-	first  []uint32
-	end    []uint32
+	text []byte // len: bytes used; cap: bytes mapped
+	end  []byte // 4 bytes an entry
 }
 
-// sstChunk is the size of the table's text chunks.
-const sstChunk = 4 << 20
+func (t *xlsxStrings) len() int { return len(t.end) / 4 }
 
-// len returns the number of entries.
-func (t *xlsxStrings) len() int { return len(t.end) }
-
-func (t *xlsxStrings) get(i int) (string, bool) {
-	if i < 0 || i >= len(t.end) {
-		return "", false
+// get returns entry i; the bytes are valid until free.
+func (t *xlsxStrings) get(i int) ([]byte, bool) {
+	if i < 0 || i >= t.len() {
+		return nil, false
 	}
-	c := sort.Search(len(t.first), func(c int) bool { return int(t.first[c]) > i }) - 1
 	start := uint32(0)
-	if uint32(i) > t.first[c] {
-		start = t.end[i-1]
+	if i > 0 {
+		start = le.Uint32(t.end[4*i-4:])
 	}
-	return t.chunks[c][start:t.end[i]], true
+	return t.text[start:le.Uint32(t.end[4*i:])], true
+}
+
+// appendOffHeap appends p to b, whose storage was made by allocBytes,
+// moving it to a mapping twice as large when it is full.
+func appendOffHeap(b []byte, p ...byte) []byte {
+	if len(b)+len(p) > cap(b) {
+		nb := allocBytes(max(2*cap(b), len(b)+len(p), 64<<10))
+		copy(nb, b)
+		freeBytes(b)
+		b = nb[:len(b)]
+	}
+	return append(b, p...)
+}
+
+// appendEnd ends the entry being added at the current end of the text.
+func (t *xlsxStrings) appendEnd() []byte {
+	var b [4]byte
+	le.PutUint32(b[:], uint32(len(t.text)))
+	return appendOffHeap(t.end, b[:]...)
+}
+
+// free releases the table.
+func (t *xlsxStrings) free() {
+	freeBytes(t.text)
+	freeBytes(t.end)
+	t.text, t.end = nil, nil
 }
 
 // load streams the shared string table into t. Its entry count was bounded
 // by verifyParts; its text by the part's size.
-func (t *xlsxStrings) load(zf *zip.File, o *Options) error {
+func (t *xlsxStrings) load(zf *zip.File, entries int, o *Options) error {
 	if zf == nil {
 		return nil
 	}
@@ -157,8 +176,6 @@ func (t *xlsxStrings) load(zf *zip.File, o *Options) error {
 	defer rc.Close()
 	sc := newXMLScanner(rc, fastMaxTag)
 	var (
-		arena       strings.Builder
-		total       int64
 		direct, run []byte
 		item        []byte
 		siDepth     = -1
@@ -169,8 +186,11 @@ func (t *xlsxStrings) load(zf *zip.File, o *Options) error {
 		limit       = int(min(o.MaxUnzipSize, math.MaxInt32))
 		scratchOver bool
 	)
-	arena.Grow(int(min(zf.UncompressedSize64, sstChunk)))
-	t.first = append(t.first, 0)
+	// The decoded text is never longer than the part's XML: reserve that
+	// (only the pages written become resident), and room for the entries
+	// counted by verifyParts.
+	t.text = allocBytes(int(min(zf.UncompressedSize64, uint64(o.MaxUnzipSize))))[:0]
+	t.end = allocBytes(4 * max(entries, 1))[:0]
 	for {
 		if inT {
 			var over bool
@@ -223,7 +243,7 @@ func (t *xlsxStrings) load(zf *zip.File, o *Options) error {
 			}
 			if tag.kind == tagEmpty && name == "si" && siDepth == d {
 				siDepth = -1
-				t.end = append(t.end, uint32(arena.Len()))
+				t.end = t.appendEnd()
 			}
 		case tagEnd:
 			d := sc.depth + 1 // depth of the element just closed
@@ -241,22 +261,14 @@ func (t *xlsxStrings) load(zf *zip.File, o *Options) error {
 				if bytes.Contains(item, []byte("_x")) {
 					item = append(item[:0], bstrUnescape(item)...)
 				}
-				if arena.Len() > 0 && arena.Len()+len(item) > sstChunk {
-					t.chunks = append(t.chunks, arena.String())
-					t.first = append(t.first, uint32(len(t.end)))
-					arena = strings.Builder{}
-					arena.Grow(sstChunk)
+				if int64(len(t.text))+int64(len(item)) > min(o.MaxUnzipSize, math.MaxUint32) {
+					return tooLarge("shared strings larger than %d bytes", min(o.MaxUnzipSize, math.MaxUint32))
 				}
-				arena.Write(item)
-				total += int64(len(item))
-				if arena.Len() > math.MaxUint32 || total > o.MaxUnzipSize {
-					return tooLarge("shared strings larger than %d bytes", o.MaxUnzipSize)
-				}
-				t.end = append(t.end, uint32(arena.Len()))
+				t.text = appendOffHeap(t.text, item...)
+				t.end = t.appendEnd()
 			}
 		}
 	}
-	t.chunks = append(t.chunks, arena.String())
 	return nil
 }
 
@@ -335,9 +347,7 @@ type fastReader struct {
 
 type fastCell struct {
 	pos        int
-	start, end int
-	sst        bool
-	text       string // a shared string
+	start, end int // its text in the row's arena
 }
 
 var errReaderClosed = errors.New("sheet: reader closed")
@@ -820,7 +830,6 @@ func atoiBytes(b []byte) (int, bool) {
 // rowXMLHandler does: a cell at or before the last one placed goes after it.
 func (x *fastReader) place(c *cellCtx, col int) error {
 	start := len(x.arena)
-	sstRef, sstText := false, ""
 	switch {
 	case x.cellBad != "":
 		// Placed as an empty cell; the row is returned as bad.
@@ -835,8 +844,8 @@ func (x *fastReader) place(c *cellCtx, col int) error {
 			x.cellBad = fmt.Sprintf("shared string index %q is not a number", x.v)
 		case !found:
 			x.cellBad = fmt.Sprintf("shared string index %d is outside the table of %d strings", idx, x.sst.len())
-		case str != "":
-			sstRef, sstText = true, str
+		default:
+			x.arena = append(x.arena, str...) // copied: the table is freed by Close
 		}
 	case c.t == "str":
 		x.arena = append(x.arena, x.v...)
@@ -865,7 +874,7 @@ func (x *fastReader) place(c *cellCtx, col int) error {
 	default:
 		x.arena = x.appendNumber(x.arena, c.s, x.v, false)
 	}
-	empty := !sstRef && len(x.arena) == start
+	empty := len(x.arena) == start
 	if empty && !c.formula && x.cellBad == "" {
 		return nil
 	}
@@ -882,9 +891,7 @@ func (x *fastReader) place(c *cellCtx, col int) error {
 		return &CellError{Row: x.reported, Column: x.o.MaxCells + 1, Err: fmt.Errorf("%w: more than %d cells in the row", ErrTooLarge, x.o.MaxCells)}
 	}
 	cell := fastCell{pos: pos, start: start, end: len(x.arena)}
-	if sstRef {
-		cell = fastCell{pos: pos, end: len(sstText), sst: true, text: sstText}
-	} else if !utf8.Valid(x.arena[start:]) {
+	if c.t != "s" && !utf8.Valid(x.arena[start:]) {
 		return &CellError{Row: x.reported, Column: pos + 1, Err: xlsxErr("%v: invalid UTF-8", errXMLSyntax)}
 	}
 	if cell.end-cell.start > x.o.MaxCellBytes {
@@ -1101,7 +1108,7 @@ func formatDuration(d time.Duration) string {
 }
 
 // finish turns the row built into strings: one allocation for the text of
-// its own cells, none for shared strings.
+// all its cells.
 func (x *fastReader) finish() []string {
 	last := 0
 	for _, c := range x.cells {
@@ -1110,11 +1117,7 @@ func (x *fastReader) finish() []string {
 	out := make([]string, last)
 	text := string(x.arena)
 	for _, c := range x.cells {
-		if c.sst {
-			out[c.pos] = c.text
-		} else {
-			out[c.pos] = text[c.start:c.end]
-		}
+		out[c.pos] = text[c.start:c.end]
 	}
 	return out
 }
@@ -1129,6 +1132,7 @@ func (x *fastReader) Close() (err error) {
 		return nil
 	}
 	x.closed = true
+	x.sst.free()
 	if x.rc != nil {
 		return x.rc.Close()
 	}
