@@ -3,6 +3,8 @@ package parse_test
 import (
 	"archive/zip"
 	"bytes"
+	"context"
+	"errors"
 	"io"
 	"math/rand/v2"
 	"os"
@@ -13,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/xuri/excelize/v2"
+	"go.uber.org/goleak"
 
 	"github.com/contactpipe/contactpipe/parse"
 )
@@ -249,4 +252,46 @@ func TestSpreadsheetBadCell(t *testing.T) {
 	assert.Equal(t, "Phone", bad.Column)
 	assert.ErrorIs(t, bad, parse.ErrBadCell)
 	assert.Contains(t, bad.Error(), "cell B3")
+}
+
+// TestSpreadsheetContext: a spreadsheet's rows stop when the context given to OpenContext is
+// cancelled, with an error matching context.Canceled and the cause (issue 12 §3).
+func TestSpreadsheetContext(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	f := excelize.NewFile()
+	require.NoError(t, f.SetCellValue("Sheet1", "A1", "Email"))
+	for i := 2; i < 5000; i++ {
+		require.NoError(t, f.SetCellValue("Sheet1", "A"+strconv.Itoa(i), "user"+strconv.Itoa(i)+"@example.com"))
+	}
+	var buf bytes.Buffer
+	require.NoError(t, f.Write(&buf))
+	require.NoError(t, f.Close())
+	stop := errors.New("shutting down")
+	for _, streamed := range []bool{false, true} {
+		ctx, cancel := context.WithCancelCause(context.Background())
+		defer cancel(nil)
+		var r io.Reader = bytes.NewReader(buf.Bytes())
+		if streamed {
+			r = streamOnly{r}
+		}
+		src, err := parse.OpenContext(ctx, r, parse.Options{TempDir: t.TempDir()})
+		require.NoError(t, err)
+		n := 0
+		var last error
+		for rec, err := range src.All() {
+			if err != nil {
+				last = err
+				break
+			}
+			require.NoError(t, rec.Err)
+			if n++; n == 10 {
+				cancel(stop)
+			}
+		}
+		assert.ErrorIs(t, last, context.Canceled)
+		assert.ErrorIs(t, last, stop)
+		assert.Less(t, n, 1000, "stopped by the sheet reader, not by the source's check every 1024 rows")
+		t.Logf("streamed %v: %d rows before the error", streamed, n)
+		require.NoError(t, src.Close())
+	}
 }
