@@ -37,9 +37,12 @@ const (
 )
 
 // Error is a field that cannot be normalized. Code is one of the Code*
-// constants; Message is a lower-case sentence for the user that names the
-// column and says what to do. Neither repeats a phone number or an email
-// address: they hold only short non-personal values such as a region code.
+// constants; Message is a lower-case sentence for the user that says in
+// plain words what is wrong and what to do ("too short for a phone number
+// in US; check for missing digits"). It does not name the field: the
+// caller knows the user's name for the column and adds it. Neither repeats
+// a phone number or an email address, except that an ambiguous_phone
+// message shows the two numbers the user must choose between.
 type Error struct {
 	// Field is the API field name of the column, e.g. "msisdn".
 	Field string

@@ -45,9 +45,17 @@ func Example() {
 func ExamplePhoneNumber() {
 	p, err := normalize.PhoneNumber("(201) 555-0123", "US")
 	fmt.Println(p.E164, err)
-	_, err = normalize.PhoneNumber("(201) 555-012", "US")
-	fmt.Println(err.(*normalize.Error).Code)
+	for _, c := range []struct{ raw, country string }{
+		{"(201) 555-012", "US"},
+		{"(201) 555-0123", ""},
+		{"447400123456", "DE"},
+	} {
+		_, err = normalize.PhoneNumber(c.raw, c.country)
+		fmt.Printf("%s: %v\n", err.(*normalize.Error).Code, err)
+	}
 	// Output:
 	// +12015550123 <nil>
-	// invalid_phone
+	// invalid_phone: too short for a phone number in US; check for missing digits
+	// phone_needs_country: needs a country: written as a national number; add a country column or -country, or write it with + and the country code
+	// ambiguous_phone: ambiguous: in DE it reads as +49 4474 00123456, written with + it is +44 7400 123456; write it with + and the country code, or the national number with its national prefix
 }
