@@ -4,16 +4,17 @@
 // Addresses are compared exactly (E.164 phone numbers, chat ids), except email, which is compared
 // case-insensitively (callers give the kind "email" and the Set folds case).
 //
-// Memory: the set is an open-addressing hash table of 20-byte slots, split into 256 shards that
-// grow one at a time by half again, kept between 53% and 80% full: 25 to 38 bytes per address,
+// Memory: the set is an open-addressing hash table of 16-byte slots, split into 256 shards that
+// grow one at a time by half again, kept between 53% and 80% full: 20 to 30 bytes per address,
 // and growing never copies more than a 256th of the set at once. On Unix the tables live outside
 // the Go heap, so a large set does not make the garbage collector let the rest of the heap grow.
 //
-// A Set does not keep the addresses themselves: it keeps a 128-bit hash of each (kind and value),
-// made of two independent 64-bit maphash values with random seeds, and the row that claimed it.
-// Two different addresses share a key with probability about n²/2¹²⁹ for n addresses — for a
-// billion addresses, about 1 in 10²⁰ — so in practice there are no false duplicates, and memory per
-// address is fixed whatever the address length.
+// A Set does not keep the addresses themselves: it keeps a hash of each (kind and value) and the
+// row that claimed it. A key is two independent 64-bit maphash values with random seeds; a slot
+// holds 96 of its bits (88 stored, 8 implied by the shard the key falls in). Two different
+// addresses are taken for one with probability about n²/2⁹⁷ for n addresses — for ten million
+// addresses about 1 in 10¹⁵, for a billion about 1 in 10¹¹ — so in practice there are no false
+// duplicates, and memory per address is fixed whatever the address length.
 package dedupe
 
 import (
@@ -53,16 +54,17 @@ type Key [2]uint64
 
 type key = Key
 
-// slot is one entry of a shard's open-addressing table: a 128-bit key and the row that claimed
-// it, in 20 bytes (four uint32 halves of the key and the row; row 0 marks an empty slot).
-type slot [5]uint32
+// slot is one entry of a shard's open-addressing table, 16 bytes (four to a cache line): the key's
+// first half (which also gives the shard and the slot, see shardOf and home), the low 32 bits of
+// its second half, and the row that claimed it; row 0 marks an empty slot.
+type slot [4]uint32
 
 // shardCount splits the set into independently grown tables, so that growing one copies only a
 // 1/shardCount slice of the set: memory never jumps by the size of the whole set.
 const shardCount = 256
 
 // maxLoad is the fill at which a shard grows, by half again; so a shard is between 53% and 80%
-// full, which with 20-byte slots is 25 to 38 bytes per address.
+// full, which with 16-byte slots is 20 to 30 bytes per address.
 const maxLoad = 0.8
 
 // shard is an open-addressing hash table with linear probing.
@@ -213,7 +215,7 @@ func (s *Set) Prefetch(keys []Key) {
 	for _, k := range keys {
 		sh := s.shardOf(k)
 		if n := len(sh.slots); n > 0 {
-			sum += sh.slots[home(k, n)][4]
+			sum += sh.slots[home(k[0], n)][3]
 		}
 	}
 	s.touch += sum
@@ -222,16 +224,17 @@ func (s *Set) Prefetch(keys []Key) {
 func (s *Set) shardOf(k key) *shard { return &s.shards[k[0]>>56] }
 
 func (k key) slot(row uint32) slot {
-	return slot{uint32(k[0]), uint32(k[0] >> 32), uint32(k[1]), uint32(k[1] >> 32), row}
+	return slot{uint32(k[0]), uint32(k[0] >> 32), uint32(k[1]), row}
 }
 
 func (sl *slot) is(k key) bool {
-	return sl[0] == uint32(k[0]) && sl[1] == uint32(k[0]>>32) && sl[2] == uint32(k[1]) && sl[3] == uint32(k[1]>>32)
+	return uint64(sl[0])|uint64(sl[1])<<32 == k[0] && sl[2] == uint32(k[1])
 }
 
-// home is k's first slot in a table of n slots (Lemire's multiply-shift reduction, any n).
-func home(k key, n int) int {
-	hi, _ := bits.Mul64(k[1], uint64(n))
+// home is the first slot of a key whose first half is k0 in a table of n slots: the bits of k0
+// below the shard's (Lemire's multiply-shift reduction, any n).
+func home(k0 uint64, n int) int {
+	hi, _ := bits.Mul64(k0<<8, uint64(n))
 	return int(hi)
 }
 
@@ -242,13 +245,13 @@ func (s *Set) lookup(k key) uint32 {
 	if n == 0 {
 		return 0
 	}
-	for i := home(k, n); ; {
+	for i := home(k[0], n); ; {
 		sl := &sh.slots[i]
-		if sl[4] == 0 {
+		if sl[3] == 0 {
 			return 0
 		}
 		if sl.is(k) {
-			return sl[4]
+			return sl[3]
 		}
 		if i++; i == n {
 			i = 0
@@ -268,10 +271,9 @@ func (s *Set) insert(k key, row uint32) {
 }
 
 func (sh *shard) put(v slot) {
-	k := key{uint64(v[0]) | uint64(v[1])<<32, uint64(v[2]) | uint64(v[3])<<32}
 	n := len(sh.slots)
-	for i := home(k, n); ; {
-		if sh.slots[i][4] == 0 {
+	for i := home(uint64(v[0])|uint64(v[1])<<32, n); ; {
+		if sh.slots[i][3] == 0 {
 			sh.slots[i] = v
 			return
 		}
@@ -289,7 +291,7 @@ func (sh *shard) grow() {
 	}
 	sh.slots = allocSlots(n)
 	for i := range old {
-		if old[i][4] != 0 {
+		if old[i][3] != 0 {
 			sh.put(old[i])
 		}
 	}

@@ -123,7 +123,8 @@ func TestBytesPerAddress(t *testing.T) {
 		s.Claim(i+2, addr)
 		if n := i + 1; n%50_000 == 0 {
 			per := float64(s.Bytes()) / float64(n)
-			assert.LessOrEqual(t, per, 40.0, "bytes per address at %d addresses", n)
+			// 16-byte slots between 53% and 80% full: 20 to 30 bytes.
+			assert.LessOrEqual(t, per, 30.5, "bytes per address at %d addresses", n)
 		}
 	}
 	// Every address is still found, with its row.
