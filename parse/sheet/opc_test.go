@@ -109,3 +109,33 @@ func TestXLSXPackageErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestXLSXCorruptPartFound: a worksheet or shared string table whose bytes
+// do not match its CRC-32 fails, with ErrMalformed, once it is read to its
+// end: parts are verified as they are read, not inflated twice.
+func TestXLSXCorruptPartFound(t *testing.T) {
+	for _, part := range []string{"xl/worksheets/sheet1.xml", "xl/sharedStrings.xml"} {
+		t.Run(part, func(t *testing.T) {
+			orig := craftXLSX(t, `<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2"><v>2</v></c></row>`, `<si><t>a</t></si>`, "", false)
+			zr, err := zip.NewReader(bytes.NewReader(orig), int64(len(orig)))
+			require.NoError(t, err)
+			var b bytes.Buffer
+			zw := zip.NewWriter(&b)
+			for _, zf := range zr.File {
+				fh := zf.FileHeader
+				if zf.Name == part {
+					fh.CRC32 ^= 1
+				}
+				w, err := zw.CreateRaw(&fh)
+				require.NoError(t, err)
+				r, err := zf.OpenRaw()
+				require.NoError(t, err)
+				_, err = io.Copy(w, r)
+				require.NoError(t, err)
+			}
+			require.NoError(t, zw.Close())
+			_, _, err = readAll(t, OpenXLSX, b.Bytes(), Options{})
+			assert.ErrorIs(t, err, ErrMalformed)
+		})
+	}
+}

@@ -346,21 +346,22 @@ func (p *opcPackage) open() (*fastReader, error) {
 	if sstPath != "" {
 		sst = p.lookup(sstPath)
 	}
-	verify := []partRef{{sheet, partSheet}}
-	if styles != nil {
-		verify = append(verify, partRef{styles, partMeta})
-	}
-	if sst != nil {
-		verify = append(verify, partRef{sst, partSharedStr})
-	}
-	for _, pr := range verify {
+	// The worksheet and the shared strings are checked as they are read
+	// (archive/zip verifies a part's size and CRC-32 when it is read to its
+	// end), not inflated twice; the styles, decoded whole, are verified and
+	// their markup counted first.
+	for _, pr := range []partRef{{sheet, partSheet}, {sst, partSharedStr}, {styles, partMeta}} {
+		if pr.zf == nil {
+			continue
+		}
 		if err := p.check(pr.zf, pr.kind); err != nil {
 			return nil, err
 		}
 	}
-	entries, err := verifyParts(verify, max(minSharedStrings, p.o.MaxUnzipSize/sharedStringCost))
-	if err != nil {
-		return nil, err
+	if styles != nil {
+		if _, err := verifyParts([]partRef{{styles, partMeta}}, 0); err != nil {
+			return nil, err
+		}
 	}
 
 	var st xmlStyles
@@ -368,7 +369,7 @@ func (p *opcPackage) open() (*fastReader, error) {
 		return nil, err
 	}
 	x.styles = styleKinds(&st)
-	if err := x.sst.load(sst, int(entries), p.o); err != nil {
+	if err := x.sst.load(sst, max(minSharedStrings, p.o.MaxUnzipSize/sharedStringCost), p.o); err != nil {
 		x.sst.free()
 		return nil, err
 	}

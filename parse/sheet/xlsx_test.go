@@ -250,12 +250,21 @@ func openBomb(path string) error {
 	if err != nil {
 		return err
 	}
+	// Refused when opened, or at the latest by the first rows: the
+	// worksheet is verified as it is read.
 	r, err := OpenXLSX(f, st.Size(), Options{})
-	if err == nil {
-		_ = r.Close()
-		return errors.New("bomb opened")
+	if err != nil {
+		return err
 	}
-	return err
+	defer r.Close()
+	for {
+		if _, _, err := r.Next(); err != nil {
+			if err == io.EOF {
+				return errors.New("bomb read")
+			}
+			return err
+		}
+	}
 }
 
 // TestZipBomb refuses a 2 MB file that inflates to 2 GiB, quickly and in

@@ -165,7 +165,7 @@ func (t *xlsxStrings) free() {
 
 // load streams the shared string table into t. Its entry count was bounded
 // by verifyParts; its text by the part's size.
-func (t *xlsxStrings) load(zf *zip.File, entries int, o *Options) error {
+func (t *xlsxStrings) load(zf *zip.File, maxEntries int64, o *Options) error {
 	if zf == nil {
 		return nil
 	}
@@ -186,11 +186,12 @@ func (t *xlsxStrings) load(zf *zip.File, entries int, o *Options) error {
 		limit       = int(min(o.MaxUnzipSize, math.MaxInt32))
 		scratchOver bool
 	)
-	// The decoded text is never longer than the part's XML: reserve that
-	// (only the pages written become resident), and room for the entries
-	// counted by verifyParts.
-	t.text = allocBytes(int(min(zf.UncompressedSize64, uint64(o.MaxUnzipSize))))[:0]
-	t.end = allocBytes(4 * max(entries, 1))[:0]
+	// The decoded text is never longer than the part's XML, and an entry
+	// takes at least 5 bytes of it ("<si/>"): reserve that (only the pages
+	// written become resident).
+	xmlSize := min(zf.UncompressedSize64, uint64(o.MaxUnzipSize))
+	t.text = allocBytes(int(xmlSize))[:0]
+	t.end = allocBytes(int(4 * min(xmlSize/5+1, uint64(maxEntries))))[:0]
 	for {
 		if inT {
 			var over bool
@@ -244,6 +245,9 @@ func (t *xlsxStrings) load(zf *zip.File, entries int, o *Options) error {
 			if tag.kind == tagEmpty && name == "si" && siDepth == d {
 				siDepth = -1
 				t.end = t.appendEnd()
+				if int64(t.len()) > maxEntries {
+					return tooLarge("more than %d shared strings", maxEntries)
+				}
 			}
 		case tagEnd:
 			d := sc.depth + 1 // depth of the element just closed
@@ -266,6 +270,9 @@ func (t *xlsxStrings) load(zf *zip.File, entries int, o *Options) error {
 				}
 				t.text = appendOffHeap(t.text, item...)
 				t.end = t.appendEnd()
+				if int64(t.len()) > maxEntries {
+					return tooLarge("more than %d shared strings", maxEntries)
+				}
 			}
 		}
 	}
@@ -322,6 +329,7 @@ type fastReader struct {
 	st       sticky
 	closed   bool
 	done     bool
+	drained  bool // the worksheet part was read to its end
 	cancel   canceler
 
 	// Row numbering as excelize's iterator counts: cur is the row's own
@@ -390,7 +398,24 @@ func (x *fastReader) Next() (row int, cells []string, err error) {
 			return x.reported, x.finish(), nil
 		}
 	}
+	if err := x.drain(); err != nil {
+		return 0, nil, x.st.set(err)
+	}
 	return 0, nil, io.EOF
+}
+
+// drain reads the worksheet part to its end once the rows are read, so that
+// archive/zip verifies its size and CRC-32: a part found corrupt only there
+// is a fatal error rather than a silent loss.
+func (x *fastReader) drain() error {
+	if x.drained || x.rc == nil {
+		return nil
+	}
+	x.drained = true
+	if _, err := io.Copy(io.Discard, x.rc); err != nil {
+		return xlsxErr("the worksheet part is corrupt: %v", err)
+	}
+	return nil
 }
 
 // seekRow skips to the next <row> start, reporting false at </sheetData>
