@@ -276,6 +276,7 @@ func generate(seed uint64, n int) []genCase {
 type diffStats struct {
 	cases, valid, rejected        int
 	readings, undecided, fastOnly int
+	codes                         map[string]int // rejections by code
 }
 
 // differential compares PhoneNumber with PhoneNumberReference on every case,
@@ -302,6 +303,10 @@ func differential(t *testing.T, cases []genCase) diffStats {
 			st.valid++
 		} else {
 			st.rejected++
+			if st.codes == nil {
+				st.codes = map[string]int{}
+			}
+			st.codes[err.(*Error).Code]++
 		}
 
 		// Engine level: every reading rule 4 could make of these digits,
@@ -371,6 +376,12 @@ func TestDifferential(t *testing.T) {
 			total.rejected += st.rejected
 			total.readings += st.readings
 			total.undecided += st.undecided
+			// The rules' own rejections are compared too, not only the
+			// readings.
+			if st.cases >= 10_000 { // about 1 in 800 cases is ambiguous
+				assert.Positive(t, st.codes[CodePhoneNeedsCountry], "no phone_needs_country case")
+				assert.Positive(t, st.codes[CodeAmbiguousPhone], "no ambiguous_phone case")
+			}
 		})
 	}
 	t.Cleanup(func() { t.Logf("differential: %s", total) })
