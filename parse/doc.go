@@ -46,7 +46,8 @@
 //
 // Record.Row is the row number a spreadsheet shows for the record: the header is row 1, every
 // record (blank ones included) is one row, and a record whose quoted cell spans several lines is
-// still one row. RowError.Line gives the line of the text file where the record starts. Blank rows
+// still one row; when a malformed record spanning lines is read again from its second line (see
+// below), each of its lines is a row of its own, so every line of the file is counted. RowError.Line gives the line of the text file where the record starts. Blank rows
 // (every cell empty or spaces) are skipped.
 //
 // The header is the first non-blank row, unless that row maps no column to a contact field and
@@ -80,23 +81,37 @@
 //
 //   - Text after the closing quote of a field ("a"b) rejects that record (malformed_csv, with its
 //     row and column); the field reads on to the next delimiter and parsing resumes with the next
-//     record, so one broken record costs one row. If its quotes made it span several lines, the
-//     error says which.
+//     record, so one broken record costs one row.
 //   - A quoted field that is never closed — still open at the end of the input, or when its record
 //     has passed Options.MaxRecordBytes bytes — costs one row, not the file: the reader goes back to
-//     where the record started and rejects its physical line (malformed_csv, naming the row and the
-//     column where the quote opened; errors.Is ErrQuote and ErrUnterminatedQuote). Record.Raw holds
-//     the line's text cut at the delimiters outside quotes, the unclosed cell keeping the rest of the
-//     line as it is ("Smith, Ann,Lee with its opening quote), so that rejected.csv shows it. Reading
-//     resumes at the next line; rows before and after are imported. When the record had spanned
-//     lines before the broken quote opened, each line from its start through the quote's line is
-//     rejected the same way, one row each (re-reading them is what would import guessed data). To
-//     go back, the reader keeps the bytes of the current record, at most MaxRecordBytes, so memory
-//     stays bounded and every byte is read at most three times. A quoted field that opens in a
-//     record already over a limit gets a budget of its own and, if broken, ends that record at the
-//     end of its line. Options.StrictCSV keeps the stop-at-first-error behaviour: Next returns a
-//     fatal *RowError (code unterminated_quote, errors.Is ErrUnterminatedQuote and ErrQuote) naming
-//     the row and line where the quote opened, after every row before it.
+//     where the record started and rejects its first physical line (malformed_csv, naming the row
+//     and the column where the line's unclosed quote opened; errors.Is ErrQuote and
+//     ErrUnterminatedQuote). Record.Raw holds the line's text cut at the delimiters outside
+//     quotes, the unclosed cell keeping the rest of the line as it is ("Smith, Ann,Lee with its
+//     opening quote), so that rejected.csv shows it. Reading resumes at the next line as if the
+//     record had never been read; rows before and after are imported.
+//   - A stray quote pairs with the next quote of the file and makes the lines between one record.
+//     So a record that spans several lines and turns out malformed — text after a closing quote,
+//     or a non-empty field beyond the header — is treated the same way: its first line only is
+//     rejected (malformed_csv; errors.Is ErrQuote, and ErrFieldCount for the field count; the
+//     message names the lines the record spanned) and the lines after it are read again as rows.
+//     A stray quote on row 801 that pairs with the quoted "Smith, John" of row 900 costs row 801,
+//     and rows 802–900 are read as written. A record that spans lines with well-formed quotes and
+//     no field beyond the header is a multi-line cell and is kept; one with too many fields in all
+//     (MaxFields) or too many bytes stays one rejected row.
+//   - Going back keeps the bytes of the current record, at most MaxRecordBytes, so memory stays
+//     bounded. Work stays linear: going back reads the record's bytes again, and the bytes read
+//     again this way may not exceed the bytes read from the input. A hostile file in which every
+//     line reopens a quote (x","y) would otherwise be read once per line; past that budget, a
+//     failed record's lines from its first through the one where its last quoted field opened are
+//     each rejected (one row each, "line N is part of a record that starts on line M …") and
+//     reading resumes after them, so each byte is read a bounded number of times. A quoted field
+//     that opens in a record already over a limit gets a budget of its own and, if broken, ends
+//     that record at the end of its line. Options.StrictCSV keeps the stop-at-first-error
+//     behaviour: Next returns a fatal *RowError (code unterminated_quote, errors.Is
+//     ErrUnterminatedQuote and ErrQuote) naming the row and line where the quote opened, after
+//     every row before it; a record spanning lines with text after a closing quote is then one
+//     rejected row, as before.
 //   - A record longer than Options.MaxRecordBytes (1 MiB) or with more fields than
 //     Options.MaxFields (1024) is rejected (record_too_large, too_many_fields) and skipped without
 //     being buffered: memory stays bounded by the limits plus 128 KiB of read buffers, whatever the

@@ -20,7 +20,9 @@ var (
 	ErrRecordTooLarge = errors.New("record too large")
 	// ErrTooManyFields: a record has more fields than Options.MaxFields.
 	ErrTooManyFields = errors.New("too many fields")
-	// ErrFieldCount: a row has non-empty fields beyond the last header column.
+	// ErrFieldCount: a row has non-empty fields beyond the last header column (code
+	// extra_fields; or malformed_csv, with ErrQuote, for the first line of a record spanning
+	// lines that a stray quote made too wide).
 	ErrFieldCount = errors.New("more fields than the header")
 	// ErrEncoding: a row's bytes are not valid in the file's character encoding.
 	ErrEncoding = errors.New("bytes not valid in the file's encoding")

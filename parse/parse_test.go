@@ -320,22 +320,31 @@ func TestUnterminatedQuoteIsFatalWhenStrict(t *testing.T) {
 	assert.Equal(t, err, again, "fatal errors are sticky")
 }
 
+// TestMalformedSpanningLines: a stray quote on row 2 pairs with the quote on line 4, making lines
+// 2–4 one malformed record. Only line 2 is rejected; reading resumes on line 3, so row 3 is read and
+// line 4 is judged on its own (its own quote is malformed too).
 func TestMalformedSpanningLines(t *testing.T) {
-	// The stray quote on row 2 pairs with the quote on line 4; the record is rejected, reading resumes.
 	src := open(t, "msisdn,firstName\n1,\"a\n2,b\n3,\"c\"x\n4,d\n", parse.Options{})
 	var rows []parse.Record
 	for rec, err := range src.All() {
 		require.NoError(t, err)
 		rows = append(rows, rec)
 	}
-	require.Len(t, rows, 2)
+	require.Len(t, rows, 4)
 	var re *parse.RowError
 	require.ErrorAs(t, rows[0].Err, &re)
 	assert.Equal(t, parse.CodeMalformedCSV, re.Code)
 	assert.Equal(t, 2, re.Row)
-	assert.Contains(t, re.Error(), "spans lines 2–4")
-	assert.Equal(t, 3, rows[1].Row, "one spreadsheet row per record")
-	assert.Equal(t, []string{"4", "d"}, rows[1].Raw)
+	assert.Equal(t, "firstName", re.Column)
+	assert.Equal(t, `row 2, column "firstName": the record that starts on this line spans lines 2–4 and has text after a closing quote on line 4: `+
+		"the line is rejected and reading resumes at the next line", re.Error())
+	assert.Equal(t, []string{"1", `"a`}, rows[0].Raw, "the line's own text")
+	assert.Equal(t, "3: 2|b", compact(rows[1]))
+	require.ErrorAs(t, rows[2].Err, &re)
+	assert.Equal(t, 4, re.Row)
+	assert.Equal(t, `row 4, column "firstName": text after the closing quote of a quoted field`, re.Error())
+	assert.Equal(t, []string{"3", `c"x`}, rows[2].Raw)
+	assert.Equal(t, "5: 4|d", compact(rows[3]))
 }
 
 func TestRawIsNotReused(t *testing.T) {
@@ -445,7 +454,29 @@ func TestBrokenQuote(t *testing.T) {
 		{"escaped quotes and blank lines in the broken field", "msisdn,firstName\n1,\"a\"\"b\n\n2,b\n", parse.Options{},
 			[]row{"2! malformed_csv firstName", "4: 2|b"}},
 		{"a stray quote closes the broken one", "msisdn,firstName\n1,\"a\n2,\"b\n3,\"c\n", parse.Options{},
-			[]row{"2! malformed_csv firstName", "3! malformed_csv firstName"}},
+			[]row{"2! malformed_csv firstName", "3! malformed_csv firstName", "4! malformed_csv firstName"}},
+		// Records that span lines and turn out malformed: their first line only is rejected and the
+		// lines after it are read again (issue 10 §5).
+		{"a stray quote pairs with a quoted field", "msisdn,firstName,lastName\n1,\"Bob,Broken\n2,b,c\n3,\"Smith, John\",B\n4,d,e\n", parse.Options{},
+			[]row{"2! malformed_csv firstName", "3: 2|b|c", "4: 3|Smith, John|B", "5: 4|d|e"}},
+		{"crlf stray quote", "msisdn,firstName,lastName\r\n1,\"Bob,Broken\r\n2,b,c\r\n3,\"Smith, John\",B\r\n4,d,e\r\n", parse.Options{},
+			[]row{"2! malformed_csv firstName", "3: 2|b|c", "4: 3|Smith, John|B", "5: 4|d|e"}},
+		{"two stray quotes before the quoted field", "msisdn,firstName,lastName\n1,\"Bob\n2,b,c\n3,\"Al\n4,d,e\n5,\"Smith, John\",B\n6,f,g\n", parse.Options{},
+			[]row{"2! malformed_csv firstName", "3: 2|b|c", "4! malformed_csv firstName", "5: 4|d|e", "6: 5|Smith, John|B", "7: 6|f|g"}},
+		{"a stray quote pairs with an inch mark: more fields than the header", "msisdn,firstName,lastName\n1,\"Bob\n2,b,c\n3,TV 55\",x,y\n4,d,e\n", parse.Options{},
+			[]row{"2! malformed_csv firstName", "3: 2|b|c", "4! extra_fields", "5: 4|d|e"}},
+		{"text after a quote on the first line of a record that spans lines", "msisdn,firstName,lastName\n1,\"a\"x,\"b\nc\"\n2,d,e\n", parse.Options{},
+			[]row{"2! malformed_csv lastName", "3: c\"||", "4: 2|d|e"}},
+		{"a faulty quote after a multi-line cell", "msisdn,firstName,lastName\n1,\"x\ny\",\"a\"b\n2,c,d\n", parse.Options{},
+			[]row{"2! malformed_csv firstName", "3! malformed_csv firstName", "4: 2|c|d"}},
+		{"a multi-line cell that ends well is kept", "msisdn,firstName,lastName\n1,\"x\ny\",z\n2,\"a\r\nb\"\n3,c,d\n", parse.Options{},
+			[]row{"2: 1|x\ny|z", "3: 2|a\r\nb|", "4: 3|c|d"}},
+		{"a multi-line cell with an escaped quote is kept", "msisdn,firstName,lastName\n1,\"x \"\"y\"\"\nz\",w\n2,c,d\n", parse.Options{},
+			[]row{"2: 1|x \"y\"\nz|w", "3: 2|c|d"}},
+		{"without a header extra fields are no error", "1,\"Bob\n2,TV 55\",x,y,z\n3,d\n", parse.Options{NoHeader: true, Columns: []string{"msisdn", "firstName"}},
+			[]row{"1: 1|Bob\n2,TV 55|x|y|z", "2: 3|d|||"}},
+		{"strict: the record stays one rejected row", "msisdn,firstName\n1,\"a\n2,b\n3,\"c\"x\n4,d\n", parse.Options{StrictCSV: true},
+			[]row{"2! malformed_csv firstName", "3: 4|d"}},
 		{"quote opening after a too-large start", "msisdn,firstName\n" + strings.Repeat("y", 40) + ",\"a\n2,b\n", parse.Options{MaxRecordBytes: 30},
 			[]row{"2! record_too_large", "3: 2|b"}},
 	}
@@ -490,4 +521,55 @@ func TestBrokenQuoteInOtherEncodings(t *testing.T) {
 			assert.Equal(t, []string{"2", "\"Gro\u00df"}, raw)
 		})
 	}
+}
+
+// TestStrayQuoteCostsOneRow is the auditor's case for issue 10 §5: a stray quote at row 801 pairs
+// with the legitimately quoted field of row 900. It used to make rows 801–900 one rejected record
+// (98 good rows inside one cell, 901 rows counted for a 1,000-row file). The record spans several
+// lines and ends in a quote error, so only its first line is rejected and reading resumes on the
+// next line: every physical row is counted and every other row is read.
+func TestStrayQuoteCostsOneRow(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("msisdn,firstName,lastName\n")
+	for row := 2; row <= 1000; row++ {
+		switch row {
+		case 801:
+			b.WriteString("+6591000801,\"Bob,Broken\n")
+		case 900:
+			b.WriteString("+6591000900,\"Smith, John\",B\n")
+		default:
+			b.WriteString("+6591000" + itoa(row) + ",A" + itoa(row) + ",B\n")
+		}
+	}
+	src := open(t, b.String(), parse.Options{})
+	var good, bad []parse.Record
+	rows := 0
+	for rec, err := range src.All() {
+		require.NoError(t, err)
+		rows++
+		assert.Equal(t, rows+1, rec.Row, "one row per physical line")
+		if rec.Err != nil {
+			bad = append(bad, rec)
+		} else {
+			good = append(good, rec)
+		}
+	}
+	assert.Equal(t, 999, rows, "every data row of the 1,000-row file is accounted for")
+	require.Equal(t, 998, len(good))
+	require.Equal(t, 1, len(bad))
+	var re *parse.RowError
+	require.ErrorAs(t, bad[0].Err, &re)
+	assert.Equal(t, parse.CodeMalformedCSV, re.Code)
+	assert.Equal(t, 801, re.Row)
+	assert.Equal(t, 801, re.Line)
+	assert.Equal(t, "firstName", re.Column)
+	assert.ErrorIs(t, re, parse.ErrQuote)
+	assert.NotErrorIs(t, re, parse.ErrUnterminatedQuote, "the quote is closed, on line 900")
+	assert.Contains(t, re.Error(), "line 900")
+	assert.Equal(t, []string{"+6591000801", `"Bob,Broken`, ""}, bad[0].Raw, "the line's own text")
+	assert.Equal(t, 802, good[799].Row)
+	assert.Equal(t, []string{"+6591000802", "A802", "B"}, good[799].Raw)
+	assert.Equal(t, 900, good[897].Row)
+	assert.Equal(t, []string{"+6591000900", "Smith, John", "B"}, good[897].Raw, "the quoted field that closed the stray one is read as it is written")
+	assert.Equal(t, 1000, good[997].Row)
 }

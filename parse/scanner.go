@@ -20,13 +20,25 @@ import (
 //   - text after the closing quote of a field (`"a"b`) makes the record malformed: the field goes on
 //     to the next delimiter (as `a"b`), the record is returned with bad = badQuote, and reading
 //     continues with the next record;
-//   - a quoted field still open at the end of the input, or when the record has passed maxBytes
-//     bytes, is broken (unless strict, where the end of the input is the fatal errUnterminated): the
-//     scanner goes back to where the record started and returns each physical line from there
-//     through the line where the broken quote opened as a record of its own, with bad =
-//     badBrokenQuote, then reads on from the next line. To go back it keeps the bytes since the
-//     record started (at most maxBytes plus two buffers); once a record is over a limit, a quoted
-//     field that opens in it gets its own budget and, if broken, ends the record at its line's end.
+//   - a record fails (see goBack) when a quoted field in it is still open at the end of the input
+//     or once the record has passed maxBytes bytes (unless strict, where the end of the input is
+//     the fatal errUnterminated), or when it spans several lines (a line break inside quotes) and
+//     has text after a closing quote or more non-empty fields than the header (width). A stray
+//     quote pairs with the next quote of the file, so such a record holds the lines in between:
+//     the scanner goes back to where the record started, returns its first physical line as a
+//     record of its own with bad = badBrokenQuote, and reads on from the next line as if the
+//     record had never been read. A record that spans lines with the right number of fields (or
+//     fewer) and well-formed quotes is kept: that is what a multi-line cell looks like.
+//   - going back keeps the bytes since the record started (at most maxBytes plus two buffers), so
+//     memory stays bounded by the record limit. Each going back reads its record's bytes again;
+//     to keep the work linear on a hostile file (lines that each reopen a quote would otherwise
+//     be read again once per line) the bytes read again may not exceed the bytes read from the
+//     input. Past that budget a failed record's lines, from its first through the line where its
+//     faulty quoted field opened, are each returned as a rejected record and reading resumes
+//     after them: the lines after that one were inside that quoted field, so they hold quotes in
+//     pairs only and each reads again as one line (at most its last line starts a new record).
+//     Once a record is over a limit, a quoted field that opens in it gets its own budget and, if
+//     broken, ends the record at its line's end.
 type scanner struct {
 	r   io.Reader
 	buf []byte
@@ -49,12 +61,17 @@ type scanner struct {
 	badField int // 0-based field where bad was found
 	badLine  int
 
-	records   int // records started so far: the row number of the current record
-	line      int // 1-based line of the next byte
-	startLine int // line where the current record starts
-	quoteLine int // line where the last quoted field opened
+	records   int  // records started so far: the row number of the current record
+	line      int  // 1-based line of the next byte
+	startLine int  // line where the current record starts
+	quoteLine int  // line where the last quoted field opened
+	multiline bool // the current record has a line break inside a quoted field
 	skipLF    bool
 	prevCR    bool // inside quotes: the last byte was '\r' (for counting CRLF as one line)
+
+	// width is the number of header cells (0: unknown, or extra fields are no error): a record
+	// that spans lines and has a non-empty field beyond it fails (see goBack).
+	width int
 
 	strict bool // a quote open at the end of the input is fatal (errUnterminated), as encoding/csv does
 
@@ -68,11 +85,18 @@ type scanner struct {
 	rawFull     bool   // raw stopped growing: going back is impossible
 	quoted      bool   // a quoted field opened in the current record
 	replay      []byte // bytes to read again before the input
-	wentBack    bool   // broken went back to the record's start
+	wentBack    bool   // goBack went back to the record's start
 	rejectLines int    // the physical lines up to this one are returned one by one as broken records
 	lineBuf     []byte
-	brokenEOF   bool // the broken quote ran to the end of the input (else past the limit)
-	brokenLine  int  // line where the broken quote opened
+	fresh       int64 // bytes read from the input
+	reread      int64 // bytes read again after going back: at most fresh (see goBack)
+
+	// The last failed record (see goBack), for the error of the lines it rejects.
+	fail          failKind
+	failStart     int // line where it started
+	failEnd       int // line where it failed (its last line)
+	failQuoteLine int // line where its faulty quoted field (the last one opened) opened
+	failBadLine   int // failQuote: line of the text after a closing quote
 
 	ctx context.Context // checked once per buffer fill; nil: never cancelled
 }
@@ -85,6 +109,16 @@ const (
 	badBrokenQuote // a physical line rejected after a broken quote (see broken)
 	badTooLarge
 	badTooManyFields
+)
+
+// failKind says why a record failed and its lines were read again (see goBack).
+type failKind uint8
+
+const (
+	failEOF        failKind = iota + 1 // a quoted field runs to the end of the input
+	failLimit                          // a quoted field runs past maxBytes
+	failQuote                          // text after a closing quote, in a record that spans lines
+	failFieldCount                     // more fields than the header, in a record that spans lines
 )
 
 // errUnterminated is returned by readRecord when the input ends inside a quoted field; the
@@ -136,6 +170,7 @@ func (s *scanner) fill() bool {
 		}
 		n, err := s.r.Read(s.buf)
 		s.end = n
+		s.fresh += int64(n)
 		if err != nil {
 			if !errors.Is(err, io.EOF) {
 				s.err = err
@@ -153,6 +188,7 @@ func (s *scanner) prime() []byte {
 	for s.end < len(s.buf) && !s.eof {
 		n, err := s.r.Read(s.buf[s.end:])
 		s.end += n
+		s.fresh += int64(n)
 		if err != nil {
 			if !errors.Is(err, io.EOF) {
 				s.err = err
@@ -207,17 +243,38 @@ func (s *scanner) rewind(skip int) {
 	s.pos, s.end = 0, 0
 }
 
+// canGoBack reports whether the bytes since the current record started are kept.
+func (s *scanner) canGoBack() bool { return s.tracking && s.markIsStart && !s.rawFull }
+
+// goBack makes the current record, which failed for the reason kind, unread: reading resumes at
+// its start, its first physical line is returned as a rejected record (readLine) and the lines
+// after it are read again as records. Past the budget of bytes read again (see the type's
+// documentation), the lines through the one where its last quoted field opened are all returned
+// as rejected records. The caller checks canGoBack first.
+func (s *scanner) goBack(kind failKind, end int) {
+	s.fail, s.failStart, s.failEnd, s.failQuoteLine, s.failBadLine = kind, s.startLine, end, s.quoteLine, s.badLine
+	cost := int64(s.rawLen())
+	s.rejectLines = s.startLine
+	if s.reread+cost > s.fresh {
+		s.rejectLines = s.quoteLine
+	}
+	s.reread += cost
+	s.rewind(0)
+	s.wentBack = true
+	s.line = s.startLine
+	s.prevCR, s.skipLF, s.multiline = false, false, false
+	s.rec, s.ends, s.nfields, s.bad = s.rec[:0], s.ends[:0], 0, badNone
+}
+
 // broken handles a quoted field that is still open at the end of the input or past the record
 // limit (see the type's documentation). It reports whether the record ended.
 func (s *scanner) broken(eof bool) bool {
-	s.brokenEOF, s.brokenLine = eof, s.quoteLine
-	if s.markIsStart && !s.rawFull {
-		// Go back to the record's start; its lines through the quote's are rejected one by one.
-		s.rewind(0)
-		s.rejectLines, s.wentBack = s.quoteLine, true
-		s.line = s.startLine
-		s.prevCR, s.skipLF = false, false
-		s.rec, s.ends, s.nfields, s.bad = s.rec[:0], s.ends[:0], 0, badNone
+	if s.canGoBack() {
+		if eof {
+			s.goBack(failEOF, s.line)
+		} else {
+			s.goBack(failLimit, s.line)
+		}
 		return false
 	}
 	// The record is already over a limit: go back to just after the opening quote and end the
@@ -417,14 +474,14 @@ func (s *scanner) readRecord() (bool, error) {
 		s.readLine()
 		return true, s.err
 	}
-	s.quoted = false
+	s.quoted, s.multiline = false, false
 	if !s.strict {
 		s.setMark(s.pos, true)
 	}
 	for {
 		if s.pos >= s.end && !s.fill() {
 			s.endField() // input ends right after a delimiter: an empty last field
-			return true, s.err
+			return s.ended()
 		}
 		var done bool
 		if s.buf[s.pos] == '"' {
@@ -433,7 +490,7 @@ func (s *scanner) readRecord() (bool, error) {
 			if done, err = s.quotedField(); err != nil {
 				return true, err
 			}
-			if s.wentBack { // broken went back to the record's start: read its first line instead
+			if s.wentBack { // the record failed: read its first line instead
 				s.wentBack = false
 				s.readLine()
 				return true, s.err
@@ -442,9 +499,47 @@ func (s *scanner) readRecord() (bool, error) {
 			done = s.unquotedField()
 		}
 		if done {
-			return true, s.err
+			return s.ended()
 		}
 	}
+}
+
+// ended finishes a record that ended at a line break or at the end of the input: one that spans
+// lines and has text after a closing quote or too many fields fails (see goBack), and its first
+// line is returned instead.
+func (s *scanner) ended() (bool, error) {
+	if s.multiline && s.err == nil && s.canGoBack() {
+		kind := failKind(0)
+		switch {
+		case s.bad == badQuote:
+			kind = failQuote
+		case s.bad == badNone && s.extraFields():
+			kind = failFieldCount
+		}
+		if kind != 0 {
+			end := s.line
+			if s.pos > 0 && (s.buf[s.pos-1] == '\n' || s.buf[s.pos-1] == '\r') {
+				end-- // the record ended at a line break (at the end of the input, fill left pos at 0)
+			}
+			s.goBack(kind, end)
+			s.wentBack = false
+			s.readLine()
+		}
+	}
+	return true, s.err
+}
+
+// extraFields reports whether the record has a non-empty field beyond the header's width.
+func (s *scanner) extraFields() bool {
+	if s.width <= 0 || len(s.ends) <= s.width {
+		return false
+	}
+	for _, c := range s.rec[s.ends[s.width-1]:] {
+		if c != ' ' && c != '\t' {
+			return true
+		}
+	}
+	return false
 }
 
 // unquotedField reads the rest of an unquoted field and reports whether the record ended.
@@ -564,6 +659,10 @@ func (s *scanner) quotedField() (bool, error) {
 		}
 		// Text after the closing quote: keep it (with the quote) and read on as an unquoted field.
 		s.setBad(badQuote)
+		if s.multiline && s.bad == badQuote && s.canGoBack() {
+			s.goBack(failQuote, s.line) // the record fails: no need to read the rest of it
+			return false, nil
+		}
 		s.addByte('"')
 		return s.unquotedField(), nil
 	}
@@ -579,6 +678,7 @@ func (s *scanner) addQuoted(b []byte) {
 		s.prevCR = false
 		return
 	}
+	s.multiline = true
 	for _, c := range b {
 		switch c {
 		case '\n':

@@ -342,6 +342,9 @@ func (s *Source) findHeader() error {
 	}
 	s.header = rows[at].cells
 	s.width = len(s.header)
+	if s.text != nil {
+		s.text.width = s.width // a record spanning lines with more fields fails (see scanner)
+	}
 	s.ahead = append(s.ahead, rows[at+1:]...)
 	// contactpipe's own rejected.csv: drop the error columns it added.
 	if n := len(s.header); n >= len(rejectedColumns) && slices.Equal(s.header[n-len(rejectedColumns):], rejectedColumns) {
@@ -634,23 +637,40 @@ func (s *Source) readRow() (row int, cells []string, rerr *RowError, err error) 
 	return row, cells, nil, nil
 }
 
-// brokenQuoteError is the error of a line rejected after a quoted field that is never closed.
+// brokenQuoteError is the error of a line rejected because the record that starts on it failed:
+// a quoted field never closed, or a record spanning lines that is malformed (a stray quote pairs
+// with a later one and makes the lines between one record).
 func (s *Source) brokenQuoteError(row int) *RowError {
 	sc := s.text
-	why := "runs to the end of the file"
-	if !sc.brokenEOF {
-		why = "runs past the record limit of " + strconv.Itoa(s.opts.MaxRecordBytes) + " bytes"
+	var why string // completes "the record that starts on line N …"
+	errs := []error{ErrQuote}
+	spans := "spans lines " + strconv.Itoa(sc.failStart) + "–" + strconv.Itoa(sc.failEnd)
+	switch sc.fail {
+	case failEOF, failLimit:
+		runs := "runs to the end of the file"
+		if sc.fail == failLimit {
+			runs = "runs past the record limit of " + strconv.Itoa(s.opts.MaxRecordBytes) + " bytes"
+		}
+		if sc.startLine == sc.failStart && sc.failQuoteLine == sc.failStart {
+			return &RowError{Row: row, Line: sc.startLine, Column: s.columnName(sc.badField), Code: CodeMalformedCSV,
+				Err: detail("a quoted field that opens on this line is never closed (it "+runs+
+					"): the line is rejected and reading resumes at the next line", ErrQuote, ErrUnterminatedQuote)}
+		}
+		why = "has a quoted field, opened on line " + strconv.Itoa(sc.failQuoteLine) + ", that is never closed (it " + runs + ")"
+		errs = append(errs, ErrUnterminatedQuote)
+	case failQuote:
+		why = spans + " and has text after a closing quote on line " + strconv.Itoa(sc.failBadLine)
+	case failFieldCount:
+		why = spans + " and has more fields than the header"
+		errs = append(errs, ErrFieldCount)
 	}
-	var msg string
-	if sc.startLine == sc.brokenLine {
-		msg = "a quoted field that opens on this line is never closed (it " + why +
-			"): the line is rejected and reading resumes at the next line"
-	} else {
-		msg = "line " + strconv.Itoa(sc.startLine) + " is part of a record whose quoted field opened on line " +
-			strconv.Itoa(sc.brokenLine) + " is never closed (it " + why + "): the line is rejected"
+	msg := "the record that starts on this line " + why + ": the line is rejected and reading resumes at the next line"
+	if sc.startLine != sc.failStart {
+		msg = "line " + strconv.Itoa(sc.startLine) + " is part of a record that starts on line " + strconv.Itoa(sc.failStart) +
+			" and " + why + ": the line is rejected"
 	}
 	return &RowError{Row: row, Line: sc.startLine, Column: s.columnName(sc.badField), Code: CodeMalformedCSV,
-		Err: detail(msg, ErrQuote, ErrUnterminatedQuote)}
+		Err: detail(msg, errs...)}
 }
 
 // cells returns a slice of n cells cut from the slab, with room to pad it to the header's width.

@@ -107,8 +107,9 @@ func TestSampleFiles(t *testing.T) {
 				ok(3, values(parse.Msisdn, "+15550402", parse.FirstName, "Bob", parse.LastName, `O"Neil`)),
 				rejected(4, parse.CodeMalformedCSV),
 				ok(5, values(parse.Msisdn, "+15550404", parse.FirstName, "Dee", parse.LastName, "Diaz")),
-				rejected(6, parse.CodeMalformedCSV), // the stray quote swallows line 8 into this record
-				ok(7, values(parse.Msisdn, "+15550407", parse.FirstName, "Gus", parse.LastName, "Gray")),
+				rejected(6, parse.CodeMalformedCSV), // the stray quote pairs with one on line 7: line 6 only is rejected
+				rejected(7, parse.CodeMalformedCSV), // and line 7 is read again on its own (text after its closing quote)
+				ok(8, values(parse.Msisdn, "+15550407", parse.FirstName, "Gus", parse.LastName, "Gray")),
 			},
 		},
 		{
