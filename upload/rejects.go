@@ -54,9 +54,18 @@ var addressFields = []string{"msisdn", "email", "externalId", "weChatUserId", "f
 // by digits, email case-insensitively, then the other ids). Records matching no row are counted in
 // unmatched: they reduce Landed but cannot be located.
 func matchInvalidRows(chunkPath string, invalid io.Reader) (rej []ServerRejection, unmatched int, err error) {
-	header, rows, err := readChunk(chunkPath)
+	// The chunk is indexed as it is read, never held whole: an answer about a large chunk must not
+	// cost the chunk's size in memory several times over.
+	chunk, err := os.Open(chunkPath)
 	if err != nil {
 		return nil, 0, err
+	}
+	defer chunk.Close()
+	ccr := csv.NewReader(chunk)
+	ccr.FieldsPerRecord = -1
+	header, err := ccr.Read()
+	if err != nil {
+		return nil, 0, fmt.Errorf("upload: reading chunk header: %w", err)
 	}
 	cr := csv.NewReader(invalid)
 	cr.FieldsPerRecord = -1
@@ -104,8 +113,7 @@ func matchInvalidRows(chunkPath string, invalid io.Reader) (rej []ServerRejectio
 		pending = append(pending, first)
 	}
 
-	// Index the chunk rows.
-	used := make([]bool, len(rows))
+	// Index the chunk rows, one at a time.
 	full := map[string][]int{}
 	byAddr := make([]map[string][]int, len(addressFields))
 	for a := range byAddr {
@@ -124,16 +132,28 @@ func matchInvalidRows(chunkPath string, invalid io.Reader) (rej []ServerRejectio
 			addrCol[a] = j
 		}
 	}
-	for line, rec := range rows {
-		full[rowKey(rec, sharedCols)] = append(full[rowKey(rec, sharedCols)], line)
+	ccr.ReuseRecord = true
+	var kb []byte // a key being built; map lookups by string(kb) do not allocate
+	rows := 0
+	for ; ; rows++ {
+		rec, err := ccr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, 0, fmt.Errorf("upload: reading chunk: %w", err)
+		}
+		kb = appendRowKey(kb[:0], rec, sharedCols)
+		full[string(kb)] = append(full[string(kb)], rows)
 		for a, j := range addrCol {
 			if j >= 0 && j < len(rec) {
-				if k := addrKey(addressFields[a], rec[j]); k != "" {
-					byAddr[a][k] = append(byAddr[a][k], line)
+				if kb = appendAddrKey(kb[:0], addressFields[a], rec[j]); len(kb) > 0 {
+					byAddr[a][string(kb)] = append(byAddr[a][string(kb)], rows)
 				}
 			}
 		}
 	}
+	used := make([]bool, rows)
 	take := func(lines []int) int {
 		for _, l := range lines {
 			if !used[l] {
@@ -144,19 +164,21 @@ func matchInvalidRows(chunkPath string, invalid io.Reader) (rej []ServerRejectio
 		return -1
 	}
 
+	inChunk := make([]string, len(header))
 	match := func(rec []string) {
 		// Rebuild the record in chunk column order for the full-row key.
-		inChunk := make([]string, len(header))
+		clear(inChunk)
 		for i, v := range rec {
 			if i < len(invCol) && invCol[i] >= 0 {
 				inChunk[invCol[i]] = v
 			}
 		}
-		line := take(full[rowKey(inChunk, sharedCols)])
+		kb = appendRowKey(kb[:0], inChunk, sharedCols)
+		line := take(full[string(kb)])
 		for a := 0; line < 0 && a < len(addressFields); a++ {
 			if j := addrCol[a]; j >= 0 {
-				if k := addrKey(addressFields[a], inChunk[j]); k != "" {
-					line = take(byAddr[a][k])
+				if kb = appendAddrKey(kb[:0], addressFields[a], inChunk[j]); len(kb) > 0 {
+					line = take(byAddr[a][string(kb)])
 				}
 			}
 		}
@@ -174,11 +196,13 @@ func matchInvalidRows(chunkPath string, invalid io.Reader) (rej []ServerRejectio
 		if len(msg) > 500 {
 			msg = msg[:500]
 		}
-		rej = append(rej, ServerRejection{Line: line + 1, Message: msg})
+		// A copy: the cell shares its memory with the whole record it came from.
+		rej = append(rej, ServerRejection{Line: line + 1, Message: strings.Clone(msg)})
 	}
 	for _, rec := range pending {
 		match(rec)
 	}
+	cr.ReuseRecord = true // match keeps no cell but the message, a string of its own
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -193,27 +217,45 @@ func matchInvalidRows(chunkPath string, invalid io.Reader) (rej []ServerRejectio
 	return rej, unmatched, nil
 }
 
-func rowKey(rec []string, cols []int) string {
-	var b strings.Builder
+// appendRowKey appends the key of rec's columns cols (each trimmed, NUL-terminated) to dst.
+func appendRowKey(dst []byte, rec []string, cols []int) []byte {
 	for _, j := range cols {
 		if j < len(rec) {
-			b.WriteString(strings.TrimSpace(rec[j]))
+			dst = append(dst, strings.TrimSpace(rec[j])...)
 		}
-		b.WriteByte(0)
+		dst = append(dst, 0)
 	}
-	return b.String()
+	return dst
 }
 
-// addrKey normalises an address for matching: msisdn by digits, email case-insensitively.
-func addrKey(field, v string) string {
+// appendAddrKey appends an address normalised for matching to dst: msisdn by digits, email
+// case-insensitively.
+func appendAddrKey(dst []byte, field, v string) []byte {
 	v = strings.TrimSpace(v)
 	switch field {
 	case "msisdn":
-		return digits(v)
+		for i := 0; i < len(v); i++ {
+			if v[i] >= '0' && v[i] <= '9' {
+				dst = append(dst, v[i])
+			}
+		}
+		return dst
 	case "email":
-		return strings.ToLower(v)
+		for i := 0; i < len(v); i++ {
+			if v[i] >= 0x80 {
+				return append(dst, strings.ToLower(v)...)
+			}
+		}
+		for i := 0; i < len(v); i++ {
+			c := v[i]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			dst = append(dst, c)
+		}
+		return dst
 	}
-	return v
+	return append(dst, v...)
 }
 
 func digits(s string) string {
