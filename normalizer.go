@@ -162,7 +162,7 @@ func (n *Normalizer) normalize(rec *parse.Record, c *Contact) (warns []Warning, 
 	}
 	for _, f := range n.Required {
 		if *fieldPtr(c, f) == "" {
-			return nil, &RowError{Row: rec.Row, Column: n.column(f), Code: CodeMissingField, Err: fmt.Errorf("%s is required by the upload target and the row has none", f)}
+			return nil, &RowError{Row: rec.Row, Column: n.column(f), Code: CodeMissingField, Err: fmt.Errorf("the upload target needs %s and the row has none; fill it in or choose another target", plainField(f))}
 		}
 	}
 	return warns, nil
@@ -277,4 +277,21 @@ func appendAddresses(dst []dedupe.Address, c *Contact, k kindSet) []dedupe.Addre
 		}
 	}
 	return dst
+}
+
+// plainField names a field in plain words for messages ("a phone number"), where it has them.
+func plainField(f parse.Field) string {
+	switch f {
+	case parse.Msisdn:
+		return "a phone number"
+	case parse.Email:
+		return "an email address"
+	case parse.FirstName:
+		return "a first name"
+	case parse.LastName:
+		return "a last name"
+	case parse.Country:
+		return "a country"
+	}
+	return "a " + f.String()
 }

@@ -493,6 +493,7 @@ func TestImportKoreColumnsAndRequiredPhone(t *testing.T) {
 		Uploader: koreLike{upload.Dir{Path: dir}}, WorkDir: dir,
 		OnRejected: func(r contactpipe.Rejected) {
 			assert.Equal(t, contactpipe.CodeMissingField, r.Err.Code)
+			assert.Equal(t, `row 3, column "phone": the upload target needs a phone number and the row has none; fill it in or choose another target`, r.Err.Error(), "plain words, the user's column")
 			rejected = append(rejected, r.Err.Row)
 		},
 	})

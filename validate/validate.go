@@ -35,8 +35,11 @@ const (
 	CodeUnknownField      = "unknown_field"
 )
 
-// AddressFields are the fields that address a contact; the API wants at least one of them.
-var AddressFields = []string{"msisdn", "email", "weChatUserId", "facebookUserId", "zaloId", "lineId", "kakaoTalkId"}
+// AddressFields returns the fields that address a contact, in the order Addresses takes them; the
+// API wants at least one of them. Each call returns a new slice the caller may change.
+func AddressFields() []string {
+	return []string{"msisdn", "email", "weChatUserId", "facebookUserId", "zaloId", "lineId", "kakaoTalkId"}
+}
 
 // Error is a field value that breaks the contract.
 type Error struct {

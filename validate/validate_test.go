@@ -102,7 +102,7 @@ func TestMessagesPlainWords(t *testing.T) {
 			assert.Equal(t, c.field, verr.Field)
 		}
 	}
-	for _, f := range validate.AddressFields {
+	for _, f := range validate.AddressFields() {
 		if f != "email" { // a plain word too
 			assert.NotContains(t, err.Error(), f)
 		}
@@ -151,4 +151,11 @@ func BenchmarkFieldEmail(b *testing.B) {
 		_ = validate.Field("email", "firstname.lastname@example.co.uk")
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "values/s")
+}
+
+// TestAddressFieldsIsACopy: a caller changing the slice it got does not change the contract.
+func TestAddressFieldsIsACopy(t *testing.T) {
+	got := validate.AddressFields()
+	got[0] = "mutated"
+	assert.Equal(t, "msisdn", validate.AddressFields()[0])
 }
