@@ -6,7 +6,10 @@
 //
 // Memory: the set is an open-addressing hash table of 16-byte slots, split into 256 shards that
 // grow one at a time by half again, kept between 53% and 80% full: 20 to 30 bytes per address,
-// and growing never copies more than a 256th of the set at once. On Unix the tables live outside
+// and growing never copies more than a 256th of the set at once. Each table is probed linearly and
+// kept in key order (a key's first slot rises with the key), so a search for an address not in the
+// set — most searches — stops at the first larger key instead of running to the end of the
+// cluster, and growing is one pass that merges the old table into the new. On Unix the tables live outside
 // the Go heap, so a large set does not make the garbage collector let the rest of the heap grow.
 //
 // A Set does not keep the addresses themselves: it keeps a hash of each (kind and value) and the
@@ -67,9 +70,17 @@ const shardCount = 256
 // full, which with 16-byte slots is 20 to 30 bytes per address.
 const maxLoad = 0.8
 
-// shard is an open-addressing hash table with linear probing.
+// pad is the number of slots a new table has past its last first slot (see home): the table does
+// not wrap around, so that it stays in key order. A cluster that would run past the end (with
+// random keys, a chance below one in a million per table) doubles them.
+const pad = 32
+
+// shard is an open-addressing hash table with linear probing, in key order: the occupied slots,
+// read from first to last, hold increasing keys, and every key sits at or after its first slot with
+// no empty slot between.
 type shard struct {
-	slots []slot
+	slots []slot // homes first slots, then a few more
+	homes int
 	n     int
 }
 
@@ -214,8 +225,8 @@ func (s *Set) Prefetch(keys []Key) {
 	var sum uint32
 	for _, k := range keys {
 		sh := s.shardOf(k)
-		if n := len(sh.slots); n > 0 {
-			sum += sh.slots[home(k[0], n)][3]
+		if len(sh.slots) > 0 {
+			sum += sh.slots[sh.home(k[0])][3]
 		}
 	}
 	s.touch += sum
@@ -227,75 +238,119 @@ func (k key) slot(row uint32) slot {
 	return slot{uint32(k[0]), uint32(k[0] >> 32), uint32(k[1]), row}
 }
 
-func (sl *slot) is(k key) bool {
-	return uint64(sl[0])|uint64(sl[1])<<32 == k[0] && sl[2] == uint32(k[1])
-}
+func (sl *slot) k0() uint64 { return uint64(sl[0]) | uint64(sl[1])<<32 }
 
 // home is the first slot of a key whose first half is k0 in a table of n slots: the bits of k0
-// below the shard's (Lemire's multiply-shift reduction, any n).
+// below the shard's, scaled to n (Lemire's multiply-shift reduction, any n). It never decreases
+// as k0 increases, which keeps the table in key order.
 func home(k0 uint64, n int) int {
 	hi, _ := bits.Mul64(k0<<8, uint64(n))
 	return int(hi)
 }
 
+func (sh *shard) home(k0 uint64) int { return home(k0, sh.homes) }
+
 // lookup returns the row that claimed k, or 0.
 func (s *Set) lookup(k key) uint32 {
 	sh := s.shardOf(k)
-	n := len(sh.slots)
-	if n == 0 {
+	if len(sh.slots) == 0 {
 		return 0
 	}
-	for i := home(k[0], n); ; {
+	k0, k1 := k[0], uint32(k[1])
+	for i := sh.home(k0); i < len(sh.slots); i++ {
 		sl := &sh.slots[i]
 		if sl[3] == 0 {
 			return 0
 		}
-		if sl.is(k) {
+		if v := sl.k0(); v != k0 {
+			if v > k0 { // past where k would be
+				return 0
+			}
+			continue
+		}
+		if sl[2] == k1 {
 			return sl[3]
 		}
-		if i++; i == n {
-			i = 0
+		if sl[2] > k1 {
+			return 0
 		}
 	}
+	return 0
 }
 
 // insert adds k, known to be absent, for row.
 func (s *Set) insert(k key, row uint32) {
 	sh := s.shardOf(k)
-	if float64(sh.n+1) > maxLoad*float64(len(sh.slots)) {
-		sh.grow()
+	if float64(sh.n+1) > maxLoad*float64(sh.homes) {
+		sh.resize(max(16, sh.homes*3/2), max(pad, len(sh.slots)-sh.homes))
 	}
-	sh.put(k.slot(row))
+	for !sh.put(k.slot(row)) {
+		sh.resize(sh.homes, 2*(len(sh.slots)-sh.homes))
+	}
 	sh.n++
 	s.n++
 }
 
-func (sh *shard) put(v slot) {
-	n := len(sh.slots)
-	for i := home(uint64(v[0])|uint64(v[1])<<32, n); ; {
-		if sh.slots[i][3] == 0 {
-			sh.slots[i] = v
-			return
-		}
-		if i++; i == n {
-			i = 0
-		}
+// before reports whether a's key comes before b's.
+func before(a, b *slot) bool {
+	if a0, b0 := a.k0(), b.k0(); a0 != b0 {
+		return a0 < b0
 	}
+	return a[2] < b[2]
 }
 
-func (sh *shard) grow() {
-	old := sh.slots
-	n := len(old) * 3 / 2
-	if n < 16 {
-		n = 16
+// put adds v, whose key is absent, in key order: after the smaller keys from its first slot on,
+// moving the larger ones of its cluster one slot on. It reports false, changing nothing, when the
+// cluster would run past the end of the table.
+func (sh *shard) put(v slot) bool {
+	i := sh.home(v.k0())
+	for i < len(sh.slots) && sh.slots[i][3] != 0 && before(&sh.slots[i], &v) {
+		i++
 	}
-	sh.slots = allocSlots(n)
-	for i := range old {
-		if old[i][3] != 0 {
-			sh.put(old[i])
+	j := i
+	for j < len(sh.slots) && sh.slots[j][3] != 0 {
+		j++
+	}
+	if j == len(sh.slots) {
+		return false
+	}
+	copy(sh.slots[i+1:j+1], sh.slots[i:j])
+	sh.slots[i] = v
+	return true
+}
+
+// resize moves the shard to a table of homes first slots and at least tail more: the old table's
+// keys, read in order, each go to their first slot or the slot after the previous key, whichever
+// is later.
+func (sh *shard) resize(homes, tail int) {
+	old := sh.slots
+	for {
+		sh.slots, sh.homes = allocSlots(homes+tail), homes
+		if sh.merge(old) {
+			break
 		}
+		freeSlots(sh.slots) // a cluster ran past the end (tail ≥ the keys always holds them)
+		tail *= 2
 	}
 	freeSlots(old)
+}
+
+// merge places the keys of old, an ordered table, in the empty table sh.slots, or reports false
+// when they do not fit.
+func (sh *shard) merge(old []slot) bool {
+	next := 0 // the first slot free after the last placed
+	for i := range old {
+		if old[i][3] == 0 {
+			continue
+		}
+		at := max(sh.home(old[i].k0()), next)
+		if at >= len(sh.slots) {
+			return false
+		}
+		sh.slots[at] = old[i]
+		next = at + 1
+	}
+	return true
 }
 
 func (s *Set) key(a Address) key {
