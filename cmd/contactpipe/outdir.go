@@ -129,7 +129,8 @@ func planOut(dir string, input os.FileInfo, opt outOptions) (*outDir, error) {
 		}
 		if foreign > 0 && !opt.force {
 			return nil, usagef("-out %s is not empty and has no %s (the list of files contactpipe wrote), so contactpipe did not write it: "+
-				"choose a new or empty directory, or add -force-out to use it anyway (nothing contactpipe did not write is removed or overwritten)", dir, manifestName)
+				"choose a new or empty directory, or add -force-out to use it anyway (nothing contactpipe did not write is removed or overwritten; "+
+				"the outputs of a contactpipe too old to keep a manifest count as not written by it: delete them first)", dir, manifestName)
 		}
 		m = &manifest{}
 	}
