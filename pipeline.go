@@ -69,7 +69,8 @@ type engine struct {
 }
 
 // batch is a run of consecutive rows. The parse goroutine fills recs; a worker fills the rest and
-// closes done; then the collector (dedupe and the consumer) owns it.
+// sends on done; then the collector (dedupe and the consumer) owns it. Batches are recycled, each
+// with its slices and its done channel.
 type batch struct {
 	recs  []parse.Record
 	outs  []row
@@ -83,7 +84,7 @@ type batch struct {
 	claimOf []int // the row (index in outs) of each claim
 	results []dedupe.Result
 
-	done chan struct{}
+	done chan struct{} // buffered (1): the worker sends once, the collector receives once
 }
 
 // span is a range of a batch's addresses.
@@ -305,9 +306,8 @@ func (e *engine) parse(ctx context.Context, work, ordered chan<- *batch, free <-
 		case b = <-free:
 			b.recs = b.recs[:0]
 		default:
-			b = &batch{recs: make([]parse.Record, 0, batchSize)}
+			b = &batch{recs: make([]parse.Record, 0, batchSize), done: make(chan struct{}, 1)}
 		}
-		b.done = make(chan struct{})
 		for len(b.recs) < batchSize {
 			if len(b.recs)%64 == 0 && ctx.Err() != nil {
 				return nil
@@ -356,7 +356,7 @@ func (e *engine) work(ctx context.Context, work <-chan *batch) (err error) {
 				return nil
 			}
 			e.process(b, fields)
-			close(b.done)
+			b.done <- struct{}{}
 		case <-ctx.Done():
 			return nil
 		}
@@ -366,8 +366,18 @@ func (e *engine) work(ctx context.Context, work <-chan *batch) (err error) {
 // process normalizes and validates each row of b, encodes the accepted ones as chunk lines, and
 // lists (and, for the in-memory Set, hashes) their addresses for the Deduper.
 func (e *engine) process(b *batch, fields []string) {
-	b.lines, b.raws, b.addrs, b.keys = b.lines[:0], b.raws[:0], b.addrs[:0], b.keys[:0]
-	b.spans, b.claims, b.claimOf = b.spans[:0], b.claims[:0], b.claimOf[:0]
+	// Room for a typical batch at once, not by doubling: a new batch does not grow each slice
+	// ten times over.
+	n := len(b.recs)
+	b.lines, b.raws = b.lines[:0], b.raws[:0]
+	if e.enc != nil {
+		b.lines = slices.Grow(b.lines, 64*n)
+	}
+	b.addrs, b.keys = slices.Grow(b.addrs[:0], 2*n), b.keys[:0]
+	if e.set != nil {
+		b.keys = slices.Grow(b.keys, 2*n)
+	}
+	b.spans, b.claims, b.claimOf = slices.Grow(b.spans[:0], n), b.claims[:0], slices.Grow(b.claimOf[:0], n)
 	for i := range b.recs {
 		rec, o := &b.recs[i], &b.outs[i]
 		*o = row{}
