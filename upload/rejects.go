@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"os"
 	"slices"
@@ -113,11 +114,13 @@ func matchInvalidRows(chunkPath string, invalid io.Reader) (rej []ServerRejectio
 		pending = append(pending, first)
 	}
 
-	// Index the chunk rows, one at a time.
-	full := map[string][]int{}
-	byAddr := make([]map[string][]int, len(addressFields))
+	// Index the chunk rows, one at a time, by 64-bit hashes of their keys (seeded per call, so a
+	// server cannot aim at a collision): the index costs a few bytes a row, not the row's text.
+	seed := maphash.MakeSeed()
+	full := newLineIndex()
+	byAddr := make([]*lineIndex, len(addressFields))
 	for a := range byAddr {
-		byAddr[a] = map[string][]int{}
+		byAddr[a] = newLineIndex()
 	}
 	sharedCols := make([]int, 0, len(invCol))
 	for _, j := range invCol {
@@ -133,7 +136,7 @@ func matchInvalidRows(chunkPath string, invalid io.Reader) (rej []ServerRejectio
 		}
 	}
 	ccr.ReuseRecord = true
-	var kb []byte // a key being built; map lookups by string(kb) do not allocate
+	var kb []byte // a key being built
 	rows := 0
 	for ; ; rows++ {
 		rec, err := ccr.Read()
@@ -144,25 +147,16 @@ func matchInvalidRows(chunkPath string, invalid io.Reader) (rej []ServerRejectio
 			return nil, 0, fmt.Errorf("upload: reading chunk: %w", err)
 		}
 		kb = appendRowKey(kb[:0], rec, sharedCols)
-		full[string(kb)] = append(full[string(kb)], rows)
+		full.add(maphash.Bytes(seed, kb), int32(rows))
 		for a, j := range addrCol {
 			if j >= 0 && j < len(rec) {
 				if kb = appendAddrKey(kb[:0], addressFields[a], rec[j]); len(kb) > 0 {
-					byAddr[a][string(kb)] = append(byAddr[a][string(kb)], rows)
+					byAddr[a].add(maphash.Bytes(seed, kb), int32(rows))
 				}
 			}
 		}
 	}
 	used := make([]bool, rows)
-	take := func(lines []int) int {
-		for _, l := range lines {
-			if !used[l] {
-				used[l] = true
-				return l
-			}
-		}
-		return -1
-	}
 
 	inChunk := make([]string, len(header))
 	match := func(rec []string) {
@@ -174,11 +168,11 @@ func matchInvalidRows(chunkPath string, invalid io.Reader) (rej []ServerRejectio
 			}
 		}
 		kb = appendRowKey(kb[:0], inChunk, sharedCols)
-		line := take(full[string(kb)])
+		line := full.take(maphash.Bytes(seed, kb), used)
 		for a := 0; line < 0 && a < len(addressFields); a++ {
 			if j := addrCol[a]; j >= 0 {
 				if kb = appendAddrKey(kb[:0], addressFields[a], inChunk[j]); len(kb) > 0 {
-					line = take(byAddr[a][string(kb)])
+					line = byAddr[a].take(maphash.Bytes(seed, kb), used)
 				}
 			}
 		}
@@ -215,6 +209,44 @@ func matchInvalidRows(chunkPath string, invalid io.Reader) (rej []ServerRejectio
 	}
 	sortRejections(rej)
 	return rej, unmatched, nil
+}
+
+// lineIndex maps key hashes to chunk lines in line order: most keys have one line, kept in first;
+// the lines after it, in more.
+type lineIndex struct {
+	first map[uint64]int32
+	more  map[uint64][]int32
+}
+
+func newLineIndex() *lineIndex {
+	return &lineIndex{first: map[uint64]int32{}, more: map[uint64][]int32{}}
+}
+
+func (x *lineIndex) add(h uint64, line int32) {
+	if _, ok := x.first[h]; !ok {
+		x.first[h] = line
+		return
+	}
+	x.more[h] = append(x.more[h], line)
+}
+
+// take marks and returns the first line of h not used yet, or -1.
+func (x *lineIndex) take(h uint64, used []bool) int {
+	l, ok := x.first[h]
+	if !ok {
+		return -1
+	}
+	if !used[l] {
+		used[l] = true
+		return int(l)
+	}
+	for _, l := range x.more[h] {
+		if !used[l] {
+			used[l] = true
+			return int(l)
+		}
+	}
+	return -1
 }
 
 // appendRowKey appends the key of rec's columns cols (each trimmed, NUL-terminated) to dst.
