@@ -166,6 +166,12 @@ func runImport(ctx context.Context, f *importFlags, name string, s *streams) err
 		input os.FileInfo
 	)
 	cfg.Source = "stdin"
+	if file, ok := s.stdin.(*os.File); ok && name == "-" {
+		// Standard input redirected from a file (< d/rejected.csv): that file is protected too.
+		if st, err := file.Stat(); err == nil && st.Mode().IsRegular() {
+			input = st
+		}
+	}
 	if name != "-" {
 		file, err := os.Open(name)
 		if err != nil {

@@ -147,6 +147,9 @@ func planOut(dir string, input os.FileInfo, opt outOptions) (*outDir, error) {
 		case name == manifestName:
 		case o.isInput(name):
 			kept[name] = true
+			if ok {
+				o.files = append(o.files, f) // still contactpipe's while unchanged: a later run may remove it
+			}
 		case !ok:
 			if e.IsDir() && workDirName.MatchString(name) && len(m.Files) > 0 && onlyFiles(filepath.Join(dir, name)) {
 				o.remove = append(o.remove, name) // a work directory left by a killed import

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -160,6 +161,18 @@ func TestOutInputNeverRemoved(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, string(orig), string(now), "the input is untouched")
 	assert.FileExists(t, filepath.Join(d, "rejected-2.csv"))
+
+	// The same through standard input (< d/rejected-2.csv).
+	stdin, err := os.Open(filepath.Join(d, "rejected-2.csv"))
+	require.NoError(t, err)
+	defer stdin.Close()
+	before := snapshot(t, d)["rejected-2.csv"]
+	var so, se bytes.Buffer
+	code = run(t.Context(), []string{"import", "-out", d, "-"}, stdin, &so, &se)
+	assert.Equal(t, 3, code, se.String())
+	assert.Equal(t, before, snapshot(t, d)["rejected-2.csv"], "the input is untouched")
+	assert.FileExists(t, filepath.Join(d, "rejected.csv"), "the previous run's input, unchanged since contactpipe wrote it, made way")
+	assert.NoFileExists(t, filepath.Join(d, "rejected-3.csv"))
 
 	// -out . with the input in it, named like an output.
 	dir := t.TempDir()
