@@ -159,3 +159,17 @@ func TestXLSXSharedStringsOffHeap(t *testing.T) {
 		assert.Equal(t, fmt.Sprintf("%06d-%s", n-1-i, strings.Repeat("é", 200)), cells[0])
 	}
 }
+
+// TestXLSXEmptyTag: "<>" in a part is a syntax error, not a recovered
+// panic (found by FuzzXLSXFast).
+func TestXLSXEmptyTag(t *testing.T) {
+	for _, data := range [][]byte{
+		craftXLSX(t, `<row r="1"><c r="A1"><v>1</v></c></row><>`, "", "", false),
+		craftXLSX(t, `<row r="1"><c r="A1" t="s"><v>0</v></c></row>`, `<si><t>a</t></si><>`, "", false),
+	} {
+		before := recovered.Load()
+		_, _, err := readAll(t, OpenXLSX, data, Options{})
+		assert.ErrorIs(t, err, ErrMalformed)
+		assert.Equal(t, before, recovered.Load(), "a panic was recovered")
+	}
+}

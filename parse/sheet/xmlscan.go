@@ -297,6 +297,9 @@ found:
 	tag := b[1:i]
 	s.r += i + 1
 	t := xmlTag{kind: tagStart}
+	if len(tag) == 0 {
+		return xmlTag{}, fmt.Errorf("%w: xlsx: %v: empty tag", ErrMalformed, errXMLSyntax)
+	}
 	if tag[0] == '/' {
 		t.kind = tagEnd
 		tag = bytes.TrimRight(tag[1:], " \t\r\n")
