@@ -34,6 +34,16 @@ func addLocalAliases() {
 	country := alias{field: Country}
 	salutation := alias{field: Salutation}
 	title := alias{field: Salutation, rank: 1} // decided by content: salutations or job titles
+	homeCountry := alias{field: Country, rank: 1}
+	workCountry := alias{field: Country, rank: 2}
+	otherCountry := alias{field: Country, rank: 3}
+
+	// Sourced headers (see the table in the package documentation): [TB] is Thunderbird's CSV
+	// export in that language — its header row is the localized strings 2100–2136 of
+	// thunderbird/thunderbird-l10n <lang>/mail/chrome/messenger/importMsgs.properties, which
+	// mozilla/releases-comm-central mailnews/addrbook/modules/AddrBookUtils.sys.mjs writes
+	// (exportDirectoryToDelimitedText) and its importer reads back; [RC] is Roundcube's map of the
+	// localized Outlook CSV export, roundcube/roundcubemail program/localization/<lang>/csv2vcard.inc.
 
 	// WhatsApp ids are phone numbers (mobile ones), so a WhatsApp column feeds msisdn, after a
 	// column named mobile.
@@ -98,6 +108,15 @@ func addLocalAliases() {
 	local(alias{field: Country, rank: 2}, "Pays/Région (bureau)")
 	local(salutation, "Civilité")
 	local(title, "Titre")
+	// [TB] fr, [RC] fr_FR.
+	local(full, "Nom à afficher")
+	local(email, "Adresse e-mail principale", "Adresse électronique principale")
+	local(email2, "Adresse e-mail secondaire", "Adresse électronique secondaire")
+	local(work, "Tél. professionnel")
+	local(home, "Tél. personnel")
+	local(other, "Téléphone (autre)")
+	local(car, "Téléphone (voiture)")
+	local(otherCountry, "Pays/Région (autre)")
 
 	// Spanish (Roundcube's es_ES CSV map: Outlook es; Google Contacts es).
 	local(last, "Apellido", "Apellidos", "Primer apellido")
@@ -111,6 +130,7 @@ func addLocalAliases() {
 	local(other, "Otro teléfono")
 	local(email, "Correo electrónico", "Correo", "Dirección de correo electrónico", "Dirección de correo electrónico principal", "Email personal")
 	local(email2, "Dirección de correo electrónico secundaria")
+	local(email, "Dirección del correo electrónico") // [RC] es_ES: Outlook's third address ("… 3")
 	local(country, "País", "País o región", "País/Región")
 	local(alias{field: Country, rank: 1}, "País o región del domicilio", "País de residencia")
 	local(alias{field: Country, rank: 2}, "País o región del trabajo", "País (Trabajo)")
@@ -131,6 +151,19 @@ func addLocalAliases() {
 	local(email, "Endereço de e-mail", "Endereço de email", "Correio eletrónico", "Correio eletrônico")
 	local(country, "País/Região")
 	local(salutation, "Tratamento", "Forma de tratamento")
+	// [TB] pt-BR and pt-PT, [RC] pt_BR.
+	local(full, "Nome exibido", "Mostrar nome")
+	local(email, "Email principal", "Email primário", "E-mail primário")
+	local(email2, "Email secundário", "E-mail secundário")
+	local(mobile, "Número do celular", "Número de telemóvel", "Celular pessoal", "Celular de trabalho")
+	local(mainPhone, "Fone Primario")
+	local(work, "Telefone profissional", "Fone comercial", "Fone de trabalho")
+	local(home, "Fone de casa")
+	local(other, "Outro Fone")
+	local(car, "Fone do carro")
+	local(homeCountry, "País de casa", "Região/País de casa")
+	local(workCountry, "País de trabalho", "País do local de trabalho", "Região/País comercial")
+	local(otherCountry, "Outro País/Região")
 
 	// Italian (Outlook it, Google Contacts it).
 	local(last, "Cognome")
@@ -145,6 +178,17 @@ func addLocalAliases() {
 	local(country, "Paese", "Nazione", "Paese/area geografica", "Stato")
 	local(salutation, "Appellativo")
 	local(title, "Titolo")
+	// [TB] it, [RC] it_IT.
+	local(email, "Email primaria", "Email principale")
+	local(email2, "Email secondaria")
+	local(mobile, "Numero cellulare", "Telefono Mobile", "Cellulare di Casa", "Cellulare di lavoro")
+	local(work, "Telefono di Lavoro")
+	local(home, "Telefono di casa")
+	local(other, "Phone Altro")
+	local(car, "Telefono dell'Auto")
+	local(homeCountry, "Nazione di residenza", "Nazione/Regione di casa")
+	local(workCountry, "Nazione di lavoro", "Nazione/Regione di lavoro")
+	local(otherCountry, "Nazione/Regione Altro")
 
 	// Dutch (Outlook nl, Google Contacts nl).
 	local(first, "Voornaam", "Roepnaam")
@@ -160,6 +204,10 @@ func addLocalAliases() {
 	local(email, "E-mailadres", "E-mail adres", "Emailadres")
 	local(country, "Land/regio")
 	local(salutation, "Aanhef")
+	// [TB] nl.
+	local(email, "Primair e-mailadres")
+	local(email2, "Secundair e-mailadres")
+	local(workCountry, "Werkland")
 
 	// Polish (Outlook pl, Google Contacts pl).
 	local(first, "Imię")
@@ -175,6 +223,14 @@ func addLocalAliases() {
 	local(country, "Kraj", "Kraj/region")
 	local(salutation, "Zwrot grzecznościowy")
 	local(title, "Tytuł")
+	// [TB] pl ("Telefonu służbowy" is written so), [RC] pl_PL.
+	local(full, "Wyświetlana nazwa")
+	local(email, "Podstawowy e-mail")
+	local(email2, "Dodatkowy e-mail")
+	local(mobile, "Numer telefonu komórkowego")
+	local(work, "Telefonu służbowy")
+	local(homeCountry, "Państwo (dom)", "Kraj/region (dom)")
+	local(workCountry, "Państwo (praca)", "Kraj/region (biuro)")
 
 	// Swedish, Danish, Norwegian (Outlook sv/da/nb, Google Contacts).
 	local(first, "Förnamn", "Fornavn", "Tilnavn")
@@ -189,6 +245,13 @@ func addLocalAliases() {
 	local(email, "E-postadress", "E-post", "E-mail-adresse", "E-postadresse", "Mailadresse")
 	local(country, "Land/region", "Land/område")
 	local(title, "Titel", "Tittel")
+	// [TB] sv-SE, da, nb-NO. Swedish "Visa" (its display name column) is left out: the word is
+	// also a card brand.
+	local(full, "Vis navn")
+	local(email, "Primær mail", "Primær e-post")
+	local(email2, "Ytterligare e-post", "Sekundær mail", "Sekundær e-post")
+	local(homeCountry, "Hjemmeland", "Hjem Land")
+	local(workCountry, "Land arbete", "Arbejdsland", "Arbeid Land")
 
 	// Finnish (Outlook fi, Google Contacts fi).
 	local(first, "Etunimi")
@@ -203,6 +266,12 @@ func addLocalAliases() {
 	local(email, "Sähköposti", "Sähköpostiosoite")
 	local(country, "Maa", "Maa tai alue", "Maa/alue")
 	local(title, "Titteli")
+	// [TB] fi, [RC] fi_FI.
+	local(full, "Näytettävä nimi")
+	local(email, "Ensisijainen sähköposti")
+	local(email2, "Toissijainen sähköposti")
+	local(homeCountry, "Kotimaa")
+	local(workCountry, "Työpaikan maa")
 
 	// Turkish (Outlook tr, Google Contacts tr).
 	local(first, "Ad", "Adı", "İlk ad")
@@ -218,9 +287,18 @@ func addLocalAliases() {
 	local(country, "Ülke", "Ülke/Bölge")
 	local(salutation, "Hitap")
 	local(title, "Unvan")
+	// [TB] tr.
+	local(full, "Görüntülenecek ad")
+	local(email, "Birinci e-posta")
+	local(email2, "İkinci e-posta")
+	local(homeCountry, "Ev ülkesi")
+	local(workCountry, "İş ülkesi")
 
 	// Japanese (Outlook ja, Google Contacts ja).
-	local(last, "姓", "苗字", "名字")
+	local(last, "姓", "苗字")
+	// 名字 is the family name in Japanese and the given name in Chinese ([TB] zh-CN writes it
+	// beside 姓氏): a name word, read by the column beside it.
+	local(nameWord, "名字")
 	local(first, "名", "名前（名）")
 	local(full, "氏名", "名前", "表示名", "フルネーム")
 	local(phone, "電話番号", "電話", "TEL")
@@ -231,6 +309,12 @@ func addLocalAliases() {
 	local(email, "メールアドレス", "電子メール アドレス", "Eメール", "メール", "電子メール")
 	local(country, "国", "国/地域", "国名")
 	local(salutation, "敬称")
+	// [TB] ja.
+	local(email2, "別のメールアドレス")
+	local(work, "勤務先の電話番号")
+	local(home, "自宅の電話番号")
+	local(homeCountry, "国 (自宅)")
+	local(workCountry, "国 (勤務先)")
 
 	// Chinese, simplified and traditional (Outlook zh, Google Contacts zh, WeChat exports).
 	local(last, "姓氏")
@@ -243,6 +327,17 @@ func addLocalAliases() {
 	local(email, "电子邮件", "电子邮件地址", "邮箱", "电邮", "電子郵件", "電子郵件地址", "郵箱")
 	local(country, "国家", "國家", "国家/地区", "國家/地區")
 	local(salutation, "称谓", "稱謂")
+	// [TB] zh-CN and zh-TW, [RC] zh_TW.
+	local(email, "主要电子邮件", "主要 Email")
+	local(email2, "备用电子邮件", "次要 Email")
+	local(mobile, "移动电话号码")
+	local(home, "住家電話")
+	local(other, "其他電話")
+	local(car, "汽車電話")
+	local(homeCountry, "居住国家/地区", "居住國家", "住家 - 國家/地區")
+	local(workCountry, "工作国家/地区", "商務國家", "商務 - 國家/地區")
+	local(otherCountry, "其他 - 國家/地區")
+	local(title, "頭銜")
 	local(alias{field: WeChatUserID}, "微信", "微信号", "微信號", "WeChat ID")
 
 	// Korean (Outlook ko, Google Contacts ko, KakaoTalk exports).
@@ -257,6 +352,11 @@ func addLocalAliases() {
 	local(email, "이메일", "이메일 주소", "전자 메일 주소", "전자 메일")
 	local(country, "국가", "국가/지역")
 	local(salutation, "호칭")
+	// [TB] ko (its home and work country columns are both 국가).
+	local(full, "표시명")
+	local(email, "기본 메일")
+	local(email2, "추가 메일")
+	local(home, "자택 전화")
 	local(alias{field: KakaoTalkID}, "카카오톡", "카카오톡 ID")
 }
 

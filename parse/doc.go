@@ -149,7 +149,7 @@
 //     Naam, Namn, Navn, Nimi, İsim, 이름) is the last name beside a first-name column ("Prénom",
 //     "Nom"), the first name beside a last-name column ("NOME", "COGNOME"), else a full name.
 //
-// Several columns for msisdn or email are never an error and never a silent pick: the first in
+// Several columns for msisdn, email or country are never an error and never a silent pick: the first in
 // the priority above is the column (Describe: mapped), the others are alternatives (Describe:
 // alternative, with the reason), each row taking the first non-blank one in that order — for
 // msisdn a mobile number first: a column named mobile (or WhatsApp), or a Google "Phone N - Value"
@@ -182,45 +182,83 @@
 // # Header names in other languages
 //
 // Names of the contact columns in the languages contact lists are exported in, including the
-// localized headers of the Outlook and Google Contacts CSV exports (all in aliases.go):
+// localized headers of the Outlook and Thunderbird CSV exports (all in aliases.go). Sources,
+// cited by repository and path:
 //
-//	language    examples (first; last; phone; mobile; email; country)               source
-//	German      Vorname; Nachname; Telefon, Telefon geschäftlich, Telefon (privat),   Roundcube program/localization/de_DE and
-//	            Haupttelefon; Mobiltelefon, Handy; E-Mail-Adresse, E-Mail 2: Adresse,  de_CH/csv2vcard.inc (Outlook de); Apple
-//	            Arbeit E-Mail; Land, Land/Region geschäftlich                          Address Book de and Outlook 2013 de headers
-//	                                                                                   quoted in issue 11 (tine20/Thunderbird fixtures)
-//	Spanish     Nombre; Apellidos; Teléfono, Teléfono del trabajo, Particular;          Roundcube program/localization/es_ES/
-//	            Teléfono móvil, Móvil, Celular; Correo electrónico, Dirección de        csv2vcard.inc (Outlook es); "nombre",
-//	            correo electrónico; País, País o región                                "telefono" from issue 11
-//	Portuguese  Nome, Nome próprio; Sobrenome, Apelido; Telefone, Telefone comercial;  issue 11 ("Nome", "Telefone1"); Outlook and
-//	            Celular, Telemóvel; Endereço de e-mail; País                           Google pt-BR/pt-PT UI wording
-//	Italian     Nome; Cognome; Telefono, Telefono ufficio; Cellulare; Indirizzo        issue 11 ("NOME", "COGNOME", "TELEFONO");
-//	            e-mail, Posta elettronica; Paese                                       Outlook/Google it UI wording
-//	French      Prénom; Nom, Nom de famille; Téléphone, Téléphone professionnel,       Windows/Outlook fr contact property names
-//	            Téléphone personnel, Téléphone principal; Téléphone portable,         (as listed by a public PowerShell script
-//	            Portable; Adresse de messagerie (2, 3), Courriel; Pays/région         reading Explorer's contact columns);
-//	            (bureau), Pays/région (domicile); Titre personnel                     Outlook/Google fr UI wording
-//	Dutch       Voornaam; Achternaam; Telefoon; Mobiel, GSM; E-mailadres; Land/regio    Outlook/Google nl UI wording
-//	Polish      Imię; Nazwisko; Telefon; Telefon komórkowy; Adres e-mail; Kraj          Outlook/Google pl UI wording
-//	Swedish,    Förnamn, Fornavn; Efternamn, Efternavn, Etternavn; Telefon;           Outlook/Google sv, da, nb UI wording
-//	Danish,     Mobiltelefon, Mobil; E-postadress, E-mail-adresse, E-post; Land
-//	Norwegian
-//	Finnish     Etunimi; Sukunimi; Puhelin; Matkapuhelin; Sähköposti; Maa              Outlook/Google fi UI wording
-//	Turkish     Ad, Adı; Soyad, Soyadı; Telefon; Cep telefonu; E-posta; Ülke          Outlook/Google tr UI wording
-//	Japanese    名; 姓; 電話番号, 会社電話, 自宅電話; 携帯電話; メールアドレス,      issue 11 (姓, 名, 電話番号, メールアドレス);
-//	            電子メール アドレス; 国/地域                                          Outlook/Google ja UI wording
-//	Chinese     名; 姓, 姓氏; 电话, 電話號碼, 商务电话, 住宅电话; 手机, 移动电话,      Outlook/Google zh-CN, zh-TW UI wording
-//	            行動電話; 电子邮件地址, 電子郵件; 国家/地区
-//	Korean      이름; 성; 전화, 회사 전화, 집 전화; 휴대폰; 이메일, 전자 메일 주소;  Outlook/Google ko UI wording
-//	            국가
-//	English     Email Home, Email Work, Home Mobile, Country/Region; CRM exports      issue 11 (tine20/egroupware "cp_phone1",
-//	            cp_phone, cp_mobile, cp_email, cp_givenname, tel_cell, n_given,       "cp_mobile1", "cp_email", "cp_givenname",
-//	            n_family                                                              "tel_cell", "n_given", "n_family"); Roundcube
-//	                                                                                  en_US/de_DE csv2vcard.inc ("Home Mobile")
+//   - [TB] Thunderbird's CSV export: its header row is the localized strings 2100–2136 of
+//     thunderbird/thunderbird-l10n <lang>/mail/chrome/messenger/importMsgs.properties, written by
+//     mozilla/releases-comm-central mailnews/addrbook/modules/AddrBookUtils.sys.mjs
+//     (exportDirectoryToDelimitedText); its importer reads the same names back. Every contact
+//     column of it is mapped for fr, it, pt-BR, pt-PT, nl, pl, sv-SE, da, nb-NO, fi, tr, ja,
+//     zh-CN, zh-TW and ko (TestThunderbirdExports), except Swedish "Visa" (its display name; the
+//     word is also a card brand) and Portuguese "Nacionalidade" (a nationality, not a country).
 //
-// Rows marked "UI wording" are the words the localized Outlook and Google Contacts interfaces use
-// for these fields (the export headers repeat them); they were not checked against an export
-// file of that language, so a header they miss is mapped with Options.ColumnMap.
+//   - [RC] Outlook's localized CSV export as Roundcube's importer maps it:
+//     roundcube/roundcubemail program/localization/<lang>/csv2vcard.inc for de_DE, de_CH, es_ES,
+//     fr_FR, it_IT, pl_PL, pt_BR, fi_FI and zh_TW (TestRoundcubeOutlookHeaders; faxes and
+//     "Région"/"Provincia o estado", a region, are not mapped).
+//
+//   - [I11] headers quoted in issue 11 from real exports (tine20, Roundcube and Thunderbird test
+//     fixtures, small converters): German Outlook 2013/2007 and Apple Address Book, Portuguese
+//     "Nome", "Telefone1", Italian "NOME", "COGNOME", "TELEFONO", Spanish "nombre", "telefono",
+//     Japanese 姓, 名, 電話番号, メールアドレス, CRM cp_phone1, tel_cell, n_given … (TestIssueHeaders).
+//
+//   - [WAB-ja] the Japanese Windows Address Book CSV columns 携帯電話 and 自宅電話番号 named on
+//     https://poweraddress.jp/?p=98836.
+//
+//   - unchecked: the other names below were written from the wording of the localized Outlook and
+//     Google Contacts interfaces (the export headers repeat it) and were not checked against an
+//     export file or an importer of that language; a header they miss is mapped with
+//     Options.ColumnMap.
+//
+// The table gives examples per language and, on the right, the sources that confirm them;
+// names in parentheses there are among the unchecked ones.
+//
+//	language    examples (first; last; display; phone; mobile; email; country)              sourced
+//	German      Vorname; Nachname; Telefon, Telefon geschäftlich, Telefon (privat),          RC de_DE, de_CH; I11
+//	            Haupttelefon; Mobiltelefon; E-Mail-Adresse, E-Mail 2: Adresse, Arbeit
+//	            E-Mail; Land, Land/Region geschäftlich                                       (Handy: unchecked)
+//	French      Prénom; Nom, Nom de famille; Nom à afficher; Téléphone (bureau), Tél.        TB fr, RC fr_FR
+//	            professionnel, Téléphone principal; Portable, Tél. mobile; Adresse de
+//	            messagerie, Adresse e-mail principale; Pays/Région (domicile)                (Courriel, Téléphone: unchecked)
+//	Spanish     Nombre; Apellidos; Nombre en pantalla; Teléfono del trabajo, Particular;     RC es_ES; I11
+//	            Teléfono móvil; Dirección de correo electrónico principal; País o región
+//	            del domicilio, País (Trabajo)                                                (Celular, Correo electrónico: unchecked)
+//	Portuguese  Nome, Primeiro nome; Sobrenome, Apelido, Último nome; Nome de exibição;      TB pt-BR, pt-PT, RC pt_BR; I11
+//	            Telefone comercial, Fone de casa; Celular, Número de telemóvel; Endereço
+//	            de E-mail, Email principal; País, País de trabalho                           (Telemóvel alone: unchecked)
+//	Italian     Nome; Cognome; Nome visualizzato; Telefono lavoro, Telefono di casa;         TB it, RC it_IT; I11
+//	            Numero cellulare, Telefono Mobile; Indirizzo E-mail, Email primaria;
+//	            Nazione di residenza, Nazione/Regione di lavoro                              (Cellulare, Paese: unchecked)
+//	Dutch       Voornaam; Achternaam; Weergavenaam; Telefoon werk, Telefoon thuis; Mobiel    TB nl
+//	            nummer; Primair e-mailadres; Land, Werkland                                  (GSM, E-mailadres: unchecked)
+//	Polish      Imię; Nazwisko; Wyświetlana nazwa; Telefon służbowy, Telefon domowy;         TB pl, RC pl_PL
+//	            Telefon komórkowy; Adres e-mail, Podstawowy e-mail; Kraj/region (dom)        (Kraj: unchecked)
+//	Swedish     Förnamn; Efternamn; Telefon arbete, Telefon privat; Mobiltelefon; E-post,    TB sv-SE
+//	            Ytterligare e-post; Land privat, Land arbete                                 (E-postadress: unchecked)
+//	Danish      Fornavn; Efternavn; Vis navn; Arbejdstelefon, Hjemmetelefon; Mobilnummer;    TB da
+//	            Primær mail; Hjemmeland, Arbejdsland                                         (E-mail-adresse: unchecked)
+//	Norwegian   Fornavn; Etternavn; Fullt navn; Arbeidstelefon, Hjemmetelefon; Mobil;         TB nb-NO
+//	            Primær e-post; Hjem Land, Arbeid Land                                        (E-postadresse: unchecked)
+//	Finnish     Etunimi; Sukunimi; Näyttönimi; Työpuhelin, Kotipuhelin;                      TB fi, RC fi_FI
+//	            Matkapuhelinnumero; Ensisijainen sähköposti; Kotimaa, Työpaikan maa          (Sähköposti, Maa: unchecked)
+//	Turkish     Adı; Soyadı; Görüntülenecek ad; İş telefonu, Ev telefonu; Cep telefonu;      TB tr
+//	            Birinci e-posta; Ev ülkesi, İş ülkesi                                        (E-posta, Ülke: unchecked)
+//	Japanese    名; 姓; 表示名; 勤務先の電話番号, 自宅の電話番号, 電話番号; 携帯電話番号,   TB ja; I11; WAB-ja
+//	            携帯電話; メールアドレス; 国 (自宅), 国 (勤務先)                           (電子メール アドレス, 国: unchecked)
+//	Chinese     名字, 名; 姓氏, 姓; 显示名称, 顯示名稱; 工作电话, 商務電話, 住家電話;        TB zh-CN, zh-TW, RC zh_TW
+//	            移动电话号码, 手機號碼, 行動電話; 主要电子邮件, 電子郵件地址, 主要 Email;
+//	            居住国家/地区, 商務 - 國家/地區                                              (手机, 电话, 国家: unchecked)
+//	Korean      이름; 성; 표시명; 직장 전화, 자택 전화; 휴대폰; 기본 메일; 국가             TB ko (이메일, 전화: unchecked)
+//	English     Email Home, Email Work, Home Mobile, Country/Region; CRM exports            I11; RC en_US, de_DE
+//	            cp_phone, cp_mobile, cp_email, cp_givenname, tel_cell, n_given, n_family
+//
+// A word meaning "name" alone is read by the column beside it (see above): Thunderbird writes
+// Italian "Nome" and Korean 이름 for the first name, Roundcube's French map "Nom" for the last
+// name. 名字 is the given name in Chinese (Thunderbird zh-CN, beside 姓氏) but the family name in
+// Japanese, so it is read the same way. Thunderbird's Korean export names both its home and its
+// work country 국가: several country columns, like several phone or email columns, are never an
+// error (the first non-blank one is used).
 //
 // # Cancellation
 //

@@ -400,7 +400,7 @@ type mapInput struct {
 
 // MapHeader builds the automatic mapping of a header row (names as in the file). Names are matched
 // ignoring case, accents and every character that is not a letter or digit; see the package
-// documentation for the names known. Several columns that feed msisdn or email are used in a
+// documentation for the names known. Several columns that feed msisdn, email or country are used in a
 // documented priority (Describe lists the others as alternatives); two columns that would feed
 // another field with the same priority are an error (*HeaderError wrapping ErrDuplicateColumn or
 // ErrAmbiguousColumn), and so is a header where no column maps to a field (ErrNoMappedColumn).
@@ -667,8 +667,10 @@ func buildMapping(in mapInput) (Mapping, error) {
 		if x.field != y.field || x.a.kind != y.a.kind || x.a.rank != y.a.rank || x.a.order != y.a.order || x.num != y.num {
 			continue
 		}
-		if x.field == Msisdn || x.field == Email || x.method != MethodAlias {
-			continue // several phones or emails are never an error: the first column comes first
+		if x.field == Msisdn || x.field == Email || x.field == Country || x.method != MethodAlias {
+			// Several phones, emails or countries are never an error: the first column comes
+			// first (Thunderbird's Korean export names its home and work countries both 국가).
+			continue
 		}
 		e := &HeaderError{Columns: []string{in.names[x.col], in.names[y.col]}, Field: useName(x), Err: ErrAmbiguousColumn}
 		if x.key == y.key {
