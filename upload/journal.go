@@ -135,6 +135,15 @@ func (osFS) SyncDir(dir string) error {
 	return d.Sync()
 }
 
+// journalErr prefixes an error about the journal's file, or its key's (what), with "upload: what",
+// unless it is an ErrJournalCorrupt (a symbolic link, say), which carries its own prefix.
+func journalErr(what string, err error) error {
+	if errors.Is(err, ErrJournalCorrupt) {
+		return err
+	}
+	return fmt.Errorf("upload: %s: %w", what, err)
+}
+
 // isSymlinkErr reports whether opening name failed because it is a symbolic link.
 func isSymlinkErr(name string, err error) bool {
 	if errors.Is(err, syscall.ELOOP) {
@@ -218,7 +227,7 @@ func openJournal(fs journalFS, path, runKey string) (*Journal, error) {
 	}
 	f, err := fs.OpenFile(path, os.O_RDWR, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("upload: journal: %w", err)
+		return nil, journalErr("journal", err)
 	}
 	if complete != size {
 		if err := f.Truncate(complete); err != nil {
@@ -246,7 +255,7 @@ func (j *Journal) load(runKey string) (size, complete int64, err error) {
 	case errors.Is(err, os.ErrNotExist):
 		return 0, 0, nil
 	case err != nil:
-		return 0, 0, fmt.Errorf("upload: journal: %w", err)
+		return 0, 0, journalErr("journal", err)
 	}
 	data, err := io.ReadAll(f)
 	f.Close()
@@ -321,7 +330,7 @@ func (j *Journal) readKey() ([]byte, error) {
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("%w: %s: its key %s is missing; start fresh to discard it", ErrJournalCorrupt, j.path, kp)
 		}
-		return nil, fmt.Errorf("upload: journal key: %w", err)
+		return nil, journalErr("journal key", err)
 	}
 	defer f.Close()
 	b, err := io.ReadAll(io.LimitReader(f, 1024))
@@ -345,14 +354,14 @@ func (j *Journal) create(runKey string) error {
 	}
 	dir := filepath.Dir(j.path)
 	if err := j.writeFile(journalKeyPath(j.path), []byte(hex.EncodeToString(key)+"\n")); err != nil {
-		return fmt.Errorf("upload: journal key: %w", err)
+		return journalErr("journal key", err)
 	}
 	if err := j.fs.SyncDir(dir); err != nil {
 		return fmt.Errorf("upload: journal: %w", err)
 	}
 	f, err := j.fs.OpenFile(j.path, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
-		return fmt.Errorf("upload: journal: %w", err)
+		return journalErr("journal", err)
 	}
 	j.key, j.runID = key, NewRunID()
 	h, _ := json.Marshal(journalHeader{Journal: "contactpipe", Version: journalVersion, RunKey: runKey, RunID: j.runID, Created: time.Now().UTC()})

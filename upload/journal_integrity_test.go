@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -91,6 +92,7 @@ func TestJournalSymlinkNotFollowed(t *testing.T) {
 			require.Error(t, err)
 			assert.ErrorIs(t, err, upload.ErrJournalCorrupt)
 			assert.Contains(t, err.Error(), "symbolic link")
+			assert.Equal(t, 1, strings.Count(err.Error(), "upload: journal"), "the prefix is said once: %v", err)
 			b, _ := os.ReadFile(victim)
 			assert.Equal(t, "keep me\n", string(b))
 		})
