@@ -32,6 +32,9 @@
 //   - Numbers whose format is made only of zeros ("00000", a ZIP code or an
 //     identifier padded with leading zeros) are returned as displayed, zero
 //     padded: 2134 with format "00000" reads "02134".
+//   - Dates stored as ISO 8601 text (XLSX t="d" cells, as Strict Open XML
+//     writes dates) read like the dates of number cells; ISO 8601 durations
+//     ("PT0H11M0.000S") like elapsed time ("00:11:00").
 //   - Booleans read "TRUE" / "FALSE"; error values read as Excel shows them
 //     ("#N/A", "#DIV/0!", ...).
 //   - Formulas read their cached value (the value Excel saved with the file);
