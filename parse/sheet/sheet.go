@@ -49,7 +49,7 @@
 // number with an error wrapping [ErrBadCell] that names the cell ("cell C7:
 // ..."), and reading goes on with the next row. Faults that leave the
 // intent clear are read through as xlrd, openpyxl and SheetJS read them: a
-// shared string table holding fewer strings than its count, an empty
+// shared string table whose count disagrees with its strings, an empty
 // string missing its flags byte, a number format string cut short, a
 // UTF-16 character split across records (the half character is dropped).
 //
