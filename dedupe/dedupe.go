@@ -79,9 +79,10 @@ const pad = 32
 // read from first to last, hold increasing keys, and every key sits at or after its first slot with
 // no empty slot between.
 type shard struct {
-	slots []slot // homes first slots, then a few more
-	homes int
-	n     int
+	slots  []slot // homes first slots, then a few more
+	homes  int
+	n      int
+	mapped bool // slots is a memory mapping (see allocSlots)
 }
 
 // Set is a set of claimed addresses. The zero value is not usable; call New. A Set is not safe for
@@ -111,7 +112,7 @@ func (s *Set) Close() error {
 
 func releaseShards(shards *[shardCount]shard) {
 	for i := range shards {
-		freeSlots(shards[i].slots)
+		freeSlots(shards[i].slots, shards[i].mapped)
 		shards[i] = shard{}
 	}
 }
@@ -323,16 +324,17 @@ func (sh *shard) put(v slot) bool {
 // keys, read in order, each go to their first slot or the slot after the previous key, whichever
 // is later.
 func (sh *shard) resize(homes, tail int) {
-	old := sh.slots
+	old, mapped := sh.slots, sh.mapped
 	for {
-		sh.slots, sh.homes = allocSlots(homes+tail), homes
+		sh.slots, sh.mapped = allocSlots(homes + tail)
+		sh.homes = homes
 		if sh.merge(old) {
 			break
 		}
-		freeSlots(sh.slots) // a cluster ran past the end (tail ≥ the keys always holds them)
+		freeSlots(sh.slots, sh.mapped) // a cluster ran past the end (tail ≥ the keys always holds them)
 		tail *= 2
 	}
-	freeSlots(old)
+	freeSlots(old, mapped)
 }
 
 // merge places the keys of old, an ordered table, in the empty table sh.slots, or reports false

@@ -2,8 +2,8 @@
 
 package dedupe
 
-// allocSlots returns a zeroed table of n slots.
-func allocSlots(n int) []slot { return make([]slot, n) }
+// allocSlots returns a zeroed table of n slots, on the heap (not a mapping).
+func allocSlots(n int) ([]slot, bool) { return make([]slot, n), false }
 
 // freeSlots releases a table made by allocSlots; on the heap, the collector does.
-func freeSlots([]slot) {}
+func freeSlots([]slot, bool) {}
