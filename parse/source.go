@@ -792,15 +792,34 @@ func (s *Source) SkippedRows() []int { return s.skipped }
 // cells are removed.
 func (s *Source) Rejected() bool { return s.rejected > 0 }
 
-// Sheet returns the name of the worksheet read, when the spreadsheet reader tells it; "" for text.
+// Sheet returns the name of the worksheet read, as the workbook spells it; "" for text. It is the
+// sheet Options.Sheet named (matched as parse/sheet matches it: exactly, else ignoring case), or
+// the only sheet of a one-sheet workbook. When several sheets could have been read by default (the
+// first visible worksheet) it is known only if the spreadsheet reader tells it (a Sheet() string
+// method), else "".
 func (s *Source) Sheet() string {
 	if n, ok := s.sheet.(interface{ Sheet() string }); ok {
 		return n.Sheet()
 	}
-	if s.sheet != nil {
+	if s.sheet == nil {
+		return ""
+	}
+	names := s.Sheets()
+	if s.opts.Sheet == "" {
+		if len(names) == 1 {
+			return names[0] // Open read it, so it is the visible worksheet
+		}
+		return ""
+	}
+	if slices.Contains(names, s.opts.Sheet) {
 		return s.opts.Sheet
 	}
-	return ""
+	for _, n := range names {
+		if strings.EqualFold(n, s.opts.Sheet) {
+			return n // the reader refuses a name that matches two sheets this way
+		}
+	}
+	return s.opts.Sheet
 }
 
 // Sheets returns the names of the workbook's sheets, in workbook order, when the spreadsheet
