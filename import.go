@@ -170,14 +170,10 @@ func importTo(ctx context.Context, src io.Reader, cfg Config, sink Sink) (rep Re
 	rep.Landed = t.landed
 	chunkErrs := t.errs
 	t.mu.Unlock()
-	failed := 0
-	for _, c := range rep.Chunks {
-		if c.Error != "" {
-			failed++
+	if err == nil {
+		if what := notLanded(rep.Chunks); what != "" {
+			err = errors.Join(append([]error{fmt.Errorf("contactpipe: %w: %s", ErrNotLanded, what)}, chunkErrs...)...)
 		}
-	}
-	if err == nil && failed > 0 {
-		err = errors.Join(append([]error{fmt.Errorf("contactpipe: %w: %d of %d chunks failed", ErrNotLanded, failed, len(rep.Chunks))}, chunkErrs...)...)
 	}
 	if err != nil && ctx.Err() != nil { // cancelled before everything was done: that is the error
 		err = ctxError(ctx)
@@ -438,4 +434,36 @@ func (c Config) check(withUploader bool) error {
 		}
 	}
 	return nil
+}
+
+// notLanded says how many chunks failed and how many are in doubt ("1 failed, 1 in doubt (of 3
+// chunks)"), or "" when every chunk landed. A chunk in doubt may have landed: it is not called failed.
+func notLanded(chunks []ChunkReport) string {
+	failed, doubt := 0, 0
+	for _, c := range chunks {
+		switch {
+		case c.InDoubt:
+			doubt++
+		case c.Error != "":
+			failed++
+		}
+	}
+	var parts []string
+	if failed > 0 {
+		parts = append(parts, fmt.Sprintf("%d failed", failed))
+	}
+	if doubt > 0 {
+		parts = append(parts, fmt.Sprintf("%d in doubt", doubt))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s (of %d %s)", strings.Join(parts, ", "), len(chunks), plural(len(chunks), "chunk", "chunks"))
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
