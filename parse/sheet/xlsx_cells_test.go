@@ -173,3 +173,15 @@ func TestXLSXEmptyTag(t *testing.T) {
 		assert.Equal(t, before, recovered.Load(), "a panic was recovered")
 	}
 }
+
+// TestXLSXCellPlacement: a cell goes to the column its reference names,
+// even after a cell to its right, and a later cell at the same address
+// wins, as openpyxl and calamine read them; the excelize rule put such a
+// cell after the last one, shifting it into another column (an email into
+// the phone column). A cell without a reference goes after the last.
+func TestXLSXCellPlacement(t *testing.T) {
+	sheet := `<row r="1"><c r="C1"><v>1</v></c><c><v>2</v></c><c r="A1"><v>3</v></c><c r="A1"><v>4</v></c></row>`
+	rows, _, err := readAll(t, OpenXLSX, craftXLSX(t, sheet, "", "", false), Options{})
+	require.NoError(t, err)
+	assert.Equal(t, []testRow{{1, []string{"4", "", "1", "2"}}}, rows)
+}

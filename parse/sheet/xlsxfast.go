@@ -560,6 +560,7 @@ type cellCtx struct {
 	inline   bool
 	hasV     bool
 	colValid bool
+	explicit bool // placed by its r attribute
 }
 
 // readCell reads one <c> element (its start tag just read) and places its
@@ -612,6 +613,7 @@ func (x *fastReader) readCell(start xmlTag, col int) (int, error) {
 	if sBad && x.cellBad == "" {
 		x.cellBad = fmt.Sprintf("style %q is not a number", sval)
 	}
+	c.explicit = hasR && len(rval) > 0
 	return col, x.place(&c, col)
 }
 
@@ -903,8 +905,14 @@ func (x *fastReader) place(c *cellCtx, col int) error {
 	if empty && !c.formula && x.cellBad == "" {
 		return nil
 	}
+	// A cell goes to the column its reference names, as openpyxl and
+	// calamine place it (a later cell at the same address wins); a cell
+	// without a reference goes after the last one placed.
 	pos := max(col-1, x.ncells)
-	x.ncells = pos + 1
+	if c.explicit {
+		pos = col - 1
+	}
+	x.ncells = max(x.ncells, pos+1)
 	if x.cellBad != "" {
 		x.markBad(pos+1, x.cellBad)
 		return nil

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
@@ -115,6 +116,10 @@ func sheetXMLBroken(data []byte) bool {
 //     fault is in a part the fast reader does not need (the content types,
 //     another sheet...; it finds parts through the relationships and
 //     verifies the checksum of every part it reads).
+//   - a row holds a cell whose reference names a column at or before one
+//     already placed (C2 then A2): the fast reader places it where its
+//     reference says, as openpyxl and calamine do; excelize puts it after
+//     the last cell, shifting the columns (backwardRefs).
 //   - a cell cannot be read (a shared string index outside the table, a
 //     style that is not a number, ...): excelize reads it blank or drops
 //     it, the fast reader rejects its row with ErrBadCell; rows are
@@ -124,6 +129,9 @@ func diffReaders(data []byte, opts Options) string {
 	ref := readWith(openXLSXExcelize, data, opts)
 	if fast.err == nil && ref.err != nil {
 		return "" // a fault in a part the fast reader does not read
+	}
+	if backwardRefs(data) {
+		return "" // excelize shifts a cell whose reference goes back
 	}
 	for i, r := range fast.rows {
 		if len(r.Cells) == 1 && strings.HasPrefix(r.Cells[0], "!bad") {
@@ -448,4 +456,38 @@ func BenchmarkXLSXReaders(b *testing.B) {
 			})
 		}
 	}
+}
+
+var cellRefRE = regexp.MustCompile(`<(?:\w+:)?c\b[^>]*?\br="\$?([A-Za-z]+)\$?(\d+)"`)
+
+// backwardRefs reports whether a worksheet of data has, within one row, a
+// cell reference naming a column at or before the previous cell's.
+func backwardRefs(data []byte) bool {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return false
+	}
+	for _, zf := range zr.File {
+		if !strings.Contains(strings.ToLower(zf.Name), "sheet") || zf.UncompressedSize64 > 64<<20 {
+			continue
+		}
+		rc, err := zf.Open()
+		if err != nil {
+			continue
+		}
+		b, _ := io.ReadAll(rc)
+		rc.Close()
+		lastRow, lastCol := "", 0
+		for _, m := range cellRefRE.FindAllSubmatch(b, -1) {
+			col := 0
+			for _, c := range bytes.ToUpper(m[1]) {
+				col = col*26 + int(c-'A'+1)
+			}
+			if string(m[2]) == lastRow && col <= lastCol {
+				return true
+			}
+			lastRow, lastCol = string(m[2]), col
+		}
+	}
+	return false
 }
