@@ -175,6 +175,16 @@ func TestContentDetection(t *testing.T) {
 				Reason: `100% of the sampled values are phone numbers, but msisdn is taken from "A"; map it with the column map to use it instead`}},
 		{"a fax is not a phone", "Name,Business Fax,email\nAnn,+1 650 555 0199,x@y.z\n",
 			parse.ColumnInfo{Index: 1, Header: "Business Fax", Status: parse.StatusIgnored, Reason: "fax, pager and ISDN numbers are not mapped"}},
+		// Dates have the digits and separators of a phone number (audit of issue 11: a birthday
+		// column was mapped to msisdn and every row rejected).
+		{"iso dates are not phones", "Name,E-Mail,Geburtstag\nAnn,a@example.com,1980-03-12\nBob,b@example.com,1975-11-02\n",
+			parse.ColumnInfo{Index: 2, Header: "Geburtstag", Status: parse.StatusIgnored}},
+		{"day.month.year dates are not phones", "Name,E-Mail,Datum\nAnn,a@example.com,01.01.2016\nBob,b@example.com,24.12.1987\n",
+			parse.ColumnInfo{Index: 2, Header: "Datum", Status: parse.StatusIgnored}},
+		{"month/day/year dates are not phones", "Name,E-Mail,Joined\nAnn,a@example.com,12/31/2019\nBob,b@example.com,2009/01/01\n",
+			parse.ColumnInfo{Index: 2, Header: "Joined", Status: parse.StatusIgnored}},
+		{"numbers shaped like no date are phones", "Name,Nummer\nAnn,0211-12-34\nBob,030 1234 5678\nCy,2012-34-56\n",
+			parse.ColumnInfo{Index: 1, Header: "Nummer", Field: "msisdn", Method: parse.MethodContent, Status: parse.StatusMapped, Reason: "100% of the sampled values are phone numbers"}},
 		{"salutations", "Title,email\nMr,x@y.z\nDr.,\nFrau,\nMme,\n",
 			parse.ColumnInfo{Index: 0, Header: "Title", Field: "salutation", Method: parse.MethodAlias, Status: parse.StatusMapped}},
 	}

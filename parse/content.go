@@ -21,10 +21,11 @@ const contentShare = 90
 // digits and nothing but digits, spaces and + - . / ( ), a '+' only at the start; and it carries
 // a cue that it is a phone number — a leading '+', a leading 0 (a trunk or international prefix),
 // or a separator between digit groups ("650 253 0000", "(650) 253-0000"). Bare digits such as
-// "16502530000" are not phone-like: an id or an account number looks the same.
+// "16502530000" are not phone-like: an id or an account number looks the same; nor is a date
+// (dateLike).
 func phoneLike(s string) bool {
 	s = strings.TrimSpace(s)
-	if s == "" {
+	if s == "" || dateLike(s) {
 		return false
 	}
 	digits, cue := 0, false
@@ -50,6 +51,42 @@ func phoneLike(s string) bool {
 		}
 	}
 	return cue && digits >= 7 && digits <= 15
+}
+
+// dateLike reports whether s is a calendar date written with digits: three groups joined by one
+// separator ('-', '.' or '/'), either a year first (1980-03-12, 2009/01/01) or a year last with a
+// day and a month first in either order (24.12.1987, 12/31/2019), years 1800–2199. Such values
+// have the digits and separators of a phone number: a birthday column is not a phone column.
+func dateLike(s string) bool {
+	var g [3]int // the groups' values
+	var w [3]int // and their widths
+	n, sep := 0, byte(0)
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			if w[n] == 4 {
+				return false
+			}
+			g[n], w[n] = g[n]*10+int(c-'0'), w[n]+1
+		case (c == '-' || c == '.' || c == '/') && (sep == 0 || c == sep) && w[n] > 0 && n < 2:
+			sep, n = c, n+1
+		default:
+			return false
+		}
+	}
+	if n != 2 || w[2] == 0 {
+		return false
+	}
+	year := func(i int) bool { return w[i] == 4 && g[i] >= 1800 && g[i] <= 2199 }
+	day := func(i int) bool { return w[i] <= 2 && g[i] >= 1 && g[i] <= 31 }
+	month := func(i int) bool { return w[i] <= 2 && g[i] >= 1 && g[i] <= 12 }
+	switch {
+	case year(0):
+		return month(1) && day(2)
+	case year(2):
+		return day(0) && day(1) && (month(0) || month(1))
+	}
+	return false
 }
 
 // emailLike reports whether s looks like an email address: one '@' with text before it and a

@@ -164,7 +164,8 @@
 // as ignored with the reason. A column mixing the two is reported as ambiguous, not guessed. A
 // value looks like a phone number when it has 7 to 15 digits, nothing but digits, spaces and
 // + - . / ( ), and a cue that it is one: a leading '+', a leading 0, or a separator between digit
-// groups — bare digits ("16502530000") are not taken for a phone (an id looks the same). Whether
+// groups — bare digits ("16502530000") are not taken for a phone (an id looks the same), nor is
+// a date (1980-03-12, 24.12.1987, 12/31/2019: a birthday column is no phone column). Whether
 // the number is valid is for package normalize to say.
 //
 // Options.ColumnMap ("Telefon" → "msisdn") wins over all of this: a field it gives is read from its
