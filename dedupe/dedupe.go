@@ -88,8 +88,9 @@ type shard struct {
 // Set is a set of claimed addresses. The zero value is not usable; call New. A Set is not safe for
 // concurrent use: one goroutine owns it.
 type Set struct {
-	seeds  [2]maphash.Seed
-	shards *[shardCount]shard // tables outside the Go heap: see allocSlots
+	seeds  [2]maphash.Seed             // for kinds not in kinds: the kind is hashed in
+	kseeds [len(kinds)][2]maphash.Seed // for each of kinds: the value alone is hashed
+	shards *[shardCount]shard          // tables outside the Go heap: see allocSlots
 	n      int
 	keys   []key  // ClaimBatch's scratch: the batch's keys
 	touch  uint32 // ClaimBatch's probe of the batch's slots, kept so the loads are not dropped
@@ -99,6 +100,9 @@ type Set struct {
 // collected.
 func New() *Set {
 	s := &Set{seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}, shards: new([shardCount]shard)}
+	for i := range s.kseeds {
+		s.kseeds[i] = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
+	}
 	runtime.AddCleanup(s, releaseShards, s.shards)
 	return s
 }
@@ -355,8 +359,17 @@ func (sh *shard) merge(old []slot) bool {
 	return true
 }
 
+// kinds are the address kinds of contacts, the most common first. Each has seeds of its own, so
+// that its keys hash the value alone (one pass of the runtime's string hash per seed).
+var kinds = [...]string{"msisdn", "email", "weChatUserId", "facebookUserId", "zaloId", "lineId", "kakaoTalkId"}
+
 func (s *Set) key(a Address) key {
 	v := a.Canonical()
+	for i, kind := range kinds {
+		if a.Kind == kind {
+			return key{maphash.String(s.kseeds[i][0], v), maphash.String(s.kseeds[i][1], v)}
+		}
+	}
 	var k key
 	for i := range k {
 		var h maphash.Hash

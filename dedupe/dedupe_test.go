@@ -46,6 +46,10 @@ func TestClaim(t *testing.T) {
 		{"same value, different kinds are different addresses", []step{
 			{2, []dedupe.Address{line("ann")}, 0, ""},
 			{3, []dedupe.Address{{Kind: "zaloId", Value: "ann"}}, 0, ""},
+			{4, []dedupe.Address{{Kind: "customId", Value: "ann"}}, 0, ""}, // a kind of no contact field
+			{5, []dedupe.Address{{Kind: "otherId", Value: "ann"}}, 0, ""},
+			{6, []dedupe.Address{{Kind: "customId", Value: "ann"}}, 4, "customId"},
+			{7, []dedupe.Address{{Kind: "zaloId", Value: "ann"}}, 3, "zaloId"},
 		}},
 		{"any shared address; a duplicate claims nothing", []step{
 			{2, []dedupe.Address{phone("+1"), email("a@x")}, 0, ""},
