@@ -198,6 +198,14 @@ func (e *HeaderError) Error() string {
 		b.WriteString(" would both feed ")
 		b.WriteString(e.Field)
 	}
+	if len(e.Columns) == 2 && e.Columns[0] != e.Columns[1] {
+		// A column map names a column by its header: it can set one of two differently
+		// spelled columns aside.
+		b.WriteString("; ignore one with a column map (e.g. -map '")
+		b.WriteString(e.Columns[1])
+		b.WriteString("=ignore'), rename or remove one, or give the columns explicitly")
+		return b.String()
+	}
 	b.WriteString("; rename or remove one, or give the columns explicitly")
 	return b.String()
 }

@@ -263,13 +263,22 @@ func TestOpenErrors(t *testing.T) {
 		{name: "bom only", in: "\uFEFF", is: parse.ErrNoHeader},
 		{name: "nothing maps", in: "foo,bar\n1,2\n", is: parse.ErrNoMappedColumn},
 		{name: "duplicate header", in: "First Name,first-name,Email\n", is: parse.ErrDuplicateColumn, check: func(t *testing.T, err error) {
-			assert.Equal(t, `header: duplicate column "First Name" and "first-name" would both feed firstName; rename or remove one, or give the columns explicitly`, err.Error())
+			assert.Equal(t, `header: duplicate column "First Name" and "first-name" would both feed firstName; ignore one with a column map (e.g. -map 'first-name=ignore'), rename or remove one, or give the columns explicitly`, err.Error())
+		}},
+		{name: "one name twice", in: "First Name,First Name,Phone\n", is: parse.ErrDuplicateColumn, check: func(t *testing.T, err error) {
+			assert.Equal(t, `header: duplicate column "First Name" and "First Name" would both feed firstName; rename or remove one, or give the columns explicitly`, err.Error())
 		}},
 		{name: "ambiguous header", in: "First Name,Given Name,Phone\n", is: parse.ErrAmbiguousColumn, check: func(t *testing.T, err error) {
 			var he *parse.HeaderError
 			require.ErrorAs(t, err, &he)
 			assert.Equal(t, []string{"First Name", "Given Name"}, he.Columns)
 			assert.Equal(t, "firstName", he.Field)
+			assert.Contains(t, err.Error(), `-map 'Given Name=ignore'`)
+			// The fix the message suggests works.
+			src, err := parse.Open(strings.NewReader("First Name,Given Name,Phone\nAnn,A,+1 650 555 0101\n"),
+				parse.Options{ColumnMap: map[string]string{"Given Name": "ignore"}})
+			require.NoError(t, err)
+			assert.Equal(t, "firstName", src.Mapping().Columns()["First Name"])
 		}},
 		{name: "bad delimiter", in: "a\n", opts: parse.Options{Delimiter: '"'}, is: parse.ErrBadDelimiter},
 		{name: "non-ascii delimiter", in: "a\n", opts: parse.Options{Delimiter: '§'}, is: parse.ErrBadDelimiter},
