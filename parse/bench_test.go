@@ -79,3 +79,51 @@ func BenchmarkEncodingCSV(b *testing.B) {
 	}
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "rows/s")
 }
+
+// BenchmarkHostileQuotes reads files in which, after a stray quote, every line closes the quoted
+// field it is in and opens another (x","y): each record read from any of these lines runs to the
+// end, where text follows a closing quote. Going back to reject only a failed record's first
+// line would read such a file once per line; the budget on bytes read again keeps the work linear,
+// so MB/s stays the same at every size (a quadratic reader would lose 4x per 2x of size).
+func BenchmarkHostileQuotes(b *testing.B) {
+	for _, c := range []struct {
+		name  string
+		lines int
+		opts  parse.Options
+	}{
+		{"10000-lines", 10_000, parse.Options{MaxFields: 1 << 20}},
+		{"20000-lines", 20_000, parse.Options{MaxFields: 1 << 20}},
+		{"40000-lines", 40_000, parse.Options{MaxFields: 1 << 20}},
+		{"40000-lines-default-limits", 40_000, parse.Options{}}, // over MaxFields: one too_many_fields row
+	} {
+		lines, opts := c.lines, c.opts
+		var buf bytes.Buffer
+		buf.WriteString("msisdn,firstName,lastName\n1,\"x\n")
+		for range lines {
+			buf.WriteString("x\",\"y\n")
+		}
+		buf.WriteString("\"z\n2,b,c\n")
+		data := buf.Bytes()
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			var n int
+			for b.Loop() {
+				src, err := parse.Open(bytes.NewReader(data), opts)
+				if err != nil {
+					b.Fatal(err)
+				}
+				for {
+					_, err := src.Next()
+					if err == io.EOF {
+						break
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+					n++
+				}
+			}
+			b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "rows/s")
+		})
+	}
+}
