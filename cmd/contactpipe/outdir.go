@@ -276,6 +276,29 @@ func ours(dir string, f manifestEntry) bool {
 	return err == nil && sum == f.SHA256
 }
 
+// journalHint says how to get past a journal in dir that is refused: -fresh removes the journal
+// files contactpipe wrote, but refuses one it did not (a symbolic link, say, or a file the
+// manifest does not list), which must be moved away by hand.
+func journalHint(dir string) string {
+	m, _ := readManifest(dir)
+	listed := map[string]manifestEntry{}
+	if m != nil {
+		for _, f := range m.Files {
+			listed[f.Name] = f
+		}
+	}
+	for _, name := range []string{upload.JournalFileName, upload.JournalKeyFileName} {
+		path := filepath.Join(dir, name)
+		if !exists(path) {
+			continue
+		}
+		if f, ok := listed[name]; !ok || f.Kind != kindJournal || !ours(dir, f) {
+			return fmt.Sprintf("contactpipe did not write it: move %s away, or choose another -out", path)
+		}
+	}
+	return "rerun with -fresh to start over"
+}
+
 // fileID returns the device and inode of st.
 func fileID(st os.FileInfo) (dev, ino uint64, ok bool) {
 	s, ok := st.Sys().(*syscall.Stat_t)

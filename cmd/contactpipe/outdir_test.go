@@ -336,3 +336,54 @@ func TestOutKilledRunLeftovers(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, strings.Contains(string(rej), "error_code"), "rejected.csv is this run's")
 }
+
+// TestJournalRefusalHintWorks: the hint printed when the journal is refused is one that works. A
+// journal contactpipe wrote (even of other settings, or with a damaged line) goes away with
+// -fresh; a symbolic link in its place is not contactpipe's, so -fresh would refuse it too: the
+// hint says to move it away, and doing so lets the run go on.
+func TestJournalRefusalHintWorks(t *testing.T) {
+	_, base := simServer(t, contactsim.Options{})
+	t.Setenv(envAPIKey, contactsim.DefaultAPIKey)
+	src := writeContacts(t, 2)
+
+	t.Run("symlink", func(t *testing.T) {
+		outside := filepath.Join(t.TempDir(), "precious.txt")
+		writeFile(t, outside, "precious\n")
+		out := t.TempDir()
+		code, _, stderr := runCLI(t, "", append(eightByEightArgs(base, out), src)...)
+		require.Equal(t, 0, code, stderr)
+		journal := filepath.Join(out, "journal.jsonl")
+		require.NoError(t, os.Remove(journal))
+		require.NoError(t, os.Symlink(outside, journal))
+
+		code, _, stderr = runCLI(t, "", append(eightByEightArgs(base, out), src)...)
+		assert.NotEqual(t, 0, code)
+		assert.Contains(t, stderr, "is a symbolic link")
+		assert.NotContains(t, stderr, "-fresh", "-fresh refuses a journal contactpipe did not write")
+		assert.Contains(t, stderr, "move "+journal+" away")
+
+		require.NoError(t, os.Remove(journal)) // what the hint says
+		code, _, stderr = runCLI(t, "", append(eightByEightArgs(base, out), src)...)
+		assert.Equal(t, 0, code, stderr)
+		b, err := os.ReadFile(outside)
+		require.NoError(t, err)
+		assert.Equal(t, "precious\n", string(b))
+	})
+
+	t.Run("damaged line", func(t *testing.T) {
+		out := t.TempDir()
+		code, _, stderr := runCLI(t, "", append(eightByEightArgs(base, out), src)...)
+		require.Equal(t, 0, code, stderr)
+		f, err := os.OpenFile(filepath.Join(out, "journal.jsonl"), os.O_APPEND|os.O_WRONLY, 0)
+		require.NoError(t, err)
+		_, err = f.WriteString("not json at all\n")
+		require.NoError(t, err)
+		require.NoError(t, f.Close())
+
+		code, _, stderr = runCLI(t, "", append(eightByEightArgs(base, out), src)...)
+		assert.NotEqual(t, 0, code)
+		assert.Contains(t, stderr, "rerun with -fresh")
+		code, _, stderr = runCLI(t, "", append(eightByEightArgs(base, out), "-fresh", src)...)
+		assert.Equal(t, 0, code, stderr)
+	})
+}

@@ -227,10 +227,10 @@ func (f *importFlags) uploader(cfg contactpipe.Config, src io.Reader, size int64
 	if !f.api.fresh {
 		err := upload.CheckJournal(out.dir, key)
 		if errors.As(err, new(*upload.JournalMismatchError)) {
-			return nil, fmt.Errorf("%s holds the journal of another import (other file or settings): rerun with -fresh to start over", path)
+			return nil, fmt.Errorf("%s holds the journal of another import (other file or settings): %s", path, journalHint(out.dir))
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%w (rerun with -fresh to start over)", err)
+			return nil, fmt.Errorf("%w (%s)", err, journalHint(out.dir))
 		}
 	}
 	u.openJournal = func() (*upload.Journaled, error) {
