@@ -182,6 +182,9 @@ func isOptionError(err error) bool {
 	for _, target := range []error{
 		parse.ErrColumnsRequired, parse.ErrUnknownField, parse.ErrDuplicateField, parse.ErrUnknownEncoding, parse.ErrBadDelimiter,
 		parse.ErrUnknownColumn, parse.ErrIgnoredColumn, parse.ErrNoAddressColumn,
+		// A header that cannot be mapped as it stands is fixed by a column map, like a missing
+		// address column: the caller's settings must change, not the run be retried.
+		parse.ErrAmbiguousColumn, parse.ErrDuplicateColumn, parse.ErrNoMappedColumn,
 	} {
 		if errors.Is(err, target) {
 			return true

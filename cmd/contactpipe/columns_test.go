@@ -21,6 +21,12 @@ func TestMapAndStrictColumns(t *testing.T) {
 	assert.Contains(t, stderr, "-map")
 	assert.NoDirExists(t, out)
 
+	// A header two columns of which would feed one field: refused the same way, with the -map fix.
+	code, _, stderr = runCLI(t, "First Name,Given Name,Phone\nA,B,+4915123456789\n", "import", "-out", out, "-")
+	assert.Equal(t, 2, code, stderr)
+	assert.Contains(t, stderr, "-map")
+	assert.NoDirExists(t, out)
+
 	code, _, stderr = runCLI(t, src, "import", "-out", out, "-map", "Nummer=msisdn, Wo=country", "-")
 	require.Equal(t, 0, code, stderr)
 	assert.Equal(t, [][]string{{"msisdn", "country"}, {"+4915123456789", "DE"}}, readCSV(t, filepath.Join(out, "chunk-0001.csv")))
