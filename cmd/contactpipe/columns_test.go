@@ -108,3 +108,31 @@ func TestDryRun(t *testing.T) {
 	assert.Contains(t, stdout, "dry run")
 	assert.NoDirExists(t, out)
 }
+
+// TestWarningsNameFilesWritten: a warning points at a file only when the run wrote it, under the
+// name it was written as.
+func TestWarningsNameFilesWritten(t *testing.T) {
+	// The input is called rejected.csv in -out: the rejected rows go to rejected-2.csv.
+	out := t.TempDir()
+	input := filepath.Join(out, "rejected.csv")
+	writeFile(t, input, "phone,name,nickname\n+12015550123,Ann,a\n12,Bo,b\n13,Cy,c\n")
+	code, _, stderr := runCLI(t, "", "import", "-out", out, input)
+	require.Equal(t, 0, code, stderr)
+	require.FileExists(t, filepath.Join(out, "rejected-2.csv"))
+	assert.Contains(t, stderr, "2 of 3; see rejected-2.csv)")
+	assert.NotContains(t, stderr, "see rejected.csv")
+
+	// Every row a duplicate or rejected, none rejected: duplicates.csv is the file to see.
+	dups := filepath.Join(t.TempDir(), "dups.csv")
+	writeFile(t, dups, "phone\n12\n")
+	code, _, stderr = runCLI(t, "", "import", "-out", filepath.Join(t.TempDir(), "o"), dups)
+	assert.Equal(t, 3, code)
+	assert.Contains(t, stderr, "all 1 row were rejected or duplicates (see rejected.csv)")
+
+	// A dry run writes nothing, so its warnings point at no file.
+	code, _, stderr = runCLI(t, "", "import", "-out", filepath.Join(t.TempDir(), "o"), "-dry-run", messy)
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stderr, `1 column not imported: "nickname"`)
+	assert.Contains(t, stderr, "of the rows were rejected (6 of 12)")
+	assert.NotContains(t, stderr, "see ")
+}

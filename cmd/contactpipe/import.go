@@ -521,7 +521,7 @@ func importTo(ctx context.Context, src io.Reader, size int64, f *importFlags, cf
 		return err
 	}
 	if !f.quiet {
-		for _, w := range warnings(rep) {
+		for _, w := range warnings(rep, out.name) {
 			fmt.Fprintf(s.stderr, "contactpipe: warning: %s\n", w)
 		}
 	}
@@ -554,7 +554,7 @@ func dryRun(ctx context.Context, src io.Reader, f *importFlags, cfg contactpipe.
 	}
 	if !f.quiet {
 		fmt.Fprintln(f.summaryOut(s), summary(rep, "", 0)+" (dry run: nothing written or uploaded)")
-		for _, w := range warnings(rep) {
+		for _, w := range warnings(rep, nil) {
 			fmt.Fprintf(s.stderr, "contactpipe: warning: %s\n", w)
 		}
 	}
@@ -645,21 +645,33 @@ func (f *importFlags) resumeHint() string {
 const warnRejectShare = 0.10
 
 // warnings are what the summary line warns about: columns that were not imported, no row
-// accepted, a high share of rejected rows.
-func warnings(rep contactpipe.Report) []string {
+// accepted, a high share of rejected rows. name gives the name each output file was written as
+// (out.name); nil for a dry run, which writes none, so no file is pointed at.
+func warnings(rep contactpipe.Report, name func(string) string) []string {
+	see := func(format, file string) string {
+		if name == nil {
+			return ""
+		}
+		return fmt.Sprintf(format, name(file))
+	}
 	var w []string
 	if n := len(rep.IgnoredColumns); n > 0 {
-		w = append(w, fmt.Sprintf("%s not imported: %s (see report.json's columns)",
-			plural(n, "column", "columns"), strings.Join(quoteAll(rep.IgnoredColumns), ", ")))
+		w = append(w, fmt.Sprintf("%s not imported: %s%s", plural(n, "column", "columns"),
+			strings.Join(quoteAll(rep.IgnoredColumns), ", "), see(" (see %s's columns)", "report.json")))
+	}
+	rows := "rejected.csv"
+	if rep.Rejected == 0 {
+		rows = "duplicates.csv"
 	}
 	switch {
 	case rep.Rows == 0:
 		w = append(w, "the file has no data rows")
 	case rep.Accepted == 0:
-		w = append(w, fmt.Sprintf("no row was accepted: all %s were rejected or duplicates (see rejected.csv)", plural(rep.Rows, "row", "rows")))
+		w = append(w, fmt.Sprintf("no row was accepted: all %s were rejected or duplicates%s",
+			plural(rep.Rows, "row", "rows"), see(" (see %s)", rows)))
 	case float64(rep.Rejected) > warnRejectShare*float64(rep.Rows):
-		w = append(w, fmt.Sprintf("%.0f%% of the rows were rejected (%d of %d; see rejected.csv)",
-			100*float64(rep.Rejected)/float64(rep.Rows), rep.Rejected, rep.Rows))
+		w = append(w, fmt.Sprintf("%.0f%% of the rows were rejected (%d of %d%s)",
+			100*float64(rep.Rejected)/float64(rep.Rows), rep.Rejected, rep.Rows, see("; see %s", "rejected.csv")))
 	}
 	return w
 }
