@@ -22,7 +22,7 @@ type Report struct {
 	Format     string            `json:"format"`
 	Encoding   string            `json:"encoding,omitempty"`  // text encoding read ("utf-8", "windows-1252", …)
 	Delimiter  string            `json:"delimiter,omitempty"` // CSV field delimiter
-	Sheet      string            `json:"sheet,omitempty"`     // the spreadsheet sheet asked for
+	Sheet      string            `json:"sheet,omitempty"`     // the spreadsheet sheet read (asked for, or the first visible one)
 	DedupeKeys []string          `json:"dedupeKeys"`          // the address kinds deduped (those the target receives)
 	Rows       int               `json:"rows"`
 	Accepted   int               `json:"accepted"`

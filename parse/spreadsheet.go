@@ -106,6 +106,22 @@ func (s *Source) openSheet(r io.Reader, br *bufio.Reader, format Format, start i
 	return nil
 }
 
+// DeclaredRows returns how many data rows the spreadsheet says it holds, for progress: the last
+// row its sheet declares (an XLSX <dimension ref="A1:E300001"/>, an XLS DIMENSIONS record) less
+// the header row and the rows skipped above it. It is a hint, never checked against the rows
+// read: writers put what they like there. 0 for text and for a sheet that declares nothing.
+func (s *Source) DeclaredRows() int {
+	d, ok := s.sheet.(interface{ DeclaredRows() int })
+	if !ok {
+		return 0
+	}
+	n := d.DeclaredRows()
+	if !s.opts.NoHeader {
+		n -= 1 + len(s.skipped)
+	}
+	return max(n, 0)
+}
+
 // badCell turns a cell error of parse/sheet (ErrBadCell: a cell that cannot be read) into the
 // rejection of its row, code bad_cell, naming the column and the cell (e.g. C7); nil for any other
 // error, which is fatal.

@@ -295,3 +295,67 @@ func TestSpreadsheetContext(t *testing.T) {
 		require.NoError(t, src.Close())
 	}
 }
+
+// TestSpreadsheetSheetRead: of a workbook of several sheets ("Notes" hidden, "Contacts",
+// "Données"), Source names the one read by default, XLSX and XLS alike, and tells how many data
+// rows the sheet declares (its dimension, less the header row) as a hint for progress.
+func TestSpreadsheetSheetRead(t *testing.T) {
+	var buf bytes.Buffer
+	f := excelize.NewFile()
+	sw, err := f.NewStreamWriter("Sheet1")
+	require.NoError(t, err)
+	require.NoError(t, sw.SetRow("A1", []any{"Notes above the header"}))
+	require.NoError(t, sw.SetRow("A2", []any{"email", "name"}))
+	for i := 3; i <= 300; i++ {
+		require.NoError(t, sw.SetRow("A"+strconv.Itoa(i), []any{"a" + strconv.Itoa(i) + "@example.com", "A"}))
+	}
+	require.NoError(t, sw.Flush())
+	require.NoError(t, f.Write(&buf))
+	streamed := withDimension(t, buf.Bytes(), "A1:B300") // excelize writes "A1"; Excel the range
+
+	tests := []struct {
+		name     string
+		in       func(t *testing.T) []byte
+		sheet    string
+		want     string
+		declared int
+	}{
+		{"xlsx by default", file("../sheet/testdata/contacts.xlsx"), "", "Contacts", 0}, // its dimension says "A1": none
+		{"xls by default", file("../sheet/testdata/contacts.xls"), "", "Contacts", 6},
+		{"xlsx with a dimension, a note above the header", func(*testing.T) []byte { return streamed }, "", "Sheet1", 298},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src, err := parse.Open(bytes.NewReader(tt.in(t)), parse.Options{Sheet: tt.sheet})
+			require.NoError(t, err)
+			defer src.Close()
+			assert.Equal(t, tt.want, src.Sheet())
+			assert.Equal(t, tt.declared, src.DeclaredRows())
+		})
+	}
+}
+
+// withDimension returns the workbook with its first worksheet's <dimension ref> set to ref.
+func withDimension(t *testing.T, data []byte, ref string) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	require.NoError(t, err)
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, zf := range zr.File {
+		r, err := zf.Open()
+		require.NoError(t, err)
+		b, err := io.ReadAll(r)
+		require.NoError(t, err)
+		if zf.Name == "xl/worksheets/sheet1.xml" {
+			require.Contains(t, string(b), `<dimension ref="A1">`)
+			b = bytes.Replace(b, []byte(`<dimension ref="A1">`), []byte(`<dimension ref="`+ref+`">`), 1)
+		}
+		w, err := zw.Create(zf.Name)
+		require.NoError(t, err)
+		_, err = w.Write(b)
+		require.NoError(t, err)
+	}
+	require.NoError(t, zw.Close())
+	return out.Bytes()
+}

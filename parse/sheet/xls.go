@@ -49,6 +49,7 @@ const (
 	recRK         = 0x027E
 	recFormat     = 0x041E
 	recBOF        = 0x0809
+	recDimensions = 0x0200
 )
 
 var le = binary.LittleEndian
@@ -119,7 +120,7 @@ func OpenXLSContext(ctx context.Context, r io.ReaderAt, size int64, opts Options
 	if !book.info[idx].worksheet {
 		return nil, fmt.Errorf("%w: %q is not a worksheet", ErrSheetNotFound, sh.name)
 	}
-	x := &xlsReader{book: book, o: o, stream: stream, size: ws.size, curRow: -1, pending: -1, cancel: c}
+	x := &xlsReader{book: book, o: o, stream: stream, size: ws.size, curRow: -1, pending: -1, cancel: c, name: sh.name}
 	if err := x.start(int64(sh.offset)); err != nil {
 		return nil, err
 	}
@@ -533,15 +534,17 @@ func parseSST(rr *recReader, data []byte) (sstTable, error) {
 
 // xlsReader reads the rows of one worksheet substream.
 type xlsReader struct {
-	book   *xlsBook
-	o      Options
-	stream io.ReaderAt
-	size   int64
-	rr     *recReader
-	depth  int
-	st     sticky
-	closed bool
-	cancel canceler
+	book     *xlsBook
+	o        Options
+	stream   io.ReaderAt
+	size     int64
+	rr       *recReader
+	depth    int
+	st       sticky
+	closed   bool
+	cancel   canceler
+	name     string // the sheet read
+	declared int    // the last row its DIMENSIONS record declares; 0 when none
 
 	// Streaming (records in row order).
 	curRow  int // 0-based BIFF row being assembled, -1 before the first
@@ -626,6 +629,11 @@ func (x *xlsReader) scanOrder(off int64) (bool, error) {
 			depth++
 		case typ == recEOF:
 			depth--
+		case depth == 1 && typ == recDimensions && len(data) >= 8:
+			// rwMic, rwMac (the 0-based row after the last: the last row's 1-based number)
+			if n := le.Uint32(data[4:]); n > 1 && n <= excelMaxRows {
+				x.declared = int(n)
+			}
 		case depth == 1 && isCell(typ) && len(data) >= 2:
 			row := int(le.Uint16(data))
 			if row < last {
@@ -1013,6 +1021,15 @@ func (x *xlsReader) sortRows() error {
 	}
 	return nil
 }
+
+// Sheet returns the name of the sheet read, as the workbook spells it
+// (the one Options.Sheet named, or the first visible worksheet).
+func (x *xlsReader) Sheet() string { return x.name }
+
+// DeclaredRows returns the last row number the sheet's DIMENSIONS record
+// declares: a hint for progress, never checked against the rows; 0 when
+// the sheet declares none or only its first row.
+func (x *xlsReader) DeclaredRows() int { return x.declared }
 
 // Sheets implements Reader.
 func (x *xlsReader) Sheets() []string {

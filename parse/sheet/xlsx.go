@@ -332,6 +332,7 @@ func (p *opcPackage) open() (*fastReader, error) {
 	if !info[i].worksheet {
 		return nil, fmt.Errorf("%w: %q is not a worksheet", ErrSheetNotFound, info[i].name)
 	}
+	x.sheet = info[i].name
 	sheet := p.lookup(targets[i])
 	if sheet == nil {
 		return nil, xlsxErr("the part %q of sheet %q is missing", targets[i], info[i].name)

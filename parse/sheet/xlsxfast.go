@@ -321,6 +321,8 @@ func isHex4(b []byte) bool {
 type fastReader struct {
 	o        Options
 	names    []string
+	sheet    string // the name of the sheet read
+	declared int    // the last row its <dimension ref> declares; 0 when none
 	styles   []numFmt
 	date1904 bool
 	sst      xlsxStrings
@@ -432,6 +434,8 @@ func (x *fastReader) seekRow() (bool, error) {
 			return false, x.rowErr(err)
 		}
 		switch {
+		case tag.kind != tagEnd && string(tag.name) == "dimension" && x.reported == 0:
+			x.declared = dimensionRows(tag.attrs)
 		case (tag.kind == tagStart || tag.kind == tagEmpty) && string(tag.name) == "row":
 			x.pendingAttrs = append(x.pendingAttrs[:0], tag.attrs...)
 			x.pendingEmpty = tag.kind == tagEmpty
@@ -1157,6 +1161,44 @@ func (x *fastReader) finish() []string {
 
 // Sheets implements Reader.
 func (x *fastReader) Sheets() []string { return slices.Clone(x.names) }
+
+// Sheet returns the name of the sheet read, as the workbook spells it
+// (the one Options.Sheet named, or the first visible worksheet).
+func (x *fastReader) Sheet() string { return x.sheet }
+
+// DeclaredRows returns the last row number the worksheet's <dimension
+// ref="A1:E300001"/> declares (300001), known once Next has been called:
+// a hint for progress, never checked against the rows. It is 0 when the
+// sheet declares none, or only its first row ("A1", as some writers put
+// whatever the sheet holds).
+func (x *fastReader) DeclaredRows() int { return x.declared }
+
+// dimensionRows reads the last row of a <dimension>'s ref ("A1:E300001");
+// 0 when absent, malformed or not beyond row 1.
+func dimensionRows(attrs []byte) int {
+	for {
+		k, v, rest, ok := nextAttr(attrs)
+		if !ok {
+			return 0
+		}
+		attrs = rest
+		if string(k) != "ref" {
+			continue
+		}
+		if i := bytes.LastIndexByte(v, ':'); i >= 0 {
+			v = v[i+1:]
+		}
+		if _, err := cellColumn(v); err != nil {
+			return 0
+		}
+		i := bytes.IndexFunc(v, func(r rune) bool { return '0' <= r && r <= '9' })
+		n, ok := atoiBytes(v[i:])
+		if !ok || n <= 1 {
+			return 0
+		}
+		return n
+	}
+}
 
 // Close implements Reader.
 func (x *fastReader) Close() (err error) {
