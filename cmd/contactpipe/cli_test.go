@@ -40,7 +40,7 @@ func TestEveryFlagBothForms(t *testing.T) {
 			{"max-chunk-bytes", "1000"}, {"max-chunk-rows", "5"}, {"groups", "1,2"}, {"no-dedupe", ""},
 			{"target", "8x8"}, {"upload-concurrency", "3"}, {"quiet", ""}, {"force-out", ""}, {"max-reject-rate", "5%"}, {"json", ""},
 			{"dedupe-redis", "redis://127.0.0.1:1/0"}, {"map", "Telefon=msisdn,Land=country"}, {"strict-columns", ""},
-			{"strict-csv", ""}, {"invalid-field", "drop"}, {"dry-run", ""}, {"dedupe-job", "crm"}, {"dedupe-ttl", "1h0m0s"}, {"batch-timeout", "5m0s"}, {"region", "us"},
+			{"strict-csv", ""}, {"invalid-field", "drop"}, {"dry-run", ""}, {"dedupe-job", "crm"}, {"dedupe-source", "w7"}, {"dedupe-ttl", "1h0m0s"}, {"batch-timeout", "5m0s"}, {"region", "us"},
 			{"base-url", "http://127.0.0.1:1"}, {"account-id", "abc"}, {"api-key-file", "k"},
 			{"rate", "2.5"}, {"wait=false", ""}, {"no-wait", ""}, {"koreai-url", "https://k"},
 			{"stream-id", "st"}, {"koreai-account-id", "acc"}, {"fresh", ""},

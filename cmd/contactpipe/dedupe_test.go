@@ -69,3 +69,54 @@ func TestDedupeRedisRefusals(t *testing.T) {
 		})
 	}
 }
+
+// TestDedupeRedisSource: workers of one job must claim under names of their own, else each takes
+// the other's rows for its own reruns. Inputs sharing a base name are told apart by
+// -dedupe-source; standard input has no name, so -dedupe-redis on it needs -dedupe-source.
+func TestDedupeRedisSource(t *testing.T) {
+	srv := redistest.Start(t, redistest.Options{})
+	url := "redis://" + srv.Addr + "/0"
+	dir := t.TempDir()
+	for _, d := range []string{"eu", "us"} {
+		require.NoError(t, os.Mkdir(filepath.Join(dir, d), 0o700))
+	}
+	// Same base name, same address on the same row.
+	eu, us := filepath.Join(dir, "eu", "export.csv"), filepath.Join(dir, "us", "export.csv")
+	require.NoError(t, os.WriteFile(eu, []byte("phone,name\n+6591000001,EU1\n"), 0o600))
+	require.NoError(t, os.WriteFile(us, []byte("phone,name\n+6591000001,US1\n"), 0o600))
+
+	code, stdout, stderr := runCLI(t, "", "import", "-out", filepath.Join(dir, "o1"), "-dedupe-redis", url, "-dedupe-job", "j1",
+		"-dedupe-source", "eu/export.csv", eu)
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "1 row: 1 accepted")
+	code, stdout, stderr = runCLI(t, "", "import", "-out", filepath.Join(dir, "o2"), "-dedupe-redis", url, "-dedupe-job", "j1",
+		"-dedupe-source", "us/export.csv", us)
+	require.Equal(t, 3, code, stderr) // no row accepted
+	assert.Contains(t, stdout, "1 row: 0 accepted in 0 chunks, 0 rejected, 1 duplicate")
+	dups := readCSV(t, filepath.Join(dir, "o2", "duplicates.csv"))
+	require.Len(t, dups, 2)
+	require.GreaterOrEqual(t, len(dups[1]), 5)
+	assert.Equal(t, []string{"2", "2", "eu/export.csv"}, []string{dups[1][0], dups[1][1], dups[1][4]},
+		"the duplicate names the other worker's source")
+
+	// Standard input: refused without -dedupe-source, before anything is written.
+	out := filepath.Join(dir, "o3")
+	code, _, stderr = runCLI(t, "phone\n+6591000001\n", "import", "-out", out, "-dedupe-redis", url, "-dedupe-job", "j2", "-")
+	assert.Equal(t, 2, code, stderr)
+	assert.Contains(t, stderr, "-dedupe-source")
+	assert.NoDirExists(t, out)
+
+	// Two stdin workers with names of their own see each other's claims.
+	code, _, stderr = runCLI(t, "phone\n+6591000001\n", "import", "-out", filepath.Join(dir, "o4"), "-dedupe-redis", url,
+		"-dedupe-job", "j2", "-dedupe-source", "w1", "-")
+	require.Equal(t, 0, code, stderr)
+	code, stdout, stderr = runCLI(t, "phone\n+6591000001\n", "import", "-out", filepath.Join(dir, "o5"), "-dedupe-redis", url,
+		"-dedupe-job", "j2", "-dedupe-source", "w2", "-")
+	assert.Equal(t, 3, code, stderr)
+	assert.Contains(t, stdout, "1 duplicate")
+
+	// -dedupe-source does nothing without -dedupe-redis.
+	code, _, stderr = runCLI(t, "", "import", "-out", filepath.Join(dir, "o6"), "-dedupe-source", "x", messy)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "-dedupe-source has no effect without -dedupe-redis")
+}

@@ -44,6 +44,7 @@ type importFlags struct {
 	maxRejectRate     string
 	dedupeRedis       string
 	dedupeJob         string
+	dedupeSource      string
 	dedupeTTL         time.Duration
 	columnMap         string
 	strictColumns     bool
@@ -67,7 +68,8 @@ func (f *importFlags) register(fs *pflag.FlagSet) {
 	fs.IntVar(&f.maxChunkRows, "max-chunk-rows", 0, "most `rows` per chunk (0: no limit)")
 	fs.StringVar(&f.dedupeRedis, "dedupe-redis", "", "dedupe across processes in the Redis at this `url` (redis://HOST:PORT/DB; many workers of one job)")
 	fs.StringVar(&f.dedupeJob, "dedupe-job", "", "with --dedupe-redis: the `name` the workers of one job share (default: the input's file name)")
-	fs.DurationVar(&f.dedupeTTL, "dedupe-ttl", redisdedupe.DefaultTTL, "with --dedupe-redis: how long a claimed address is kept (a `duration`)")
+	fs.StringVar(&f.dedupeSource, "dedupe-source", "", "with --dedupe-redis: the `name` this worker claims under, unique within the job (default: the input's file name; required for stdin)")
+	fs.DurationVar(&f.dedupeTTL, "dedupe-ttl", redisdedupe.DefaultTTL, "with --dedupe-redis: how long the job's claims are kept after its last claim (a `duration`; every batch renews it)")
 	fs.StringVar(&f.target, "target", "dir", "where chunks go (`target`): dir (the --out directory), 8x8 or koreai")
 	fs.IntVar(&f.uploadConcurrency, "upload-concurrency", 2, "`number` of chunks uploaded at once")
 	fs.BoolVar(&f.dryRun, "dry-run", false, "do everything but write and upload: print the summary, write nothing in --out")
@@ -160,6 +162,11 @@ func runImport(ctx context.Context, f *importFlags, name string, s *streams) err
 	if err != nil {
 		return usageError{err}
 	}
+	if name == "-" && f.dedupeRedis != "" && f.dedupeSource == "" {
+		// Every worker reading stdin would claim as "stdin", and take the others' rows for its
+		// own reruns.
+		return usagef("-dedupe-redis on standard input needs -dedupe-source NAME: a name of this worker's own within the job")
+	}
 	var (
 		src   io.Reader = s.stdin
 		size  int64     = -1
@@ -198,9 +205,13 @@ func runImport(ctx context.Context, f *importFlags, name string, s *streams) err
 		return err
 	}
 	if f.dedupeRedis != "" {
+		source := f.dedupeSource
+		if source == "" {
+			source = cfg.Source
+		}
 		// Connected before anything is written, so a Redis that cannot be reached refuses the run.
 		d, err := redisdedupe.Open(ctx, f.dedupeRedis, redisdedupe.Options{
-			Job: f.dedupeJobName(cfg.Source), Source: cfg.Source, TTL: f.dedupeTTL})
+			Job: f.dedupeJobName(source), Source: source, TTL: f.dedupeTTL})
 		if err != nil {
 			if errors.Is(err, redisdedupe.ErrConfig) {
 				return usagef("-dedupe-redis: %w", err)
@@ -303,8 +314,8 @@ func (f *importFlags) config() (contactpipe.Config, error) {
 	return cfg, nil
 }
 
-// dedupeJobName is the Redis dedupe job: -dedupe-job, else the input's file name; "" without
-// -dedupe-redis.
+// dedupeJobName is the Redis dedupe job: -dedupe-job, else the worker's source (-dedupe-source or
+// the input's file name); "" without -dedupe-redis.
 func (f *importFlags) dedupeJobName(source string) string {
 	switch {
 	case f.dedupeRedis == "":
@@ -347,13 +358,16 @@ func (f *importFlags) checkCombinations() error {
 	if f.noDedupe && f.dedupeRedis != "" {
 		return errors.New("-no-dedupe and -dedupe-redis contradict each other: give one")
 	}
-	for _, name := range []string{"dedupe-job", "dedupe-ttl"} {
+	for _, name := range []string{"dedupe-job", "dedupe-source", "dedupe-ttl"} {
 		if f.given(name) && f.dedupeRedis == "" {
 			return fmt.Errorf("-%s has no effect without -dedupe-redis", name)
 		}
 	}
 	if f.dedupeTTL <= 0 {
 		return errors.New("-dedupe-ttl must be positive")
+	}
+	if f.given("dedupe-source") && strings.TrimSpace(f.dedupeSource) == "" {
+		return errors.New("-dedupe-source is empty: give this worker's name within the job")
 	}
 	for _, t := range targetOnly {
 		if !f.given(t.flag) || contains(t.targets, f.target) {
