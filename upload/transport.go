@@ -278,13 +278,16 @@ func (t *transport) do(ctx context.Context, r *request) (*answer, doInfo, error)
 	ambiguous := false
 	var lastErr error
 	log := t.log.With("op", r.op)
+	// opErrorf names the operation once: the attempts' errors lose their own prefix.
+	prefix := fmt.Sprintf("upload: %s %s: ", t.target, r.op)
+	opErrorf := func(format string, args ...any) error { return newOpError(prefix, format, args...) }
 
 	// settle runs reconciliation after an ambiguous attempt; it returns a non-nil error to stop.
 	settle := func() error {
 		found, err := r.reconcile(ctx)
 		if err != nil {
 			info.inDoubt = true
-			return fmt.Errorf("%w: %s %s: the request was sent but no answer came back, and looking for its batch failed: %w (first error: %w)",
+			return opErrorf("%v: %s %s: the request was sent but no answer came back, and looking for its batch failed: %v (first error: %v)",
 				ErrInDoubt, t.target, r.op, err, lastErr)
 		}
 		if found {
@@ -340,7 +343,7 @@ func (t *transport) do(ctx context.Context, r *request) (*answer, doInfo, error)
 			info.inDoubt = sent && !r.idempotent
 			if info.inDoubt {
 				t.stats.ambiguous.Add(1)
-				return nil, info, fmt.Errorf("%w: %s %s: %w", ErrInDoubt, t.target, r.op, err)
+				return nil, info, opErrorf("%v: %s %s: %v", ErrInDoubt, t.target, r.op, err)
 			}
 			return nil, info, err
 		}
@@ -359,12 +362,12 @@ func (t *transport) do(ctx context.Context, r *request) (*answer, doInfo, error)
 				}
 			} else if ambiguous {
 				info.inDoubt = true
-				return nil, info, fmt.Errorf("%w: %s %s: %w", ErrInDoubt, t.target, r.op, reason)
+				return nil, info, opErrorf("%v: %s %s: %v", ErrInDoubt, t.target, r.op, reason)
 			}
 			return nil, info, reason
 		}
 		if attempt >= pol.MaxAttempts {
-			return giveUp(fmt.Errorf("upload: %s %s: gave up after %d attempts: %w", t.target, r.op, attempt, lastErr))
+			return giveUp(opErrorf("upload: %s %s: gave up after %d attempts: %v", t.target, r.op, attempt, lastErr))
 		}
 		delay := pol.Backoff(attempt, pol.BaseDelay, pol.MaxDelay)
 		if apiErr != nil && apiErr.RetryAfter > 0 {
@@ -374,7 +377,7 @@ func (t *transport) do(ctx context.Context, r *request) (*answer, doInfo, error)
 			delay = apiErr.RetryAfter
 		}
 		if !pol.Budget.Take() {
-			return giveUp(fmt.Errorf("%w after %d attempts: %w", ErrRetryBudgetExhausted, attempt, lastErr))
+			return giveUp(opErrorf("%v after %d attempts of %s %s: %v", ErrRetryBudgetExhausted, attempt, t.target, r.op, lastErr))
 		}
 		t.stats.retries.Add(1)
 		log.Warn("request failed; retrying", "attempt", attempt, "status", status,
@@ -387,6 +390,30 @@ func (t *transport) do(ctx context.Context, r *request) (*answer, doInfo, error)
 			return nil, info, fmt.Errorf("upload: %s %s: %w", t.target, r.op, context.Cause(ctx))
 		}
 	}
+}
+
+// opError is an error of one operation whose message names the target and operation once.
+type opError struct {
+	msg  string
+	errs []error
+}
+
+func (e *opError) Error() string   { return e.msg }
+func (e *opError) Unwrap() []error { return e.errs }
+
+// newOpError formats like fmt.Errorf and wraps every error among args, but prints each without
+// prefix, the "upload: target op: " that the errors of the operation's attempts start with: the
+// message says it once, where format puts it.
+func newOpError(prefix, format string, args ...any) error {
+	e := &opError{}
+	for i, a := range args {
+		if err, ok := a.(error); ok {
+			e.errs = append(e.errs, err)
+			args[i] = strings.TrimPrefix(err.Error(), prefix)
+		}
+	}
+	e.msg = fmt.Sprintf(format, args...)
+	return e
 }
 
 // permanent reports whether err is one that retrying cannot cure.
