@@ -99,8 +99,8 @@ type Config struct {
 
 	// Logger receives progress and diagnostics; nil discards them. No personal data is logged.
 	Logger *slog.Logger
-	// Progress, if set, is called now and then (at most every ProgressEvery) and once at the end
-	// (Done set). It runs on a goroutine of its own, never concurrently with itself: a slow
+	// Progress, if set, is called now and then (at most every ProgressEvery), once when reading
+	// ends (ReadTime set) and once at the end (Done set). It runs on a goroutine of its own, never concurrently with itself: a slow
 	// callback does not slow the import, it only sees fewer snapshots (the latest wins). Rows
 	// never goes backwards.
 	Progress func(Progress)
@@ -129,6 +129,13 @@ type Progress struct {
 	BytesRead  int64         // input bytes consumed
 	Elapsed    time.Duration // since Import started
 	Done       bool          // the last call
+	// TotalRows is the number of data rows the source declares (a spreadsheet's dimension),
+	// 0 when unknown. A hint for a share and an ETA, never for accounting: Rows may end below
+	// it (blank rows) or pass it (a writer that declares wrongly).
+	TotalRows int
+	// ReadTime is the time spent reading the source (and handing its rows on), set once it has
+	// been read to its end (or reading stopped); 0 before. What follows is the wait on uploads.
+	ReadTime time.Duration
 }
 
 // maxGroups is the API's limit on groups per batch.

@@ -142,6 +142,7 @@ func importTo(ctx context.Context, src io.Reader, cfg Config, sink Sink) (rep Re
 		rep.DedupeKeys = (e.kinds & mapped).names()
 	}
 
+	t.totalRows = e.in.DeclaredRows() // before run: the source is the parse goroutine's from then on
 	prog := startProgress(cfg, t, e, start, stop)
 	err = e.run(ictx, func(b *batch) (err error) {
 		defer recoverInto(&err) // a panic in OnRejected, OnDuplicate, OnWarning or a Sink
@@ -151,6 +152,9 @@ func importTo(ctx context.Context, src io.Reader, cfg Config, sink Sink) (rep Re
 		prog.tick()
 		return nil
 	})
+	// Reading has ended: the rows are final while the uploads finish, however short it was.
+	t.readTime = max(time.Since(start), time.Nanosecond)
+	prog.publish()
 	err = finish(ictx, c, err)
 	prog.stop()
 	if err == nil && ctx.Err() == nil && ictx.Err() != nil { // stopped from inside (a panic in a goroutine of ours)
@@ -209,6 +213,8 @@ type tally struct {
 	e   *engine
 
 	rows, accepted, rejected, duplicates, warnings int
+	totalRows                                      int           // the rows the source declares (a hint)
+	readTime                                       time.Duration // set when reading has ended
 
 	mu      sync.Mutex
 	reasons map[string]int
@@ -280,6 +286,7 @@ func (t *tally) snapshot(e *engine, start time.Time, done bool) Progress {
 	return Progress{
 		Rows: t.rows, Accepted: t.accepted, Rejected: t.rejected, Duplicates: t.duplicates,
 		BytesRead: e.bytesRead.Load(), Elapsed: time.Since(start), Done: done,
+		TotalRows: t.totalRows, ReadTime: t.readTime,
 	}
 }
 
@@ -322,6 +329,9 @@ func startProgress(cfg Config, t *tally, e *engine, start time.Time, stop contex
 					cfg.Progress(*s)
 				}
 			case <-p.quit:
+				if s := p.latest.Swap(nil); s != nil { // published just before the stop
+					cfg.Progress(*s)
+				}
 				return
 			}
 		}
@@ -332,6 +342,15 @@ func startProgress(cfg Config, t *tally, e *engine, start time.Time, stop contex
 // tick publishes a snapshot when the last one is old enough. Collector goroutine only.
 func (p *progressLoop) tick() {
 	if p == nil || time.Since(p.last) < p.every {
+		return
+	}
+	p.publish()
+}
+
+// publish hands the loop a snapshot now; the loop delivers the latest. Collector goroutine only
+// (or once it is done).
+func (p *progressLoop) publish() {
+	if p == nil {
 		return
 	}
 	p.last = time.Now()
