@@ -499,7 +499,7 @@ func importTo(ctx context.Context, src io.Reader, size int64, f *importFlags, cf
 	var prog *progress
 	if !f.quiet {
 		if f.kind != "csv" {
-			size = -1 // a spreadsheet is read whole when it is opened: its bytes say nothing of the rows
+			size = -1 // a spreadsheet's bytes say nothing of the rows read: its declared rows do (Progress.TotalRows)
 		}
 		prog = newProgress(s.stderr, isTerminal(s.stderr), size)
 		cfg.Progress = prog.update
@@ -524,7 +524,7 @@ func importTo(ctx context.Context, src io.Reader, size int64, f *importFlags, cf
 	}
 	interrupted := err != nil && ctx.Err() != nil
 	if err == nil || interrupted || errors.Is(err, contactpipe.ErrNotLanded) {
-		f.printSummary(s, rep, reportPath, prog.uploadWait(time.Now()), stats)
+		f.printSummary(s, rep, reportPath, prog.readTime(), stats)
 	}
 	if interrupted {
 		// SIGINT, SIGTERM: what was done is in the out directory.
@@ -633,7 +633,7 @@ func (f *importFlags) summaryOut(s *streams) io.Writer {
 }
 
 // printSummary prints the final report with -json, and the summary lines unless -quiet.
-func (f *importFlags) printSummary(s *streams, rep contactpipe.Report, reportPath string, uploadWait time.Duration, stats *upload.Stats) {
+func (f *importFlags) printSummary(s *streams, rep contactpipe.Report, reportPath string, reading time.Duration, stats *upload.Stats) {
 	if f.jsonOut {
 		_ = rep.WriteJSON(s.stdout)
 	}
@@ -641,7 +641,7 @@ func (f *importFlags) printSummary(s *streams, rep contactpipe.Report, reportPat
 		return
 	}
 	w := f.summaryOut(s)
-	fmt.Fprintln(w, summary(rep, reportPath, uploadWait))
+	fmt.Fprintln(w, summary(rep, reportPath, reading))
 	if f.target != "dir" {
 		fmt.Fprintln(w, landedLine(f, rep, stats))
 	}
@@ -737,21 +737,29 @@ func plural(n int, one, many string) string {
 	return strconv.Itoa(n) + " " + many
 }
 
-// summary is the one line printed at the end of an import.
-func summary(rep contactpipe.Report, reportPath string, uploadWait time.Duration) string {
+// summary is the one line printed at the end of an import. reading is the time spent reading the
+// file (Progress.ReadTime; 0 when unknown: all of it); the wait on uploads after it is told apart,
+// and a rate is given only over a reading time long enough to mean something.
+func summary(rep contactpipe.Report, reportPath string, reading time.Duration) string {
 	total := time.Duration(rep.DurationMs) * time.Millisecond
 	rate := ""
 	if total > 0 {
-		rate = fmt.Sprintf(" in %.1fs", total.Seconds())
-		reading := total - uploadWait
+		rate = " in " + seconds(total)
+		if reading <= 0 || reading > total {
+			reading = total
+		}
+		uploadWait := total - reading
+		perSec := ""
+		if rep.Rows > 0 && reading >= minRateTime {
+			perSec = formatRate(float64(rep.Rows)/reading.Seconds()) + " rows/s"
+		}
 		switch {
-		case rep.Rows == 0 || reading <= 0:
+		case uploadWait >= 100*time.Millisecond && perSec != "":
+			rate += fmt.Sprintf(" (%s over %s of reading, then %s of uploading)", perSec, seconds(reading), seconds(uploadWait))
 		case uploadWait >= 100*time.Millisecond:
-			// The rate is over the time spent reading; the wait on the target after it is apart.
-			rate += fmt.Sprintf(" (%s rows/s over %.1fs of reading, then %.1fs of uploading)",
-				formatRate(float64(rep.Rows)/reading.Seconds()), reading.Seconds(), uploadWait.Seconds())
-		default:
-			rate += fmt.Sprintf(" (%s rows/s)", formatRate(float64(rep.Rows)/reading.Seconds()))
+			rate += fmt.Sprintf(" (read in %s, then %s of uploading)", seconds(reading), seconds(uploadWait))
+		case perSec != "":
+			rate += " (" + perSec + ")"
 		}
 	}
 	see := ""
@@ -761,6 +769,18 @@ func summary(rep contactpipe.Report, reportPath string, uploadWait time.Duration
 	return fmt.Sprintf("%s: %s: %d accepted in %s, %d rejected, %s%s%s",
 		rep.Source, plural(rep.Rows, "row", "rows"), rep.Accepted, plural(len(rep.Chunks), "chunk", "chunks"), rep.Rejected,
 		plural(rep.Duplicates, "duplicate", "duplicates"), rate, see)
+}
+
+// minRateTime is the least reading time a rate is given over: below it, the rate is noise.
+const minRateTime = 50 * time.Millisecond
+
+// seconds prints a duration for the summary: "5.9s", or "12ms" below a tenth of a second, which
+// would print "0.0s".
+func seconds(d time.Duration) string {
+	if d < 100*time.Millisecond {
+		return strconv.FormatInt(d.Milliseconds(), 10) + "ms"
+	}
+	return fmt.Sprintf("%.1fs", d.Seconds())
 }
 
 // isTerminal reports whether w is a character device (a terminal).

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -19,7 +20,7 @@ import (
 type progress struct {
 	w     io.Writer
 	tty   bool
-	size  int64 // input bytes, for % and ETA; ≤ 0 when unknown or meaningless (a spreadsheet is read whole at once)
+	size  int64 // input bytes, for % and ETA; ≤ 0 when unknown or meaningless (a spreadsheet's bytes are read out of row order: its declared rows, Progress.TotalRows, say how far it is)
 	every time.Duration
 	now   func() time.Time
 
@@ -30,8 +31,7 @@ type progress struct {
 	uploading int
 	landed    int
 	failed    int
-	status    string    // the last chunk's final status ("completed", "written", …)
-	lastChunk time.Time // when the last chunk was handed to the uploader: parsing had ended by then
+	status    string // the last chunk's final status ("completed", "written", …)
 	lastLine  time.Time
 	readAll   time.Duration // when every input byte had been read (text with a known size); 0 before
 	drawn     bool          // a status line is on the terminal
@@ -73,7 +73,6 @@ func (p *progress) chunkStarted() {
 	defer p.mu.Unlock()
 	p.written++
 	p.uploading++
-	p.lastChunk = p.now()
 	p.show()
 }
 
@@ -96,18 +95,15 @@ func (p *progress) chunkDone(res upload.Result, err error) {
 	p.show()
 }
 
-// uploadWait is how long the import went on after the last chunk was handed over: waiting on the
-// target, not parsing. Zero without chunks.
-func (p *progress) uploadWait(end time.Time) time.Duration {
+// readTime is how long the import spent reading the file, as the import measured it (its last
+// Progress's ReadTime; the wait on uploads after it is not reading); 0 when unknown.
+func (p *progress) readTime() time.Duration {
 	if p == nil {
 		return 0
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.lastChunk.IsZero() || end.Before(p.lastChunk) {
-		return 0
-	}
-	return end.Sub(p.lastChunk)
+	return p.rows.ReadTime
 }
 
 // show draws the line (p.mu held): always on a terminal, at most every p.every otherwise.
@@ -143,16 +139,31 @@ func (p *progress) line(now time.Time) string {
 		elapsed = now.Sub(p.start)
 	}
 	eta := ""
-	if p.size > 0 && s.BytesRead > 0 {
-		frac := min(1, float64(s.BytesRead)/float64(p.size))
-		fmt.Fprintf(&b, " (%.0f%%)", 100*frac)
-		if frac < 1 && elapsed > time.Second {
+	frac, share, estimate := -1.0, "", true
+	switch {
+	case s.ReadTime > 0 && (p.size > 0 || s.TotalRows > 0): // read: the rows are final
+		frac = 1
+	case p.size > 0 && s.BytesRead > 0:
+		frac = min(1, float64(s.BytesRead)/float64(p.size))
+	case s.TotalRows > 0:
+		// A hint: under 100% until reading has ended, whatever it says; no ETA near or past it.
+		frac, share = float64(s.Rows)/float64(s.TotalRows), " of "+strconv.Itoa(s.TotalRows)+" declared"
+		if frac >= 0.99 {
+			frac, estimate = 0.99, false
+		}
+	}
+	if frac >= 0 {
+		fmt.Fprintf(&b, " (%.0f%%%s)", 100*frac, share)
+		if estimate && frac > 0 && frac < 1 && elapsed > time.Second {
 			eta = fmt.Sprintf(", ETA %s", time.Duration(float64(elapsed)*(1-frac)/frac).Round(time.Second))
 		}
 	}
 	parsing := elapsed // rows/s is over the time spent reading, not waiting on uploads after it
 	if p.readAll > 0 && p.readAll < parsing {
 		parsing = p.readAll
+	}
+	if s.ReadTime > 0 {
+		parsing = s.ReadTime
 	}
 	if secs := parsing.Seconds(); secs >= 0.5 && s.Rows > 0 {
 		fmt.Fprintf(&b, ", %s rows/s", formatRate(float64(s.Rows)/secs))

@@ -74,12 +74,78 @@ func TestProgressPlainLines(t *testing.T) {
 }
 
 func TestSummaryRates(t *testing.T) {
-	rep := contactpipe.Report{Source: "a.csv", Rows: 1000, Accepted: 1, Rejected: 999, DurationMs: 21000,
-		Chunks: []contactpipe.ChunkReport{{Index: 1}}}
-	assert.Equal(t, "a.csv: 1000 rows: 1 accepted in 1 chunk, 999 rejected, 0 duplicates in 21.0s (1000 rows/s over 1.0s of reading, then 20.0s of uploading); see out/report.json",
-		summary(rep, "out/report.json", 20*time.Second))
-	rep = contactpipe.Report{Source: "b.csv", Rows: 1, Accepted: 1, Duplicates: 1, DurationMs: 500}
-	assert.Equal(t, "b.csv: 1 row: 1 accepted in 0 chunks, 0 rejected, 1 duplicate in 0.5s (2.0 rows/s)", summary(rep, "", 0))
+	tests := []struct {
+		name    string
+		rep     contactpipe.Report
+		reading time.Duration
+		want    string
+	}{
+		{"reading then uploading", contactpipe.Report{Source: "a.csv", Rows: 1000, Accepted: 1, Rejected: 999, DurationMs: 21000,
+			Chunks: []contactpipe.ChunkReport{{Index: 1}}}, time.Second,
+			"a.csv: 1000 rows: 1 accepted in 1 chunk, 999 rejected, 0 duplicates in 21.0s (1000 rows/s over 1.0s of reading, then 20.0s of uploading); see out/report.json"},
+		{"no upload wait", contactpipe.Report{Source: "b.csv", Rows: 1, Accepted: 1, Duplicates: 1, DurationMs: 500}, 500 * time.Millisecond,
+			"b.csv: 1 row: 1 accepted in 0 chunks, 0 rejected, 1 duplicate in 0.5s (2.0 rows/s)"},
+		{"reading time unknown (dry run)", contactpipe.Report{Source: "b.csv", Rows: 1, Accepted: 1, Duplicates: 1, DurationMs: 500}, 0,
+			"b.csv: 1 row: 1 accepted in 0 chunks, 0 rejected, 1 duplicate in 0.5s (2.0 rows/s)"},
+		// Read in 3 ms: a rate over it says nothing, and "0.0s of reading" reads as a bug.
+		{"read in a few ms, then uploading", contactpipe.Report{Source: "c.csv", Rows: 10, Accepted: 9, Rejected: 1, DurationMs: 5900,
+			Chunks: []contactpipe.ChunkReport{{Index: 1}}}, 3 * time.Millisecond,
+			"c.csv: 10 rows: 9 accepted in 1 chunk, 1 rejected, 0 duplicates in 5.9s (read in 3ms, then 5.9s of uploading)"},
+		{"read in 70 ms", contactpipe.Report{Source: "c.csv", Rows: 700, Accepted: 700, DurationMs: 5070,
+			Chunks: []contactpipe.ChunkReport{{Index: 1}}}, 70 * time.Millisecond,
+			"c.csv: 700 rows: 700 accepted in 1 chunk, 0 rejected, 0 duplicates in 5.1s (10000 rows/s over 70ms of reading, then 5.0s of uploading)"},
+		{"all in a few ms", contactpipe.Report{Source: "d.csv", Rows: 3, Accepted: 3, DurationMs: 4}, 3 * time.Millisecond,
+			"d.csv: 3 rows: 3 accepted in 0 chunks, 0 rejected, 0 duplicates in 4ms"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := ""
+			if tt.name == "reading then uploading" {
+				path = "out/report.json"
+			}
+			assert.Equal(t, tt.want, summary(tt.rep, path, tt.reading))
+		})
+	}
+}
+
+// TestSummaryReadingTime: the reading time comes from the import's last Progress (ReadTime), not
+// from the clock when the summary is printed: the same import prints the same rate however long
+// the report took to write afterwards.
+func TestSummaryReadingTime(t *testing.T) {
+	p, _, c := testProgress(false, -1)
+	assert.Zero(t, p.readTime(), "unknown before the import ends")
+	p.chunkStarted()
+	p.update(contactpipe.Progress{Rows: 10, Elapsed: 3 * time.Millisecond, ReadTime: 3 * time.Millisecond})
+	c.add(6 * time.Second) // the upload wait, then writing report.json: neither is reading
+	p.update(contactpipe.Progress{Rows: 10, Elapsed: 5900 * time.Millisecond, ReadTime: 3 * time.Millisecond, Done: true})
+	c.add(time.Second)
+	assert.Equal(t, 3*time.Millisecond, p.readTime())
+	var none *progress // -quiet
+	assert.Zero(t, none.readTime())
+}
+
+// TestProgressDeclaredRows: a spreadsheet that declares its rows (Progress.TotalRows) shows the
+// share of them and an ETA; the share stays below 100% until reading has ended, however many
+// rows come, and a hint overrun shows no ETA.
+func TestProgressDeclaredRows(t *testing.T) {
+	p, buf, c := testProgress(true, -1)
+	c.add(2 * time.Second)
+	p.update(contactpipe.Progress{Rows: 1000, TotalRows: 4000, BytesRead: 9999, Elapsed: 2 * time.Second})
+	assert.Equal(t, "\r1000 rows (25% of 4000 declared), 500 rows/s, 2s, ETA 6s\x1b[K", buf.String())
+	for _, rows := range []int{3999, 4000, 5000} {
+		buf.Reset()
+		p.update(contactpipe.Progress{Rows: rows, TotalRows: 4000, Elapsed: 4 * time.Second})
+		assert.Contains(t, buf.String(), "rows (99% of 4000 declared), ", rows)
+		assert.NotContains(t, buf.String(), "ETA", rows)
+	}
+	buf.Reset()
+	p.update(contactpipe.Progress{Rows: 5000, TotalRows: 4000, Elapsed: 9 * time.Second, ReadTime: 5 * time.Second})
+	assert.Equal(t, "\r5000 rows (100%), 1000 rows/s, 9s\x1b[K", buf.String(), "read: the rows are final; the rate is over reading")
+
+	// Text with a known size: the share of bytes, as before, and 100% once read.
+	p, buf, _ = testProgress(true, 1000)
+	p.update(contactpipe.Progress{Rows: 10, BytesRead: 1000, Elapsed: 3 * time.Second, ReadTime: 2 * time.Second})
+	assert.Equal(t, "\r10 rows (100%), 5.0 rows/s, 3s\x1b[K", buf.String())
 }
 
 // TestImportJSON: -json prints the final report on stdout (the summary goes to stderr).
