@@ -112,6 +112,10 @@ type Config struct {
 	// OnDuplicate, if set, receives every duplicate row in row order. It is never called
 	// concurrently with itself or OnRejected.
 	OnDuplicate func(Duplicate)
+
+	// allowNoAddress opens a file with no address column instead of refusing it (Inspect
+	// previews such a file, then reports the refusal).
+	allowNoAddress bool
 }
 
 // The values of Config.InvalidField.

@@ -3,6 +3,7 @@ package contactpipe
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"sort"
 	"strings"
@@ -76,18 +77,23 @@ const InspectExamples = 3
 // Inspect reads src as Import would with cfg — the same parse, normalize, validate and dedupe
 // steps — and reports how the file was read and what would become of its rows, writing and
 // uploading nothing. It reads at most maxRows data rows (0: all). The fields of cfg about chunks,
-// uploads and callbacks are not used. Errors are Import's: a config error wraps ErrConfig.
+// uploads and callbacks are not used. Errors are Import's: a config error wraps ErrConfig. A file
+// in which no column maps to an address is still read (every row then rejected for lack of one)
+// and the Inspection returned with the error Import refuses it with (wrapping ErrConfig and
+// parse.ErrNoAddressColumn).
 func Inspect(ctx context.Context, src io.Reader, cfg Config, maxRows int) (Inspection, error) {
 	in := Inspection{Source: cfg.Source, Columns: []ColumnStats{}, RejectReasons: []ReasonStats{}, Contacts: []map[string]string{}}
 	if err := cfg.check(false); err != nil {
 		return in, err
 	}
 	cfg = cfg.withDefaults()
+	cfg.allowNoAddress = true // previewed, then refused as Import refuses it
 	e, err := openEngine(ctx, src, cfg)
 	if err != nil {
 		return in, err
 	}
 	s := e.in
+	refusal := s.NoAddress()
 	in.Format, in.Delimiter, in.Sheet = string(s.Format()), s.DelimiterName(), s.Sheet()
 	in.Sheets, in.SkippedRows, in.RejectedFile = s.Sheets(), s.SkippedRows(), s.Rejected()
 	in.Header = append([]string{}, s.Header()...)
@@ -184,6 +190,9 @@ func Inspect(ctx context.Context, src io.Reader, cfg Config, maxRows int) (Inspe
 	})
 	if err != nil && ctx.Err() != nil {
 		err = ctxError(ctx)
+	}
+	if err == nil && refusal != nil {
+		err = fmt.Errorf("contactpipe: %w: %w", ErrConfig, refusal)
 	}
 	return in, err
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/contactpipe/contactpipe"
+	"github.com/contactpipe/contactpipe/parse"
 )
 
 func TestInspect(t *testing.T) {
@@ -80,4 +81,23 @@ func TestInspectRowsAndSheets(t *testing.T) {
 
 	_, err = contactpipe.Inspect(context.Background(), strings.NewReader("phone\n1\n"), contactpipe.Config{DefaultCountry: "Atlantis"}, 0)
 	assert.True(t, errors.Is(err, contactpipe.ErrConfig), "%v", err)
+}
+
+// TestInspectNoAddressColumn: Inspect previews a file Import refuses for having no address
+// column, and returns Import's refusal with it.
+func TestInspectNoAddressColumn(t *testing.T) {
+	const file = "Wer;Notiz\nAnn;first\nBo;second\n"
+	in, err := contactpipe.Inspect(context.Background(), strings.NewReader(file), contactpipe.Config{Source: "people.csv"}, 0)
+	require.ErrorIs(t, err, contactpipe.ErrConfig)
+	require.ErrorIs(t, err, parse.ErrNoAddressColumn)
+	assert.Equal(t, "csv", in.Format)
+	assert.Equal(t, ";", in.Delimiter)
+	assert.Equal(t, []string{"Wer", "Notiz"}, in.Header)
+	assert.Len(t, in.Columns, 2)
+	assert.Equal(t, 2, in.Rows)
+	assert.Equal(t, 2, in.Rejected)
+
+	_, ierr := contactpipe.Import(context.Background(), strings.NewReader(file), contactpipe.Config{Source: "people.csv", WorkDir: t.TempDir()})
+	require.ErrorIs(t, ierr, parse.ErrNoAddressColumn, "Import still refuses it")
+	assert.Equal(t, ierr.Error(), err.Error())
 }

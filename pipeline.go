@@ -116,6 +116,7 @@ func openEngine(ctx context.Context, src io.Reader, cfg Config) (*engine, error)
 		StrictCSV:      cfg.StrictCSV,
 		ColumnMap:      cfg.ColumnMap,
 		StrictColumns:  cfg.StrictColumns,
+		AllowNoAddress: cfg.allowNoAddress,
 	})
 	if err != nil {
 		if ctx.Err() != nil {

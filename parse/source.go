@@ -73,6 +73,10 @@ type Options struct {
 	// and reading on; a quoted field longer than MaxRecordBytes is then a record_too_large row
 	// skipped to its closing quote.
 	StrictCSV bool
+	// AllowNoAddress opens a file in which no column maps to an address instead of refusing it,
+	// for a preview of how the file is read (every row then lacks an address). The refusal the
+	// file would otherwise get is Source.NoAddress.
+	AllowNoAddress bool
 }
 
 func (o *Options) setDefaults() {
@@ -94,12 +98,13 @@ type Record struct {
 
 // Source reads the data rows of one file. It is not safe for concurrent use, except BytesRead.
 type Source struct {
-	format  Format
-	header  []string
-	mapping Mapping
-	width   int
-	opts    Options
-	counter *countingReader
+	format    Format
+	noAddress *HeaderError // the refusal Options.AllowNoAddress let pass
+	header    []string
+	mapping   Mapping
+	width     int
+	opts      Options
+	counter   *countingReader
 
 	text   *scanner // text files
 	dec    decoder
@@ -464,7 +469,10 @@ func (s *Source) buildMapping() error {
 		if len(m.Fields()) == 0 {
 			e.Err = &detailError{msg: ErrNoAddressColumn.Error(), errs: []error{ErrNoAddressColumn, ErrNoMappedColumn}}
 		}
-		return e
+		if !s.opts.AllowNoAddress {
+			return e
+		}
+		s.noAddress = e
 	}
 	if s.opts.StrictColumns {
 		var bad []string
@@ -829,6 +837,15 @@ func (s *Source) Sheets() []string {
 		return n.Sheets()
 	}
 	return nil
+}
+
+// NoAddress returns the *HeaderError (wrapping ErrNoAddressColumn) that refuses the file because
+// no column maps to an address, when Options.AllowNoAddress opened it anyway; else nil.
+func (s *Source) NoAddress() error {
+	if s.noAddress == nil {
+		return nil
+	}
+	return s.noAddress
 }
 
 // Mapping returns the column mapping.

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/contactpipe/contactpipe"
+	"github.com/contactpipe/contactpipe/parse"
 )
 
 const inspectLong = `Show how contactpipe reads a contact list and what an import would make of it, without writing
@@ -84,16 +85,23 @@ func runInspect(ctx context.Context, f *importFlags, name string, rows int, json
 		return err
 	}
 	in, err := contactpipe.Inspect(ctx, src, cfg, rows)
-	if err != nil {
+	if err != nil && !(errors.Is(err, parse.ErrNoAddressColumn) && in.Format != "") {
 		if isConfigError(err) {
 			return usageError{err}
 		}
 		return err
 	}
+	// A file with no address column is previewed, then refused as import refuses it.
+	var perr error
 	if jsonOut {
-		return printJSON(s.stdout, in)
+		perr = printJSON(s.stdout, in)
+	} else {
+		perr = printInspection(s.stdout, in)
 	}
-	return printInspection(s.stdout, in)
+	if err != nil {
+		return usageError{err}
+	}
+	return perr
 }
 
 // printInspection prints in for a person.
@@ -140,7 +148,7 @@ func printInspection(w io.Writer, in contactpipe.Inspection) error {
 		if c.Values > 0 {
 			valid = fmt.Sprintf("%d%% of %d", 100*c.Valid/c.Values, c.Values)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t", c.Header, feeds, how, valid)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t", columnName(c.ColumnInfo), feeds, how, valid)
 		if c.Reason != "" {
 			fmt.Fprintf(tw, "%s", c.Reason)
 		}
@@ -190,6 +198,15 @@ func printInspection(w io.Writer, in contactpipe.Inspection) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// columnName is how a column is named in the table: its header, or for a column without one
+// "(column N)".
+func columnName(c parse.ColumnInfo) string {
+	if strings.TrimSpace(c.Header) == "" || strings.HasPrefix(c.Header, " (column ") {
+		return fmt.Sprintf("(column %d)", c.Index+1)
+	}
+	return c.Header
 }
 
 // contactFieldOrder is the order contacts' fields are printed in.

@@ -62,3 +62,34 @@ func TestInspectCommand(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "-sheet has no effect")
 }
+
+// TestInspectNoAddress: a file with no address column is the one a user most needs to preview:
+// inspect prints how it was read and how each column was taken, then the refusal with the -map
+// hint (exit 2). A column without a name is printed readably.
+func TestInspectNoAddress(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "people.csv")
+	writeFile(t, path, "Wer;;Notiz\nAnn;x;first\nBo;y;second\n")
+	code, stdout, stderr := runCLI(t, "", "inspect", path)
+	assert.Equal(t, 2, code)
+	for _, want := range []string{
+		`people.csv: csv, encoding utf-8, delimiter ";"`,
+		`header (row 1): "Wer", "", "Notiz"`,
+		"(column 2)  -      ignored",
+		"Notiz       -      ignored",
+		"2 rows: 0 accepted, 2 rejected, 0 duplicates",
+	} {
+		assert.Contains(t, stdout, want)
+	}
+	assert.NotContains(t, stdout, `" (column 2)"`)
+	assert.Contains(t, stderr, "no column maps to an address")
+	assert.Contains(t, stderr, "-map")
+
+	// -json: the same document, then the refusal.
+	code, stdout, stderr = runCLI(t, "", "inspect", "-json", path)
+	assert.Equal(t, 2, code)
+	var in contactpipe.Inspection
+	require.NoError(t, json.Unmarshal([]byte(stdout), &in))
+	assert.Equal(t, ";", in.Delimiter)
+	assert.Len(t, in.Columns, 3)
+	assert.Contains(t, stderr, "no column maps to an address")
+}
