@@ -194,13 +194,24 @@ func (u *EightByEight) uploadPart(ctx context.Context, fields [][2]string, path,
 	if u.NoWait {
 		return res, nil
 	}
-	final, err := u.follow(ctx, batch)
+	return u.followAndFinish(ctx, res, batch, path, rows)
+}
+
+// followAndFinish follows batch b to its end and turns it into the part's Result. The batch
+// timeout (Poll.Timeout) bounds following the batch and reading its invalid-rows file together:
+// a file host that never answers must not hold the chunk for MaxAttempts request timeouts.
+func (u *EightByEight) followAndFinish(ctx context.Context, res Result, b Batch, path string, rows int) (Result, error) {
+	pol := u.Poll.withDefaults()
+	bctx, cancel := context.WithTimeoutCause(ctx, pol.Timeout,
+		fmt.Errorf("the batch timeout (%s) ran out before its invalid-rows file was read: %w", pol.Timeout, context.DeadlineExceeded))
+	defer cancel()
+	final, err := u.follow(ctx, b, pol)
 	res.Status = string(final.Status)
 	if err != nil {
 		res.InDoubt = true
 		return res, err
 	}
-	return u.finish(ctx, res, final, path, rows)
+	return u.finish(bctx, res, final, path, rows)
 }
 
 // missingStatusPolls is how many answers in a row without a status a batch may give before its
@@ -208,8 +219,7 @@ func (u *EightByEight) uploadPart(ctx context.Context, fields [][2]string, path,
 const missingStatusPolls = 3
 
 // follow polls batch b until it reaches a terminal status.
-func (u *EightByEight) follow(ctx context.Context, b Batch) (Batch, error) {
-	pol := u.Poll.withDefaults()
+func (u *EightByEight) follow(ctx context.Context, b Batch, pol PollPolicy) (Batch, error) {
 	deadline := time.Now().Add(pol.Timeout)
 	wait := pol.Initial
 	missing := 0
@@ -400,12 +410,6 @@ func (u *EightByEight) Reconcile(ctx context.Context, c Chunk, file string, batc
 	if u.NoWait {
 		return res, true, nil
 	}
-	final, err := u.follow(ctx, b)
-	res.Status = string(final.Status)
-	if err != nil {
-		res.InDoubt = true
-		return res, true, err
-	}
-	res, err = u.finish(ctx, res, final, c.Path, c.Rows)
+	res, err = u.followAndFinish(ctx, res, b, c.Path, c.Rows)
 	return res, true, err
 }

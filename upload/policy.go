@@ -144,7 +144,9 @@ type PollPolicy struct {
 	Max time.Duration
 	// Timeout caps the total time spent following one batch (default 30 minutes); past it the
 	// chunk is reported with ErrPollTimeout (and ErrInDoubt) and InDoubt set: the batch may still
-	// complete.
+	// complete. It also bounds reading the completed batch's invalid-rows file, counted from the
+	// same start: past it the refused rows are counted but not located (Result.Unmatched), or,
+	// when the batch gave no counts, the chunk is in doubt.
 	Timeout time.Duration
 }
 

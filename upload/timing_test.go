@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -169,4 +170,53 @@ func TestPollTimeout(t *testing.T) {
 		assert.NotEmpty(t, res.BatchID)
 		assert.Equal(t, "inProgress", res.Status)
 	})
+}
+
+// TestInvalidRowsDownloadWithinBatchTimeout: a file host that takes the connection and never
+// answers holds the chunk no longer than the batch timeout (PollPolicy.Timeout, -batch-timeout)
+// allows, counted from when the batch started being followed — not MaxAttempts × the request
+// timeout (6 × 2 minutes).
+func TestInvalidRowsDownloadWithinBatchTimeout(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		omit      bool // the batch gives no counts: which rows it refused is unknown
+		wantDoubt bool
+	}{
+		{"with counts", false, false},
+		{"without counts", true, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				sim := contactsim.New(contactsim.Options{QueueDelay: time.Second, ProcessDelay: time.Second,
+					Faults: contactsim.Faults{OmitCounts: tc.omit}})
+				var downloads atomic.Int32
+				silent := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if strings.HasPrefix(r.URL.Path, "/files/") {
+						downloads.Add(1)
+						<-r.Context().Done()
+						return
+					}
+					sim.ServeHTTP(w, r)
+				})
+				u := eightByEight(pipeURL, onPipes(t, silent))
+				u.Retry = upload.RetryPolicy{} // defaults: 6 attempts of up to 2 minutes each
+				u.Poll = upload.PollPolicy{Initial: time.Second, Max: 2 * time.Second, Timeout: time.Minute}
+				start := time.Now()
+				res, err := u.Upload(t.Context(), writeChunk(t, t.TempDir(), 1, canonicalHeader, rejectRows()))
+				took := time.Since(start)
+				assert.Positive(t, downloads.Load())
+				assert.LessOrEqual(t, took, time.Minute+time.Second, "the batch timeout bounds following and downloading together")
+				assert.Empty(t, res.ServerRejected)
+				if tc.wantDoubt {
+					require.ErrorIs(t, err, upload.ErrInDoubt)
+					assert.Contains(t, err.Error(), "the batch timeout (1m0s) ran out before its invalid-rows file was read")
+					assert.True(t, res.InDoubt)
+					return
+				}
+				require.NoError(t, err)
+				assert.Equal(t, 2, res.Unmatched)
+				assert.Equal(t, 3, res.Landed)
+			})
+		})
+	}
 }

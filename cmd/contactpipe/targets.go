@@ -62,7 +62,7 @@ func (t *targetFlags) register(fs *pflag.FlagSet) {
 	t.register8x8(fs)
 	fs.BoolVar(&t.wait, "wait", true, "8x8: follow each batch until it ends")
 	fs.BoolVar(&t.noWait, "no-wait", false, "8x8: only submit the batches (same as --wait=false)")
-	fs.DurationVar(&t.batchTimeout, "batch-timeout", upload.DefaultPollTimeout, "8x8: follow a batch for at most this `duration`; then its rows are in doubt (rerun to reconcile)")
+	fs.DurationVar(&t.batchTimeout, "batch-timeout", upload.DefaultPollTimeout, "8x8: follow a batch, and read its invalid-rows file, for at most this `duration`; then its rows are in doubt (rerun to reconcile)")
 	fs.StringVar(&t.koreURL, "koreai-url", "", "Kore.ai environment `url`, e.g. https://bots.kore.ai")
 	fs.StringVar(&t.streamID, "stream-id", "", "Kore.ai bot (stream) `id`")
 	fs.StringVar(&t.koreAccountID, "koreai-account-id", "", "Kore.ai account `id` (the accountId header)")
