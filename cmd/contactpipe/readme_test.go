@@ -7,6 +7,7 @@ import (
 	"go/parser"
 	"go/token"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -339,5 +340,63 @@ func TestReadmeFlagsTable(t *testing.T) {
 			}
 			assert.True(t, mention.MatchString(table.String()), "README's flags table lacks -%s", f.Name)
 		})
+	}
+}
+
+// TestReadmeFuzzCommand: the fuzz command README's "Fuzzing" section shows (indented, so the sh
+// runner does not take it) names a package and a Fuzz target that exist, with flags go test
+// knows. With -long (CONTACTPIPE_LONG=1, as .ci/run sets) the command is run for a few execs.
+func TestReadmeFuzzCommand(t *testing.T) {
+	data, err := os.ReadFile(readmePath)
+	require.NoError(t, err)
+	var cmds []string
+	for _, l := range strings.Split(string(data), "\n") {
+		if s, ok := strings.CutPrefix(l, "    go test "); ok && strings.Contains(s, "-fuzz ") {
+			cmds = append(cmds, s)
+		}
+	}
+	require.NotEmpty(t, cmds, "README shows no fuzz command")
+	known := map[string]bool{"-run": true, "-fuzz": true, "-fuzztime": true, "-fuzzminimizetime": true, "-parallel": true}
+	for _, cmd := range cmds {
+		args := strings.Fields(cmd)
+		var pkg, target string
+		for i := 0; i < len(args); i++ {
+			a := args[i]
+			switch {
+			case strings.HasPrefix(a, "./"):
+				pkg = a
+			case known[a] && i+1 < len(args):
+				if a == "-fuzz" {
+					target = strings.Trim(args[i+1], `'"^$`)
+				}
+				args[i+1] = strings.Trim(args[i+1], `'"`)
+				i++
+			default:
+				t.Errorf("README fuzz command %q: unexpected argument %q", cmd, a)
+			}
+		}
+		require.NotEmpty(t, pkg, cmd)
+		require.NotEmpty(t, target, cmd)
+		files, err := filepath.Glob(filepath.Join("../..", pkg, "*_test.go"))
+		require.NoError(t, err)
+		found := false
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			require.NoError(t, err)
+			found = found || strings.Contains(string(b), "\nfunc "+target+"(f *testing.F)")
+		}
+		assert.True(t, found, "README fuzz command %q: %s has no %s", cmd, pkg, target)
+		if !longRun() || !found {
+			continue
+		}
+		for i, a := range args {
+			if a == "-fuzztime" {
+				args[i+1] = "20x"
+			}
+		}
+		run := exec.Command("go", append([]string{"test"}, args...)...)
+		run.Dir = "../.."
+		out, err := run.CombinedOutput()
+		assert.NoError(t, err, "go test %s:\n%s", strings.Join(args, " "), out)
 	}
 }
