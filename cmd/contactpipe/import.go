@@ -643,7 +643,7 @@ func (f *importFlags) printSummary(s *streams, rep contactpipe.Report, reportPat
 	w := f.summaryOut(s)
 	fmt.Fprintln(w, summary(rep, reportPath, reading))
 	if f.target != "dir" {
-		fmt.Fprintln(w, landedLine(f, rep, stats))
+		fmt.Fprintln(w, landedLine(f, rep, stats.Snapshot()))
 	}
 }
 

@@ -329,8 +329,7 @@ func (u *outUploader) Close() error {
 }
 
 // landedLine completes the summary for an API target: how many accepted rows landed.
-func landedLine(f *importFlags, rep contactpipe.Report, stats *upload.Stats) string {
-	s := stats.Snapshot()
+func landedLine(f *importFlags, rep contactpipe.Report, s upload.StatsSnapshot) string {
 	what := "landed"
 	if f.api.noWait || !f.api.wait {
 		what = "submitted (not followed: -no-wait)"
@@ -341,15 +340,20 @@ func landedLine(f *importFlags, rep contactpipe.Report, stats *upload.Stats) str
 			inDoubt++
 		}
 	}
-	line := fmt.Sprintf("%s: %d of %d accepted rows %s; %d requests, %d retries", f.target, rep.Landed, rep.Accepted, what, s.Requests, s.Retries)
+	line := fmt.Sprintf("%s: %d of %d accepted rows %s; %s, %s", f.target, rep.Landed, rep.Accepted, what,
+		plural(int(s.Requests), "request", "requests"), plural(int(s.Retries), "retry", "retries"))
 	if s.Resumed > 0 {
-		line += fmt.Sprintf(", %d chunks already landed in an earlier run", s.Resumed)
+		line += fmt.Sprintf(", %s already landed in an earlier run", plural(int(s.Resumed), "chunk", "chunks"))
 	}
 	if s.Reconciled > 0 || s.Resent > 0 {
 		line += fmt.Sprintf(", %d reconciled, %d re-sent after a lost answer", s.Reconciled, s.Resent)
 	}
 	if inDoubt > 0 {
-		line += fmt.Sprintf(", %d chunks in doubt (rerun the same command to reconcile them)", inDoubt)
+		them := "them"
+		if inDoubt == 1 {
+			them = "it"
+		}
+		line += fmt.Sprintf(", %s in doubt (rerun the same command to reconcile %s)", plural(inDoubt, "chunk", "chunks"), them)
 	}
 	return line
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/contactpipe/contactpipe"
 	"github.com/contactpipe/contactpipe/internal/contactsim"
 	"github.com/contactpipe/contactpipe/upload"
 )
@@ -264,4 +265,18 @@ func TestBatchTimeout(t *testing.T) {
 	rep := readReport(t, out)
 	require.Len(t, rep.Chunks, 1)
 	assert.True(t, rep.Chunks[0].InDoubt)
+}
+
+// TestLandedLinePlurals: the API summary line counts in words that agree with the number.
+func TestLandedLinePlurals(t *testing.T) {
+	f := &importFlags{target: "8x8"}
+	f.api.wait = true
+	rep := contactpipe.Report{Accepted: 10, Landed: 5, Chunks: []contactpipe.ChunkReport{{InDoubt: true}, {}}}
+	line := landedLine(f, rep, upload.StatsSnapshot{Requests: 1, Retries: 1, Resumed: 1, Reconciled: 1, Resent: 1})
+	assert.Equal(t, "8x8: 5 of 10 accepted rows landed; 1 request, 1 retry, 1 chunk already landed in an earlier run, "+
+		"1 reconciled, 1 re-sent after a lost answer, 1 chunk in doubt (rerun the same command to reconcile it)", line)
+	rep.Chunks[1].InDoubt = true
+	line = landedLine(f, rep, upload.StatsSnapshot{Requests: 3, Retries: 2, Resumed: 2})
+	assert.Equal(t, "8x8: 5 of 10 accepted rows landed; 3 requests, 2 retries, 2 chunks already landed in an earlier run, "+
+		"2 chunks in doubt (rerun the same command to reconcile them)", line)
 }
