@@ -506,7 +506,10 @@ func importTo(ctx context.Context, src io.Reader, size int64, f *importFlags, cf
 		up.progress = prog
 	}
 
+	stopClock := prog.startClock(clockEvery)
 	rep, err := contactpipe.Import(ctx, src, cfg)
+	stopClock()
+	prog.finish() // the line gives way to the summary, whatever ended the import
 	if errors.Is(err, contactpipe.ErrConfig) && !out.prepared() {
 		// Refused before the first row: the out directory is left as it was.
 		out.undo()

@@ -31,10 +31,12 @@ type progress struct {
 	uploading int
 	landed    int
 	failed    int
+	inDoubt   int
 	status    string // the last chunk's final status ("completed", "written", …)
 	lastLine  time.Time
 	readAll   time.Duration // when every input byte had been read (text with a known size); 0 before
 	drawn     bool          // a status line is on the terminal
+	done      bool          // the import ended: nothing more is drawn
 }
 
 // plainEvery is how often a plain progress line is printed when stderr is not a terminal.
@@ -59,8 +61,58 @@ func (p *progress) update(s contactpipe.Progress) {
 	}
 	if s.Done {
 		p.clear()
+		p.done = true
 		return
 	}
+	p.show()
+}
+
+// finish removes the line for good, as the import's last Progress (Done) does.
+func (p *progress) finish() {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.clear()
+	p.done = true
+}
+
+// clockEvery is how often the display's clock redraws the line (a plain line still comes only
+// every plainEvery).
+const clockEvery = time.Second
+
+// startClock redraws the line every d until the returned stop is called, so that a long wait (a
+// request hanging, a batch being processed) shows the time going by instead of a frozen line.
+// stop waits for the clock's goroutine to end; nil p: nothing to stop.
+func (p *progress) startClock(d time.Duration) (stop func()) {
+	if p == nil {
+		return func() {}
+	}
+	quit, ended := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(ended)
+		t := time.NewTicker(d)
+		defer t.Stop()
+		for {
+			select {
+			case <-quit:
+				return
+			case <-t.C:
+				p.tick()
+			}
+		}
+	}()
+	return func() {
+		close(quit)
+		<-ended
+	}
+}
+
+// tick redraws the line with the time now.
+func (p *progress) tick() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	p.show()
 }
 
@@ -84,9 +136,12 @@ func (p *progress) chunkDone(res upload.Result, err error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.uploading--
-	if err != nil {
+	switch {
+	case res.InDoubt:
+		p.inDoubt++
+	case err != nil:
 		p.failed++
-	} else {
+	default:
 		p.landed++
 	}
 	if res.Status != "" {
@@ -108,6 +163,9 @@ func (p *progress) readTime() time.Duration {
 
 // show draws the line (p.mu held): always on a terminal, at most every p.every otherwise.
 func (p *progress) show() {
+	if p.done {
+		return
+	}
 	now := p.now()
 	if !p.tty {
 		if now.Sub(p.lastLine) < p.every {
@@ -134,10 +192,7 @@ func (p *progress) line(now time.Time) string {
 	s := p.rows
 	var b strings.Builder
 	b.WriteString(plural(s.Rows, "row", "rows"))
-	elapsed := s.Elapsed
-	if elapsed <= 0 {
-		elapsed = now.Sub(p.start)
-	}
+	elapsed := max(s.Elapsed, now.Sub(p.start)) // the last snapshot's may be old: a wait on uploads
 	eta := ""
 	frac, share, estimate := -1.0, "", true
 	switch {
@@ -173,6 +228,9 @@ func (p *progress) line(now time.Time) string {
 		fmt.Fprintf(&b, "; chunks: %d written, %d uploading, %d landed", p.written, p.uploading, p.landed)
 		if p.failed > 0 {
 			fmt.Fprintf(&b, ", %d failed", p.failed)
+		}
+		if p.inDoubt > 0 {
+			fmt.Fprintf(&b, ", %d in doubt", p.inDoubt)
 		}
 		if p.status != "" {
 			fmt.Fprintf(&b, " (last: %s)", p.status)

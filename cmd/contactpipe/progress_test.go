@@ -11,6 +11,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 
 	"github.com/contactpipe/contactpipe"
 	"github.com/contactpipe/contactpipe/internal/contactsim"
@@ -190,3 +191,42 @@ func TestProgressOfAnUpload(t *testing.T) {
 }
 
 func writeBytes(path, s string) error { return os.WriteFile(path, []byte(s), 0o600) }
+
+// TestProgressClock: the display has a clock of its own, so a long wait on the target (one
+// request hanging) still shows up: a plain line every plainEvery with the time gone by, a chunk
+// in doubt counted as such. The clock's goroutine ends with stop.
+func TestProgressClock(t *testing.T) {
+	p, buf, c := testProgress(false, 100)
+	p.update(contactpipe.Progress{Rows: 10, BytesRead: 100, Elapsed: 100 * time.Millisecond, ReadTime: 100 * time.Millisecond})
+	p.chunkStarted()
+	assert.Empty(t, buf.String(), "a short run prints no plain line")
+
+	c.add(12 * time.Second)
+	p.tick()
+	assert.Equal(t, "contactpipe: 10 rows (100%), 12s; chunks: 1 written, 1 uploading, 0 landed\n", buf.String(),
+		"no event came, yet the line shows the wait")
+	buf.Reset()
+	c.add(5 * time.Second)
+	p.tick()
+	assert.Empty(t, buf.String(), "at most one plain line per plainEvery")
+	c.add(5 * time.Second)
+	p.chunkDone(upload.Result{Status: "in-doubt", InDoubt: true}, upload.ErrInDoubt)
+	assert.Equal(t, "contactpipe: 10 rows (100%), 22s; chunks: 1 written, 0 uploading, 0 landed, 1 in doubt (last: in-doubt)\n", buf.String())
+
+	// On a terminal the line is redrawn every tick; after Done, never again.
+	tp, tbuf, tc := testProgress(true, 0)
+	tc.add(3 * time.Second)
+	tp.tick()
+	assert.Equal(t, "\r0 rows, 3s\x1b[K", tbuf.String())
+	tp.update(contactpipe.Progress{Done: true})
+	tbuf.Reset()
+	tp.tick()
+	assert.Empty(t, tbuf.String())
+
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	stop := newProgress(&bytes.Buffer{}, true, 0).startClock(time.Millisecond)
+	time.Sleep(5 * time.Millisecond)
+	stop()
+	var none *progress
+	none.startClock(time.Millisecond)() // -quiet: no progress, no goroutine
+}
