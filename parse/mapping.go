@@ -357,12 +357,12 @@ const (
 
 // ColumnInfo says how one source column is used, for a report.
 type ColumnInfo struct {
-	Index  int    // 0-based position in the row
-	Header string // the column's name (a name that occurs twice gets " (column N)"; "column N" without a header)
-	Field  string // what it feeds: a field name, "firstName+lastName" or "msisdn type"; "" when nothing
-	Method string // MethodAlias, MethodMap, MethodContent or MethodColumns; "" when nothing
-	Status string // StatusMapped, StatusAlternative, StatusIgnored or StatusAmbiguous
-	Reason string // why, for anything but a plain mapping (e.g. "msisdn is taken from \"Mobile Phone\" first")
+	Index  int    `json:"index"`            // 0-based position in the row
+	Header string `json:"header"`           // the column's name (a name that occurs twice gets " (column N)"; "column N" without a header)
+	Field  string `json:"field,omitempty"`  // what it feeds: a field name, "firstName+lastName" or "msisdn type"; "" when nothing
+	Method string `json:"method,omitempty"` // MethodAlias, MethodMap, MethodContent or MethodColumns; "" when nothing
+	Status string `json:"status"`           // StatusMapped, StatusAlternative, StatusIgnored or StatusAmbiguous
+	Reason string `json:"reason,omitempty"` // why, for anything but a plain mapping (e.g. "msisdn is taken from \"Mobile Phone\" first")
 }
 
 // Describe returns, per source column in file order, what it feeds, how that was decided, and

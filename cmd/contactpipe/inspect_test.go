@@ -93,3 +93,23 @@ func TestInspectNoAddress(t *testing.T) {
 	assert.Len(t, in.Columns, 3)
 	assert.Contains(t, stderr, "no column maps to an address")
 }
+
+// TestInspectJSONKeys: inspect -json names every key in one style (lower camel case), the
+// columns' too.
+func TestInspectJSONKeys(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "", "inspect", "-json", messy)
+	require.Equal(t, 0, code, stderr)
+	var doc struct {
+		Columns []map[string]any `json:"columns"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &doc))
+	require.NotEmpty(t, doc.Columns)
+	for _, c := range doc.Columns {
+		for k := range c {
+			assert.Regexp(t, `^[a-z][A-Za-z]*$`, k)
+		}
+	}
+	assert.Equal(t, "msisdn", doc.Columns[2]["header"])
+	assert.Equal(t, "alias", doc.Columns[2]["method"])
+	assert.Equal(t, float64(2), doc.Columns[2]["index"])
+}
