@@ -177,7 +177,8 @@
 // A file in which no column maps to an address (msisdn, email or a chat id) is refused by Open
 // (*HeaderError wrapping ErrNoAddressColumn; also ErrNoMappedColumn when nothing maps at all): the
 // message lists the header and what each column was taken for, and says to map the right column
-// with a column map (-map 'Telefon=msisdn'). Options.StrictColumns refuses a file with an ignored
+// with a column map (-map 'Telefon=msisdn'); Options.AllowNoAddress opens it anyway, for a preview,
+// and Source.NoAddress returns that refusal. Options.StrictColumns refuses a file with an ignored
 // or ambiguous column (ErrIgnoredColumn).
 //
 // # Header names in other languages
