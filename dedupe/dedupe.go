@@ -51,8 +51,8 @@ type Match struct {
 	Address Address // the address of the new row that matched
 }
 
-// Key is the 128-bit hash by which a Set knows an address (see the package doc). Keys are
-// comparable only within the Set that made them: each Set has seeds of its own.
+// Key is the 128-bit hash of an address, of which a Set keeps 96 bits (see the package doc). Keys
+// are comparable only within the Set that made them: each Set has seeds of its own.
 type Key [2]uint64
 
 type key = Key
