@@ -74,7 +74,7 @@ func addLocalAliases() {
 	local(mobile, "Mobiltelefon", "Mobil", "Mobilnummer", "Handy", "Handynummer", "Mobil-Tel.-Nr.", "Mobiltelefonnummer", "Mobiltelefon privat", "Mobiltelefon geschäftlich")
 	local(mainPhone, "Haupttelefon", "Hauptnummer", "Haupttelefonnummer")
 	local(work, "Telefon geschäftlich", "Telefon (geschäftlich)", "Tel. dienstlich", "Telefon dienstlich", "Arbeit Telefon", "Geschäftlich Telefon", "Telefon Arbeit", "Telefon Firma", "Firmentelefon")
-	local(home, "Telefon privat", "Telefon (privat)", "Privat Telefon", "Privattelefon", "Telefon zu Hause", "Zuhause Telefon")
+	local(home, "Telefon privat", "Telefon (privat)", "Tel. privat", "Privat Telefon", "Privattelefon", "Telefon zu Hause", "Zuhause Telefon")
 	local(other, "Weiteres Telefon", "Andere Telefon", "Anderes Telefon")
 	local(car, "Autotelefon")
 	local(email, "E-Mail-Adresse", "E-Mail: Adresse", "E-Mail Adresse", "Primäre E-Mail-Adresse", "Mailadresse")

@@ -25,6 +25,7 @@ func TestIssueHeaders(t *testing.T) {
 		{"Vorname", "firstName"}, {"Nachname", "lastName"}, {"Telefon", "msisdn"}, {"E-Mail", "email"},
 		{"Land", "country"}, {"Country/Region", "country"}, {"WhatsApp", "msisdn"},
 		{"Mobiltelefon", "msisdn"}, {"Telefon (privat)", "msisdn"}, {"Telefon geschäftlich", "msisdn"},
+		{"Tel. privat", "msisdn"}, {"Tel. dienstlich", "msisdn"}, {"Mobil-Tel.-Nr.", "msisdn"}, {"Primäre E-Mail-Adresse", "email"},
 		{"Haupttelefon", "msisdn"}, {"E-Mail-Adresse", "email"}, {"Arbeit E-Mail", "email"},
 		{"Privat Telefon", "msisdn"}, {"Hauptnummer", "msisdn"}, {"Nome", "firstName+lastName"},
 		{"Telefone1", "msisdn"}, {"NOME", "firstName+lastName"}, {"COGNOME", "lastName"}, {"TELEFONO", "msisdn"},
