@@ -124,19 +124,12 @@ const importExample = `  contactpipe import -out out testdata/messy.csv
 func newImportCmd(s *streams) *cobra.Command {
 	var f importFlags
 	cmd := &cobra.Command{
-		Use:     "import [flags] FILE",
-		Short:   "Import a contact list (CSV, XLSX, XLS) into a directory or an API",
-		Long:    importLong,
-		Example: importExample,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) != 1 {
-				return usagef("exactly one FILE is required (\"-\" for standard input)")
-			}
-			return nil
-		},
-		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-			return []string{"csv", "xlsx", "xls", "txt"}, cobra.ShellCompDirectiveFilterFileExt
-		},
+		Use:               "import [flags] FILE",
+		Short:             "Import a contact list (CSV, XLSX, XLS) into a directory or an API",
+		Long:              importLong,
+		Example:           importExample,
+		Args:              oneFile,
+		ValidArgsFunction: completeContactFile,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runImport(cmd.Context(), &f, args[0], s)
 		},
@@ -794,4 +787,17 @@ func isTerminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// oneFile accepts exactly one FILE argument ("-" for standard input), for import and inspect.
+func oneFile(_ *cobra.Command, args []string) error {
+	if len(args) != 1 {
+		return usagef("exactly one FILE is required (\"-\" for standard input)")
+	}
+	return nil
+}
+
+// completeContactFile offers the files a contact list can be in, for shell completion.
+func completeContactFile(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	return []string{"csv", "xlsx", "xls", "txt"}, cobra.ShellCompDirectiveFilterFileExt
 }

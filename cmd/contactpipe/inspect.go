@@ -36,19 +36,12 @@ func newInspectCmd(s *streams) *cobra.Command {
 		jsonOut bool
 	)
 	cmd := &cobra.Command{
-		Use:     "inspect [flags] FILE",
-		Short:   "Show how a file would be read and imported, writing nothing",
-		Long:    inspectLong,
-		Example: inspectExample,
-		Args: func(_ *cobra.Command, args []string) error {
-			if len(args) != 1 {
-				return usagef("exactly one FILE is required (\"-\" for standard input)")
-			}
-			return nil
-		},
-		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-			return []string{"csv", "xlsx", "xls", "txt"}, cobra.ShellCompDirectiveFilterFileExt
-		},
+		Use:               "inspect [flags] FILE",
+		Short:             "Show how a file would be read and imported, writing nothing",
+		Long:              inspectLong,
+		Example:           inspectExample,
+		Args:              oneFile,
+		ValidArgsFunction: completeContactFile,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if rows < 0 {
 				return usagef("-rows must not be negative")
