@@ -125,37 +125,31 @@ func newChunker(ctx context.Context, e *engine, t *tally, stop context.CancelCau
 func (c *chunker) consume(ctx context.Context, b *batch) error {
 	t := c.t
 	for i := range b.recs {
+		if !t.settle(c.e, b, i) {
+			continue
+		}
 		rec, o := &b.recs[i], &b.outs[i]
-		t.rows++
-		switch {
-		case o.err != nil:
-			t.reject(rec.Raw, o.err)
-		case o.dup:
-			t.duplicate(c.e.duplicate(b, i))
-		default:
-			f, err := c.cw.AddLine(b.lines[o.line[0]:o.line[1]])
-			var done pendingChunk
+		f, err := c.cw.AddLine(b.lines[o.line[0]:o.line[1]])
+		var done pendingChunk
+		if f != nil {
+			c.index = f.Index
+			done, c.lines = pendingChunk{file: f, rows: c.lines, cells: c.closeCells()}, nil
+		}
+		if err == nil && c.e.keepRaw {
+			err = c.writeCells(b.raws[o.raw[0]:o.raw[1]])
+		}
+		if err != nil {
+			t.rows-- // not written: the row is not counted
 			if f != nil {
-				c.index = f.Index
-				done, c.lines = pendingChunk{file: f, rows: c.lines, cells: c.closeCells()}, nil
+				c.unsent(ctx, done)
 			}
-			if err == nil && c.e.keepRaw {
-				err = c.writeCells(b.raws[o.raw[0]:o.raw[1]])
-			}
-			if err != nil {
-				t.rows-- // not written: the row is not counted
-				if f != nil {
-					c.unsent(ctx, done)
-				}
-				return fmt.Errorf("contactpipe: %w", err)
-			}
-			c.lines = append(c.lines, int32(rec.Row))
-			t.accepted++
-			t.warn(o.warns)
-			if f != nil {
-				if err := c.send(ctx, done); err != nil {
-					return err
-				}
+			return fmt.Errorf("contactpipe: %w", err)
+		}
+		c.lines = append(c.lines, int32(rec.Row))
+		t.accept(o.warns)
+		if f != nil {
+			if err := c.send(ctx, done); err != nil {
+				return err
 			}
 		}
 	}

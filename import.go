@@ -223,6 +223,27 @@ type tally struct {
 	errs    []error
 }
 
+// settle counts row i of b and settles it when it was rejected or is a duplicate. It reports
+// whether the row is to be accepted, which the consumer then does and records with accept.
+func (t *tally) settle(e *engine, b *batch, i int) bool {
+	t.rows++
+	switch o := &b.outs[i]; {
+	case o.err != nil:
+		t.reject(b.recs[i].Raw, o.err)
+	case o.dup:
+		t.duplicate(e.duplicate(b, i))
+	default:
+		return true
+	}
+	return false
+}
+
+// accept counts a row the consumer took, with the values dropped from it.
+func (t *tally) accept(ws []Warning) {
+	t.accepted++
+	t.warn(ws)
+}
+
 // reject counts a rejected row and hands it on. Collector goroutine only.
 func (t *tally) reject(raw []string, e *RowError) {
 	t.rejected++

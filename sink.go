@@ -94,29 +94,23 @@ func startSinkConsumer(e *engine, t *tally, sink Sink, hdr []string, cols []func
 func (s *sinkConsumer) consume(ctx context.Context, b *batch) error {
 	t := s.t
 	for i := range b.recs {
-		rec, o := &b.recs[i], &b.outs[i]
-		t.rows++
-		switch {
-		case o.err != nil:
-			t.reject(rec.Raw, o.err)
-		case o.dup:
-			t.duplicate(s.e.duplicate(b, i))
-		default:
-			n := int64(o.line[1] - o.line[0])
-			if len(s.b.Rows) > 0 && (s.maxRows > 0 && len(s.b.Rows) >= s.maxRows || s.b.Bytes+n > s.e.cfg.MaxChunkBytes) {
-				if err := s.flush(ctx); err != nil {
-					t.rows--
-					return err
-				}
-			}
-			if s.sink != nil {
-				s.b.Contacts = append(s.b.Contacts, o.contact)
-			}
-			s.b.Rows = append(s.b.Rows, rec.Row)
-			s.b.Bytes += n
-			t.accepted++
-			t.warn(o.warns)
+		if !t.settle(s.e, b, i) {
+			continue
 		}
+		rec, o := &b.recs[i], &b.outs[i]
+		n := int64(o.line[1] - o.line[0])
+		if len(s.b.Rows) > 0 && (s.maxRows > 0 && len(s.b.Rows) >= s.maxRows || s.b.Bytes+n > s.e.cfg.MaxChunkBytes) {
+			if err := s.flush(ctx); err != nil {
+				t.rows--
+				return err
+			}
+		}
+		if s.sink != nil {
+			s.b.Contacts = append(s.b.Contacts, o.contact)
+		}
+		s.b.Rows = append(s.b.Rows, rec.Row)
+		s.b.Bytes += n
+		t.accept(o.warns)
 	}
 	return nil
 }
