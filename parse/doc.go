@@ -206,11 +206,11 @@
 //     windows-live-mail-csv for da, de, es, fr, it, ja, ko, nl, pl, pt_BR, sv, tr, zh_CN and
 //     zh_HK. Every name, phone, e-mail and country column of them is mapped, the mobile number
 //     and the first address taken first (TestZimbraExportHeaders). Not mapped: faxes, pagers,
-//     ISDN, telex, radio, callback and assistant phones. Windows Live Mail's full-name column is
-//     spelled like its first-name column in es, it, pt_BR and tr ("Nombre" twice) and like its
-//     last-name column in fr ("Nom" twice): if a file has both, its header is refused as
-//     ambiguous (two columns of one name feeding one field) and the columns are given with a
-//     column map.
+//     ISDN, telex, radio, callback and assistant phones. In Zimbra's map, Windows Live Mail's
+//     full-name column is spelled like its first-name column in es, it, pt_BR and tr ("Nombre"
+//     twice) and like its last-name column in fr ("Nom" twice): a header with both is refused as
+//     ambiguous (two columns of one name feeding one field; the message says to rename one or to
+//     give the columns with Options.Columns).
 //
 //   - [OX] Open-Xchange's importer: the whole header row of a Dutch Outlook 2007 export in
 //     open-xchange/appsuite-middleware
