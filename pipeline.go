@@ -353,13 +353,14 @@ func (e *engine) parse(ctx context.Context, work, ordered chan<- *batch, free <-
 func (e *engine) work(ctx context.Context, work <-chan *batch) (err error) {
 	defer recoverInto(&err)
 	fields := make([]string, len(e.enc))
+	var a arena
 	for {
 		select {
 		case b, ok := <-work:
 			if !ok {
 				return nil
 			}
-			e.process(b, fields)
+			e.process(b, fields, &a)
 			b.done <- struct{}{}
 		case <-ctx.Done():
 			return nil
@@ -368,8 +369,9 @@ func (e *engine) work(ctx context.Context, work <-chan *batch) (err error) {
 }
 
 // process normalizes and validates each row of b, encodes the accepted ones as chunk lines, and
-// lists (and, for the in-memory Set, hashes) their addresses for the Deduper.
-func (e *engine) process(b *batch, fields []string) {
+// lists (and, for the in-memory Set, hashes) their addresses for the Deduper. The strings it makes
+// are kept in a, the worker's arena.
+func (e *engine) process(b *batch, fields []string, a *arena) {
 	// Room for a typical batch at once, not by doubling: a new batch does not grow each slice
 	// ten times over.
 	n := len(b.recs)
@@ -385,7 +387,7 @@ func (e *engine) process(b *batch, fields []string) {
 	for i := range b.recs {
 		rec, o := &b.recs[i], &b.outs[i]
 		*o = row{}
-		if o.warns, o.err = e.norm.normalize(rec, &o.contact); o.err != nil {
+		if o.warns, o.err = e.norm.normalize(rec, &o.contact, a); o.err != nil {
 			continue
 		}
 		if e.enc != nil {
