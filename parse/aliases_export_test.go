@@ -222,3 +222,24 @@ func TestGoogleExportHeaders(t *testing.T) {
 		})
 	}
 }
+
+// TestWindowsLiveMailNameTwice: Zimbra's map of Windows Live Mail's Spanish export names its
+// first-name and its full-name column both "Nombre". Such a header is refused as ambiguous, with
+// both columns named; a column map naming the word opens it, the first column feeding firstName
+// and the second an alternative.
+func TestWindowsLiveMailNameTwice(t *testing.T) {
+	const file = "Nombre,Apellidos,Nombre,Dirección de correo electrónico,Teléfono móvil\n" +
+		"Ana,García,Ana García,ana@example.es,+34 600 000 000\n"
+	_, err := parse.Open(strings.NewReader(file), parse.Options{})
+	require.ErrorIs(t, err, parse.ErrDuplicateColumn)
+	var he *parse.HeaderError
+	require.ErrorAs(t, err, &he)
+	assert.Equal(t, []string{"Nombre", "Nombre"}, he.Columns)
+
+	src, err := parse.Open(strings.NewReader(file), parse.Options{ColumnMap: map[string]string{"Nombre": "firstName"}})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = src.Close() })
+	d := src.Mapping().Describe()
+	assert.Equal(t, []string{"firstName", "firstName"}, []string{d[0].Field, d[2].Field})
+	assert.Equal(t, []string{parse.StatusMapped, parse.StatusAlternative}, []string{d[0].Status, d[2].Status})
+}

@@ -209,8 +209,9 @@
 //     ISDN, telex, radio, callback and assistant phones. In Zimbra's map, Windows Live Mail's
 //     full-name column is spelled like its first-name column in es, it, pt_BR and tr ("Nombre"
 //     twice) and like its last-name column in fr ("Nom" twice): a header with both is refused as
-//     ambiguous (two columns of one name feeding one field; the message says to rename one or to
-//     give the columns with Options.Columns).
+//     ambiguous (ErrDuplicateColumn: two columns of one name feeding one field), and a column map
+//     naming the word (-map 'Nombre=firstName') opens it, the second column then an alternative
+//     (TestWindowsLiveMailNameTwice).
 //
 //   - [OX] Open-Xchange's importer: the whole header row of a Dutch Outlook 2007 export in
 //     open-xchange/appsuite-middleware
