@@ -246,7 +246,10 @@
 //     Outlook and Google Contacts interfaces and were not checked against an export file or an
 //     importer of that language; a header they miss is mapped with Options.ColumnMap. No source
 //     was found for Outlook's Norwegian, Korean and Simplified Chinese exports (Thunderbird's
-//     are sourced for all three, Windows Live Mail's for Korean and Simplified Chinese).
+//     are sourced for all three, Windows Live Mail's for Korean and Simplified Chinese). A zh_CN
+//     csv2vcard.inc labelled "MS Outlook 2010" in roundcube/roundcubemail pull request 9979 is
+//     not used: the pull request was closed unmerged, and its names differ from Microsoft's own
+//     zh-CN wording (公司电话 where Windows Live Mail writes 商务电话).
 //
 // Japanese Outlook's 敬称 is its Suffix column (様, 殿 written after the name; [ZC]): like English
 // "Suffix" it feeds nothing. Its Title column 肩書き is read like "Title" (a salutation or a job
