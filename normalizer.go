@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unsafe"
 
 	"github.com/contactpipe/contactpipe/dedupe"
 	"github.com/contactpipe/contactpipe/normalize"
@@ -62,7 +63,7 @@ func NewNormalizer(defaultCountry string, m parse.Mapping) (*Normalizer, error) 
 // values it dropped from an accepted row.
 func (n *Normalizer) Normalize(rec *parse.Record) (Contact, []Warning, *RowError) {
 	var c Contact
-	warns, err := n.normalize(rec, &c)
+	warns, err := n.normalize(rec, &c, nil)
 	return c, warns, err
 }
 
@@ -74,8 +75,9 @@ func (n *Normalizer) column(f parse.Field) string {
 	return f.String()
 }
 
-// normalize fills c from rec, or returns why it cannot. c must be zero.
-func (n *Normalizer) normalize(rec *parse.Record, c *Contact) (warns []Warning, rerr *RowError) {
+// normalize fills c from rec, or returns why it cannot. c must be zero. The strings it makes are
+// kept in a (a new string each when a is nil).
+func (n *Normalizer) normalize(rec *parse.Record, c *Contact, a *arena) (warns []Warning, rerr *RowError) {
 	if rec.Err != nil {
 		return nil, fromParseError(rec)
 	}
@@ -106,12 +108,12 @@ func (n *Normalizer) normalize(rec *parse.Record, c *Contact) (warns []Warning, 
 		if region == "" {
 			region = n.DefaultCountry
 		}
-		if ph, err := normalize.PhoneNumber(s, region); err != nil {
+		if e164, ext, err := a.phoneNumber(s, region); err != nil {
 			if e := bad(parse.Msisdn, err); e != nil {
 				return nil, e
 			}
 		} else {
-			c.Msisdn, c.Extension = ph.E164, ph.Extension
+			c.Msisdn, c.Extension = e164, ext
 		}
 	}
 	if s := v[parse.Email]; s != "" {
@@ -166,6 +168,34 @@ func (n *Normalizer) normalize(rec *parse.Record, c *Contact) (warns []Warning, 
 		}
 	}
 	return warns, nil
+}
+
+// arenaChunk is the size of an arena's buffers: the E.164 numbers of a few hundred rows.
+const arenaChunk = 8 << 10
+
+// arena holds strings a worker makes (the E.164 numbers) back to back in buffers that are never
+// written again where a string points: one allocation for a few hundred numbers rather than one
+// each, and every string stays valid for as long as anyone holds it (holding its buffer alive).
+// It is owned by one goroutine.
+type arena struct{ buf []byte }
+
+// phoneNumber is normalize.PhoneNumber with the E.164 form kept in a; a nil a allocates it.
+func (a *arena) phoneNumber(raw, region string) (e164, ext string, err error) {
+	if a == nil {
+		p, err := normalize.PhoneNumber(raw, region)
+		return p.E164, p.Extension, err
+	}
+	if cap(a.buf)-len(a.buf) < 32 { // an E.164 number has at most 16 bytes
+		a.buf = make([]byte, 0, arenaChunk)
+	}
+	start := len(a.buf)
+	// A number longer than the room left would move the buffer (append): the strings already cut
+	// point into the old one and stay valid; the new one is written only past them.
+	a.buf, ext, err = normalize.AppendPhoneNumber(a.buf, raw, region)
+	if err != nil || len(a.buf) == start {
+		return "", ext, err
+	}
+	return unsafe.String(&a.buf[start], len(a.buf)-start), ext, nil
 }
 
 // Warning is a value dropped from an accepted row: with Config.InvalidField set to

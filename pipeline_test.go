@@ -406,11 +406,9 @@ func TestImportUploadOverlapsParsing(t *testing.T) {
 	assert.Less(t, up.readAtOne, int64(len(input)/2), "the first chunk is uploaded while the file is still being read")
 }
 
-// BenchmarkImportSteadyState imports valid, distinct rows (E.164 and national phones, plain
-// emails, alpha-2 countries) after a warm-up import, and reports rows/s and heap allocations per
-// accepted row: what the pipeline costs per row once the phone tables are built.
-func BenchmarkImportSteadyState(b *testing.B) {
-	const n = 50_000
+// steadyStateCSV is n valid, distinct rows: E.164 and national phones, plain emails, alpha-2
+// countries.
+func steadyStateCSV(n int) string {
 	var sb strings.Builder
 	sb.WriteString("First Name,Last Name,Phone,Email,Country\n")
 	for i := range n {
@@ -420,7 +418,34 @@ func BenchmarkImportSteadyState(b *testing.B) {
 			fmt.Fprintf(&sb, "Jörg%d,Müller,0151 2%07d,jorg%d@example.de,DE\n", i, i, i)
 		}
 	}
-	data := sb.String()
+	return sb.String()
+}
+
+// TestImportSteadyStateAllocs holds issue 15's bound on the heap allocations of an import once
+// the phone tables are built: at most 1.5 per accepted row, the whole pipeline counted (parse,
+// normalize, validate, chunk files, upload). A count, not a timing: it does not depend on the
+// machine's load.
+func TestImportSteadyStateAllocs(t *testing.T) {
+	const n = 20_000
+	data := steadyStateCSV(n)
+	cfg := contactpipe.Config{WorkDir: t.TempDir(), Uploader: discardUploader{}, NoDedupe: true}
+	run := func() {
+		rep, err := contactpipe.Import(context.Background(), strings.NewReader(data), cfg)
+		require.NoError(t, err)
+		require.Equal(t, n, rep.Accepted)
+	}
+	run() // the phone tables, the region's metadata
+	perRow := testing.AllocsPerRun(3, run) / n
+	t.Logf("%.3f allocations per accepted row", perRow)
+	assert.LessOrEqual(t, perRow, 1.5)
+}
+
+// BenchmarkImportSteadyState imports valid, distinct rows (steadyStateCSV) after a warm-up
+// import, and reports rows/s and heap allocations per accepted row: what the pipeline costs per
+// row once the phone tables are built.
+func BenchmarkImportSteadyState(b *testing.B) {
+	const n = 50_000
+	data := steadyStateCSV(n)
 	dir := b.TempDir()
 	cfg := contactpipe.Config{WorkDir: dir, Uploader: discardUploader{}, NoDedupe: true}
 	if _, err := contactpipe.Import(context.Background(), strings.NewReader(data), cfg); err != nil {

@@ -34,10 +34,10 @@ func TestImportRealWorldFiles(t *testing.T) {
 			{"+905555550104", "Ünal", "Çelik", "TR", ""},
 		}, map[int]string{4: "invalid_phone"}},
 		{"google_contacts.csv", [][]string{
-			{"+16505550102", "Ann", "Lee", "ann.lee@example.com"}, // Phone 2, typed Mobile, preferred
-			{"+442079460018", "Robert", "Brown", "bob@example.org"},
-			{"+34915550104", "Carla", "Díaz", ""},
-			{"+919855550106", "Dev", "Patel", ""},
+			{"+16505550102", "Ann", "Lee", "", "ann.lee@example.com"}, // Phone 2, typed Mobile, preferred
+			{"+442079460018", "Robert", "Brown", "", "bob@example.org"},
+			{"+34915550104", "Carla", "Díaz", "ES", ""}, // Google's "Address 1 - Country" maps (issue 11)
+			{"+919855550106", "Dev", "Patel", "", ""},
 		}, map[int]string{}},
 		{"hubspot_contacts.csv", [][]string{
 			{"+442079460303", "Alan", "Turing", "alan@example.co.uk"},

@@ -52,6 +52,38 @@ func TestContactsSameAsImport(t *testing.T) {
 
 // TestContactsBackPressure: a stalled loop stalls the parser, and breaking out of the loop stops
 // every goroutine.
+// TestContactsKeptOutcomesStayValid keeps every outcome of a stream long enough for the
+// pipeline's buffers to turn over many times (records and E.164 numbers are kept in shared
+// buffers): each outcome still holds its own row's values at the end.
+func TestContactsKeptOutcomesStayValid(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	const n = 20_000
+	var sb strings.Builder
+	sb.WriteString("First Name,Phone,Email,Country\n")
+	for i := range n {
+		if i%2 == 0 {
+			fmt.Fprintf(&sb, "Ann%d,+1201555%04d,ann%d@example.com,US\n", i, i%10000, i)
+		} else {
+			fmt.Fprintf(&sb, "Jörg%d,0151 2%07d,jorg%d@example.de,DE\n", i, i, i)
+		}
+	}
+	var kept []contactpipe.Outcome
+	for o, err := range contactpipe.Contacts(context.Background(), strings.NewReader(sb.String()), contactpipe.Config{NoDedupe: true}) {
+		require.NoError(t, err)
+		kept = append(kept, o)
+	}
+	require.Len(t, kept, n)
+	for i, o := range kept {
+		require.Nil(t, o.Err, "row %d", o.Row)
+		want := []string{fmt.Sprintf("Ann%d", i), fmt.Sprintf("+1201555%04d", i%10000), fmt.Sprintf("ann%d@example.com", i), "US", fmt.Sprintf("+1201555%04d", i%10000)}
+		if i%2 == 1 {
+			want = []string{fmt.Sprintf("Jörg%d", i), fmt.Sprintf("0151 2%07d", i), fmt.Sprintf("jorg%d@example.de", i), "DE", fmt.Sprintf("+491512%07d", i)}
+		}
+		assert.Equal(t, want[:4], o.Raw, "row %d", o.Row)
+		assert.Equal(t, []string{want[0], want[4], want[2]}, []string{o.Contact.FirstName, o.Contact.Msisdn, o.Contact.Email}, "row %d", o.Row)
+	}
+}
+
 func TestContactsBackPressure(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	input := bigCSV(200_000)

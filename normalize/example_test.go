@@ -42,6 +42,20 @@ func Example() {
 	// GB Anna@example.com Anna Maria +1 4155550123
 }
 
+func ExampleAppendPhoneNumber() {
+	var buf []byte // the numbers, back to back
+	for _, raw := range []string{"+1 (201) 555-0123", "030 123456", "+44 7400 123456 ext. 12"} {
+		var err error
+		if buf, _, err = normalize.AppendPhoneNumber(buf, raw, "DE"); err != nil {
+			fmt.Println(err)
+		}
+		buf = append(buf, ' ')
+	}
+	fmt.Println(string(buf))
+	// Output:
+	// +12015550123 +4930123456 +447400123456
+}
+
 func ExamplePhoneNumber() {
 	p, err := normalize.PhoneNumber("(201) 555-0123", "US")
 	fmt.Println(p.E164, err)

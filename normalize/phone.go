@@ -51,35 +51,58 @@ func PhoneNumberReference(raw, region string) (Phone, error) {
 	return phoneNumber(raw, region, false)
 }
 
-func phoneNumber(raw, region string, fast bool) (Phone, error) {
-	var digitBuf [maxPhoneDigits]byte
-	t := readPhoneText(raw, &digitBuf)
-	if t.errCode != "" {
-		return Phone{}, phoneTextError(t)
-	}
-	if t.n == 0 {
-		return Phone{}, nil // blank cell
-	}
-	region = upperRegion(region)
-
+// AppendPhoneNumber is PhoneNumber for a caller that keeps many numbers in
+// buffers of its own rather than a string each: it appends the E.164 form
+// to dst and returns the extended buffer and the extension. A blank raw
+// appends nothing; on error dst is returned as it was.
+func AppendPhoneNumber(dst []byte, raw, region string) (b []byte, ext string, err error) {
 	var out [maxE164]byte
-	n, err := readNumber(&t, raw, digitBuf[:t.n], region, engine(fast), &out)
+	n, ext, _, err := phoneDigits(raw, region, true, &out)
 	if err != nil {
+		return dst, "", err
+	}
+	return append(dst, out[:n]...), ext, nil
+}
+
+func phoneNumber(raw, region string, fast bool) (Phone, error) {
+	var out [maxE164]byte
+	n, ext, direct, err := phoneDigits(raw, region, fast, &out)
+	if err != nil || n == 0 {
 		return Phone{}, err
 	}
-	e := out[:n]
-	// Rule 5: what the API accepts, ^\+?[1-9][0-9]{6,14}$.
-	if digits := n - 1; digits < 7 || digits > 15 || e[1] == '0' {
-		return Phone{}, newError(phoneField, CodeUnsupportedPhoneLength,
-			"a valid phone number, but the API accepts only numbers of 7 to 15 digits including the country code; use another number for this contact")
-	}
-	p := Phone{Extension: t.ext}
-	if string(e) == t.direct {
-		p.E164 = t.direct // already E.164: no allocation
+	p := Phone{Extension: ext}
+	if e := out[:n]; string(e) == direct {
+		p.E164 = direct // already E.164: no allocation
 	} else {
 		p.E164 = string(e)
 	}
 	return p, nil
+}
+
+// phoneDigits applies the rules to raw: it writes the E.164 form to out and
+// returns its length (0 for a blank raw), the extension, and the trimmed
+// raw text when it was "+digits" (which may equal the E.164 form).
+func phoneDigits(raw, region string, fast bool, out *[maxE164]byte) (n int, ext, direct string, err error) {
+	var digitBuf [maxPhoneDigits]byte
+	t := readPhoneText(raw, &digitBuf)
+	if t.errCode != "" {
+		return 0, "", "", phoneTextError(t)
+	}
+	if t.n == 0 {
+		return 0, "", "", nil // blank cell
+	}
+	region = upperRegion(region)
+
+	n, rerr := readNumber(&t, raw, digitBuf[:t.n], region, engine(fast), out)
+	if rerr != nil {
+		return 0, "", "", rerr
+	}
+	// Rule 5: what the API accepts, ^\+?[1-9][0-9]{6,14}$.
+	if digits := n - 1; digits < 7 || digits > 15 || out[1] == '0' {
+		return 0, "", "", newError(phoneField, CodeUnsupportedPhoneLength,
+			"a valid phone number, but the API accepts only numbers of 7 to 15 digits including the country code; use another number for this contact")
+	}
+	return n, t.ext, t.direct, nil
 }
 
 // upperRegion upper-cases an ASCII region code, allocating only when it

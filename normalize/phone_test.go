@@ -213,6 +213,28 @@ func TestPhoneNumberRules(t *testing.T) {
 	}
 }
 
+// TestAppendPhoneNumber holds AppendPhoneNumber to PhoneNumber on every rule's cases: the same
+// E.164 form appended after what dst held, the same extension and error, dst untouched on error;
+// and no allocation when dst has room.
+func TestAppendPhoneNumber(t *testing.T) {
+	for _, cases := range [][]phoneCase{cleaningCases, extensionCases, excelCases, readingCases} {
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				p, perr := PhoneNumber(c.raw, c.region)
+				dst := append(make([]byte, 0, 64), "prefix"...)
+				b, ext, err := AppendPhoneNumber(dst, c.raw, c.region)
+				assert.Equal(t, perr, err)
+				assert.Equal(t, "prefix"+p.E164, string(b))
+				assert.Equal(t, p.Extension, ext)
+			})
+		}
+	}
+	if !raceEnabled {
+		buf := make([]byte, 0, 64)
+		assert.Zero(t, testing.AllocsPerRun(100, func() { _, _, _ = AppendPhoneNumber(buf, "030 123456", "DE") }))
+	}
+}
+
 func TestPhoneNumberOutputMatchesAPI(t *testing.T) {
 	for _, cases := range [][]phoneCase{cleaningCases, extensionCases, excelCases, readingCases} {
 		for _, c := range cases {

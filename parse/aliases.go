@@ -3,11 +3,11 @@ package parse
 import "strings"
 
 // Header names in the languages contact lists are exported in, with the localized headers of the
-// Outlook and Google Contacts CSV exports. Where each comes from is in the package documentation
-// (the table under "Header names in other languages"). Names are written as the tools write them;
-// they are normalized like any header (see fieldKey), and a number in them is ignored ("E-Mail 2:
-// Adresse" is found as "E-Mail: Adresse" with number 2). A name already known (English) keeps
-// its English meaning.
+// Outlook, Windows Live Mail and Thunderbird CSV exports (Google Contacts writes English ones).
+// Where each comes from is in the package documentation (the table under "Header names in other
+// languages"). Names are written as the tools write them; they are normalized like any header (see
+// fieldKey), and a number in them is ignored ("E-Mail 2: Adresse" is found as "E-Mail: Adresse"
+// with number 2). A name already known (English) keeps its English meaning.
 func addLocalAliases() {
 	local := func(a alias, names ...string) {
 		for _, n := range names {
@@ -44,6 +44,14 @@ func addLocalAliases() {
 	// mozilla/releases-comm-central mailnews/addrbook/modules/AddrBookUtils.sys.mjs writes
 	// (exportDirectoryToDelimitedText) and its importer reads back; [RC] is Roundcube's map of the
 	// localized Outlook CSV export, roundcube/roundcubemail program/localization/<lang>/csv2vcard.inc.
+	// [ZC] is Zimbra's map of the localized Outlook 2003+ ("outlook-2003-csv") and Windows Live Mail
+	// ("windows-live-mail-csv") CSV exports, Zimbra/zm-mailbox
+	// store-conf/conf/contacts/zimbra-contact-fields.xml; [OX] is Open-Xchange's map of the Dutch
+	// Outlook 2007 and Japanese Outlook 2010 exports, open-xchange/appsuite-middleware
+	// com.openexchange.importexport/importCSV/outlook2007.nl_NL.properties and
+	// outlook2010.jp_JP.properties.
+	// [EG] is EGroupware's export in the Finnish Outlook layout, EGroupware/egroupware
+	// addressbook/setup/outlook_csv_finnish.xml.
 
 	// WhatsApp ids are phone numbers (mobile ones), so a WhatsApp column feeds msisdn, after a
 	// column named mobile.
@@ -64,6 +72,8 @@ func addLocalAliases() {
 	local(alias{field: Country, rank: 1}, "Home Country/Region", "Home Country")
 	local(alias{field: Country, rank: 2}, "Business Country/Region", "Business Country", "Work Country")
 	local(alias{field: Country, rank: 3}, "Other Country/Region", "Other Country")
+	// Google's export: "Address 1 - Country", "Address 2 - Country" … (the number orders them).
+	local(homeCountry, "Address - Country")
 	local(salutation, "Prefix", "Honorific")
 
 	// German (Outlook de, Roundcube's de_DE/de_CH CSV maps, Apple Address Book de).
@@ -86,8 +96,10 @@ func addLocalAliases() {
 	local(alias{field: Country, rank: 2}, "Land geschäftlich", "Dienstlich: Land", "Land/Region (geschäftlich)", "Land/Region geschäftlich")
 	local(salutation, "Anrede")
 	local(title, "Titel")
+	// [ZC] de.
+	local(otherCountry, "Weiteres/e Land/Region")
 
-	// French (Outlook fr, Google Contacts fr).
+	// French (Outlook fr).
 	local(first, "Prénom", "Prénom usuel")
 	local(last, "Nom de famille", "Patronyme")
 	local(nameWord, "Nom")
@@ -117,8 +129,9 @@ func addLocalAliases() {
 	local(other, "Téléphone (autre)")
 	local(car, "Téléphone (voiture)")
 	local(otherCountry, "Pays/Région (autre)")
+	// [ZC] fr: Windows Live Mail writes "Pays/région (domicile)", "Téléphone domicile" … (above).
 
-	// Spanish (Roundcube's es_ES CSV map: Outlook es; Google Contacts es).
+	// Spanish (Roundcube's es_ES CSV map: Outlook es).
 	local(last, "Apellido", "Apellidos", "Primer apellido")
 	local(nameWord, "Nombre")
 	local(full, "Nombre completo", "Nombre en pantalla", "Nombre y apellidos")
@@ -131,13 +144,17 @@ func addLocalAliases() {
 	local(email, "Correo electrónico", "Correo", "Dirección de correo electrónico", "Dirección de correo electrónico principal", "Email personal")
 	local(email2, "Dirección de correo electrónico secundaria")
 	local(email, "Dirección del correo electrónico") // [RC] es_ES: Outlook's third address ("… 3")
+	// [ZC] es.
+	local(otherCountry, "Otro país o región")
+	local(homeCountry, "País o región de residencia")
+	local(alias{field: Msisdn, rank: 3, order: 3}, "Número de centralita de la organización")
 	local(country, "País", "País o región", "País/Región")
 	local(alias{field: Country, rank: 1}, "País o región del domicilio", "País de residencia")
 	local(alias{field: Country, rank: 2}, "País o región del trabajo", "País (Trabajo)")
 	local(salutation, "Tratamiento")
 	local(title, "Título")
 
-	// Portuguese (Outlook pt-BR/pt-PT, Google Contacts pt).
+	// Portuguese (Outlook pt-BR/pt-PT).
 	local(first, "Nome próprio", "Primeiro nome")
 	local(last, "Sobrenome", "Apelido", "Último nome")
 	local(nameWord, "Nome")
@@ -164,8 +181,13 @@ func addLocalAliases() {
 	local(homeCountry, "País de casa", "Região/País de casa")
 	local(workCountry, "País de trabalho", "País do local de trabalho", "Região/País comercial")
 	local(otherCountry, "Outro País/Região")
+	// [ZC] pt_BR.
+	local(homeCountry, "País/Região de Residência", "País/Região do endereço residencial")
+	local(workCountry, "País/Região da Empresa", "País/Região do Endereço Comercial")
+	local(car, "Telefone do carro")
+	local(alias{field: Msisdn, rank: 3, order: 3}, "Telefone principal da empresa")
 
-	// Italian (Outlook it, Google Contacts it).
+	// Italian (Outlook it).
 	local(last, "Cognome")
 	local(full, "Nome e cognome", "Nome visualizzato")
 	local(phone, "Telefono", "Numero di telefono", "Num. telefono")
@@ -189,8 +211,17 @@ func addLocalAliases() {
 	local(homeCountry, "Nazione di residenza", "Nazione/Regione di casa")
 	local(workCountry, "Nazione di lavoro", "Nazione/Regione di lavoro")
 	local(otherCountry, "Nazione/Regione Altro")
+	// [ZC] it: Outlook names the work and home phones "Ufficio" and "Abitazione" alone.
+	local(email, "Indirizzo posta elettronica")
+	local(work, "Ufficio", "Telefono (ufficio)")
+	local(home, "Abitazione", "Telefono (abitazione)")
+	local(car, "Telefono auto")
+	local(alias{field: Msisdn, rank: 3, order: 3}, "Telefono principale società")
+	local(homeCountry, "Paese (ab.)")
+	local(workCountry, "Paese (uff.)")
+	local(otherCountry, "Altro paese")
 
-	// Dutch (Outlook nl, Google Contacts nl).
+	// Dutch (Outlook nl).
 	local(first, "Voornaam", "Roepnaam")
 	local(last, "Achternaam", "Familienaam")
 	local(nameWord, "Naam")
@@ -208,8 +239,14 @@ func addLocalAliases() {
 	local(email, "Primair e-mailadres")
 	local(email2, "Secundair e-mailadres")
 	local(workCountry, "Werkland")
+	// [ZC] nl, [OX] nl_NL (Outlook 2007).
+	local(car, "Autotelefoon")
+	local(alias{field: Msisdn, rank: 3, order: 3}, "Hoofdtelefoon bedrijf")
+	local(homeCountry, "Land/regio (thuis)", "Land/regio thuis")
+	local(workCountry, "Land/regio (werk)", "Land/regio werk")
+	local(otherCountry, "Land/regio (anders)")
 
-	// Polish (Outlook pl, Google Contacts pl).
+	// Polish (Outlook pl).
 	local(first, "Imię")
 	local(last, "Nazwisko")
 	local(full, "Imię i nazwisko", "Nazwa wyświetlana")
@@ -231,8 +268,17 @@ func addLocalAliases() {
 	local(work, "Telefonu służbowy")
 	local(homeCountry, "Państwo (dom)", "Kraj/region (dom)")
 	local(workCountry, "Państwo (praca)", "Kraj/region (biuro)")
+	// [ZC] pl ("Nazwa", Windows Live Mail's full name, also names a company: read by the columns
+	// beside it).
+	local(nameWord, "Nazwa")
+	local(mainPhone, "Telefon podstawowy")
+	local(car, "Telefon w samochodzie")
+	local(alias{field: Msisdn, rank: 3, order: 3}, "Główny telefon do firmy")
+	local(homeCountry, "Adres domowy - kraj/region")
+	local(workCountry, "Adres służbowy - kraj/region")
+	local(otherCountry, "Inny adres - kraj/region")
 
-	// Swedish, Danish, Norwegian (Outlook sv/da/nb, Google Contacts).
+	// Swedish, Danish, Norwegian (Outlook sv/da/nb).
 	local(first, "Förnamn", "Fornavn", "Tilnavn")
 	local(last, "Efternamn", "Efternavn", "Etternavn")
 	local(nameWord, "Namn", "Navn")
@@ -252,8 +298,18 @@ func addLocalAliases() {
 	local(email2, "Ytterligare e-post", "Sekundær mail", "Sekundær e-post")
 	local(homeCountry, "Hjemmeland", "Hjem Land")
 	local(workCountry, "Land arbete", "Arbejdsland", "Arbeid Land")
+	// [ZC] da and sv: Swedish Outlook names the work and home phones "Arbete" and "Hem" alone.
+	local(mainPhone, "Primær telefon")
+	local(alias{field: Msisdn, rank: 3, order: 3}, "Primær telefon (firma)", "Företag, växel")
+	local(car, "Biltelefon")
+	local(other, "Anden telefon", "Telefon, annan")
+	local(work, "Arbete", "Telefon, företag")
+	local(home, "Hem")
+	local(homeCountry, "Land/område (privat)", "Land, hem")
+	local(workCountry, "Land/område (arbejde)", "Land, arbete", "Land, företag")
+	local(otherCountry, "Andet land/område", "Annat land")
 
-	// Finnish (Outlook fi, Google Contacts fi).
+	// Finnish (Outlook fi).
 	local(first, "Etunimi")
 	local(last, "Sukunimi")
 	local(nameWord, "Nimi")
@@ -272,8 +328,12 @@ func addLocalAliases() {
 	local(email2, "Toissijainen sähköposti")
 	local(homeCountry, "Kotimaa")
 	local(workCountry, "Työpaikan maa")
+	// [EG] fi: EGroupware's export that writes Outlook's Finnish header.
+	local(car, "Autopuhelin")
+	local(homeCountry, "Maa (koti)")
+	local(workCountry, "Maa (työ)")
 
-	// Turkish (Outlook tr, Google Contacts tr).
+	// Turkish (Outlook tr).
 	local(first, "Ad", "Adı", "İlk ad")
 	local(last, "Soyad", "Soyadı")
 	local(nameWord, "İsim")
@@ -293,8 +353,19 @@ func addLocalAliases() {
 	local(email2, "İkinci e-posta")
 	local(homeCountry, "Ev ülkesi")
 	local(workCountry, "İş ülkesi")
+	// [ZC] tr.
+	local(first, "İlk Adı")
+	local(email, "Elektronik Posta Adresi", "Elektronik Posta Adres")
+	local(mainPhone, "Birincil Telefon")
+	local(work, "İş Telefon No")
+	local(other, "Diğer Telefon No")
+	local(car, "Araç Telefonu")
+	local(alias{field: Msisdn, rank: 3, order: 3}, "Şirket Santral Telefonu")
+	local(homeCountry, "Ev-Ülke/Bölge", "Ev Ülke/Bölge")
+	local(workCountry, "İş-Ülke/Bölge", "İş Ülke/Bölge")
+	local(otherCountry, "Diğer-Ülke/Bölge")
 
-	// Japanese (Outlook ja, Google Contacts ja).
+	// Japanese (Outlook ja).
 	local(last, "姓", "苗字")
 	// 名字 is the family name in Japanese and the given name in Chinese ([TB] zh-CN writes it
 	// beside 姓氏): a name word, read by the column beside it.
@@ -308,15 +379,25 @@ func addLocalAliases() {
 	local(home, "自宅電話", "自宅電話番号")
 	local(email, "メールアドレス", "電子メール アドレス", "Eメール", "メール", "電子メール")
 	local(country, "国", "国/地域", "国名")
-	local(salutation, "敬称")
 	// [TB] ja.
 	local(email2, "別のメールアドレス")
 	local(work, "勤務先の電話番号")
 	local(home, "自宅の電話番号")
 	local(homeCountry, "国 (自宅)")
 	local(workCountry, "国 (勤務先)")
+	// [ZC] ja, [OX] jp_JP (Outlook 2010). 肩書き is Outlook's Title column (a salutation or a job
+	// title, decided by the values).
+	local(title, "肩書き")
+	local(mainPhone, "通常の電話")
+	local(work, "勤務先電話番号")
+	local(other, "その他の電話")
+	local(car, "自動車電話")
+	local(alias{field: Msisdn, rank: 3, order: 3}, "会社代表電話")
+	local(homeCountry, "国 (自宅)/地域", "国または地域")
+	local(workCountry, "国 (会社)/地域", "勤務先の国または地域")
+	local(otherCountry, "国 (その他)/地域")
 
-	// Chinese, simplified and traditional (Outlook zh, Google Contacts zh, WeChat exports).
+	// Chinese, simplified and traditional (Outlook zh, WeChat exports).
 	local(last, "姓氏")
 	local(full, "姓名", "全名", "显示名称", "顯示名稱")
 	local(phone, "电话", "电话号码", "電話號碼", "联系电话", "聯絡電話")
@@ -338,9 +419,14 @@ func addLocalAliases() {
 	local(workCountry, "工作国家/地区", "商務國家", "商務 - 國家/地區")
 	local(otherCountry, "其他 - 國家/地區")
 	local(title, "頭銜")
+	// [ZC] zh_CN and zh_HK (Windows Live Mail).
+	local(full, "名稱")
+	local(work, "公司電話")
+	local(homeCountry, "住宅所在国家/地区", "住家所在國家 / 地區")
+	local(workCountry, "公司所在国家/地区", "公司所在國家 / 地區")
 	local(alias{field: WeChatUserID}, "微信", "微信号", "微信號", "WeChat ID")
 
-	// Korean (Outlook ko, Google Contacts ko, KakaoTalk exports).
+	// Korean (Outlook ko, KakaoTalk exports).
 	local(last, "성")
 	local(nameWord, "이름")
 	local(full, "전체 이름", "표시 이름")
@@ -357,6 +443,11 @@ func addLocalAliases() {
 	local(email, "기본 메일")
 	local(email2, "추가 메일")
 	local(home, "자택 전화")
+	// [ZC] ko (Windows Live Mail: 이름 is its full name, 이름(성 제외) "name without the surname").
+	local(first, "이름(성 제외)")
+	local(email, "메일 주소")
+	local(homeCountry, "국가/지역(집)")
+	local(workCountry, "국가(회사)")
 	local(alias{field: KakaoTalkID}, "카카오톡", "카카오톡 ID")
 }
 

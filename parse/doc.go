@@ -184,8 +184,8 @@
 // # Header names in other languages
 //
 // Names of the contact columns in the languages contact lists are exported in, including the
-// localized headers of the Outlook and Thunderbird CSV exports (all in aliases.go). Sources,
-// cited by repository and path:
+// localized headers of the Outlook, Windows Live Mail and Thunderbird CSV exports (all in
+// aliases.go). Sources, cited by repository and path:
 //
 //   - [TB] Thunderbird's CSV export: its header row is the localized strings 2100–2136 of
 //     thunderbird/thunderbird-l10n <lang>/mail/chrome/messenger/importMsgs.properties, written by
@@ -200,6 +200,40 @@
 //     fr_FR, it_IT, pl_PL, pt_BR, fi_FI and zh_TW (TestRoundcubeOutlookHeaders; faxes and
 //     "Région"/"Provincia o estado", a region, are not mapped).
 //
+//   - [ZC] Outlook's localized CSV export (Outlook 2003 and later) and Windows Live Mail's, as
+//     Zimbra's importer maps them: Zimbra/zm-mailbox store-conf/conf/contacts/zimbra-contact-fields.xml,
+//     formats outlook-2003-csv for da, de, es, fr, it, nl, pl, pt_BR, sv, tr and ja, and
+//     windows-live-mail-csv for da, de, es, fr, it, ja, ko, nl, pl, pt_BR, sv, tr, zh_CN and
+//     zh_HK. Every name, phone, e-mail and country column of them is mapped, the mobile number
+//     and the first address taken first (TestZimbraExportHeaders). Not mapped: faxes, pagers,
+//     ISDN, telex, radio, callback and assistant phones. In Zimbra's map, Windows Live Mail's
+//     full-name column is spelled like its first-name column in es, it, pt_BR and tr ("Nombre"
+//     twice) and like its last-name column in fr ("Nom" twice): a header with both is refused as
+//     ambiguous (ErrDuplicateColumn: two columns of one name feeding one field), and a column map
+//     naming the word (-map 'Nombre=firstName') opens it, the second column then an alternative
+//     (TestWindowsLiveMailNameTwice).
+//
+//   - [OX] Open-Xchange's importer: the whole header row of a Dutch Outlook 2007 export in
+//     open-xchange/appsuite-middleware
+//     com.openexchange.importexport/test/com/openexchange/importexport/importers/CSVContactImporterTest.java,
+//     and its maps com.openexchange.importexport/importCSV/outlook2007.nl_NL.properties and
+//     outlook2010.jp_JP.properties (TestOpenXchangeOutlookHeaders: the contact columns map,
+//     every other column feeds nothing).
+//
+//   - [EG] EGroupware's export in the Finnish Outlook layout: EGroupware/egroupware
+//     addressbook/setup/outlook_csv_finnish.xml (TestEGroupwareFinnishOutlook).
+//
+//   - [G] Google Contacts writes its CSV export in English whatever the account's language, the
+//     phone types too ("Mobile"): a Russian account's export in
+//     https://github.com/owncloud-archive/contacts/issues/827, another in issue 817 there, and
+//     tine20/tine20 tine20/Addressbook/Import/examples/adb_google_import.csv (German data)
+//     (TestGoogleExportHeaders). No localized Google header was found, so none is mapped. Its
+//     names are: "Name", "Given Name", "Family Name", "Name Prefix", "E-mail 1 - Value",
+//     "Phone 1 - Type", "Phone 1 - Value", "Address 1 - Country" (the export before 2020) and
+//     "First Name", "Last Name", "E-mail 1 - Value", "Phone 1 - Label", "Phone 1 - Value"
+//     (today's; its names are mapped, TestMappingValues, but no export of it from a
+//     non-English account was found to cite).
+//
 //   - [I11] headers quoted in issue 11 from real exports (tine20, Roundcube and Thunderbird test
 //     fixtures, small converters): German Outlook 2013/2007 and Apple Address Book, Portuguese
 //     "Nome", "Telefone1", Italian "NOME", "COGNOME", "TELEFONO", Spanish "nombre", "telefono",
@@ -208,52 +242,71 @@
 //   - [WAB-ja] the Japanese Windows Address Book CSV columns 携帯電話 and 自宅電話番号 named on
 //     https://poweraddress.jp/?p=98836.
 //
-//   - unchecked: the other names below were written from the wording of the localized Outlook and
-//     Google Contacts interfaces (the export headers repeat it) and were not checked against an
-//     export file or an importer of that language; a header they miss is mapped with
-//     Options.ColumnMap.
+//   - unchecked: the other names in aliases.go were written from the wording of the localized
+//     Outlook and Google Contacts interfaces and were not checked against an export file or an
+//     importer of that language; a header they miss is mapped with Options.ColumnMap. No source
+//     was found for Outlook's Norwegian, Korean and Simplified Chinese exports (Thunderbird's
+//     are sourced for all three, Windows Live Mail's for Korean and Simplified Chinese). A zh_CN
+//     csv2vcard.inc labelled "MS Outlook 2010" in roundcube/roundcubemail pull request 9979 is
+//     not used: the pull request was closed unmerged, and its names differ from Microsoft's own
+//     zh-CN wording (公司电话 where Windows Live Mail writes 商务电话).
+//
+// Japanese Outlook's 敬称 is its Suffix column (様, 殿 written after the name; [ZC]): like English
+// "Suffix" it feeds nothing. Its Title column 肩書き is read like "Title" (a salutation or a job
+// title, decided by the values).
 //
 // The table gives examples per language and, on the right, the sources that confirm them;
 // names in parentheses there are among the unchecked ones.
 //
 //	language    examples (first; last; display; phone; mobile; email; country)              sourced
-//	German      Vorname; Nachname; Telefon, Telefon geschäftlich, Telefon (privat),          RC de_DE, de_CH; I11
-//	            Haupttelefon; Mobiltelefon; E-Mail-Adresse, E-Mail 2: Adresse, Arbeit
+//	German      Vorname; Nachname; Telefon, Telefon geschäftlich, Telefon (privat),          RC de_DE, de_CH; ZC de;
+//	            Haupttelefon; Mobiltelefon; E-Mail-Adresse, E-Mail 2: Adresse, Arbeit        I11
 //	            E-Mail; Land, Land/Region geschäftlich                                       (Handy: unchecked)
-//	French      Prénom; Nom, Nom de famille; Nom à afficher; Téléphone (bureau), Tél.        TB fr, RC fr_FR
+//	French      Prénom; Nom, Nom de famille; Nom à afficher; Téléphone (bureau), Tél.        TB fr, RC fr_FR, ZC fr
 //	            professionnel, Téléphone principal; Portable, Tél. mobile; Adresse de
 //	            messagerie, Adresse e-mail principale; Pays/Région (domicile)                (Courriel, Téléphone: unchecked)
-//	Spanish     Nombre; Apellidos; Nombre en pantalla; Teléfono del trabajo, Particular;     RC es_ES; I11
+//	Spanish     Nombre; Apellidos; Nombre en pantalla; Teléfono del trabajo, Particular;     RC es_ES; ZC es; I11
 //	            Teléfono móvil; Dirección de correo electrónico principal; País o región
 //	            del domicilio, País (Trabajo)                                                (Celular, Correo electrónico: unchecked)
-//	Portuguese  Nome, Primeiro nome; Sobrenome, Apelido, Último nome; Nome de exibição;      TB pt-BR, pt-PT, RC pt_BR; I11
-//	            Telefone comercial, Fone de casa; Celular, Número de telemóvel; Endereço
-//	            de E-mail, Email principal; País, País de trabalho                           (Telemóvel alone: unchecked)
-//	Italian     Nome; Cognome; Nome visualizzato; Telefono lavoro, Telefono di casa;         TB it, RC it_IT; I11
-//	            Numero cellulare, Telefono Mobile; Indirizzo E-mail, Email primaria;
-//	            Nazione di residenza, Nazione/Regione di lavoro                              (Cellulare, Paese: unchecked)
-//	Dutch       Voornaam; Achternaam; Weergavenaam; Telefoon werk, Telefoon thuis; Mobiel    TB nl
-//	            nummer; Primair e-mailadres; Land, Werkland                                  (GSM, E-mailadres: unchecked)
-//	Polish      Imię; Nazwisko; Wyświetlana nazwa; Telefon służbowy, Telefon domowy;         TB pl, RC pl_PL
-//	            Telefon komórkowy; Adres e-mail, Podstawowy e-mail; Kraj/region (dom)        (Kraj: unchecked)
-//	Swedish     Förnamn; Efternamn; Telefon arbete, Telefon privat; Mobiltelefon; E-post,    TB sv-SE
-//	            Ytterligare e-post; Land privat, Land arbete                                 (E-postadress: unchecked)
-//	Danish      Fornavn; Efternavn; Vis navn; Arbejdstelefon, Hjemmetelefon; Mobilnummer;    TB da
-//	            Primær mail; Hjemmeland, Arbejdsland                                         (E-mail-adresse: unchecked)
-//	Norwegian   Fornavn; Etternavn; Fullt navn; Arbeidstelefon, Hjemmetelefon; Mobil;         TB nb-NO
+//	Portuguese  Nome, Primeiro nome; Sobrenome, Apelido, Último nome; Nome de exibição;      TB pt-BR, pt-PT, RC pt_BR;
+//	            Telefone comercial, Fone de casa; Celular, Número de telemóvel; Endereço     ZC pt_BR; I11
+//	            de E-mail, Email principal; País, País/Região de Residência                  (Telemóvel alone: unchecked)
+//	Italian     Nome; Cognome; Nome visualizzato; Telefono lavoro, Ufficio, Abitazione;      TB it, RC it_IT, ZC it; I11
+//	            Cellulare, Numero cellulare; Indirizzo posta elettronica, Email primaria;
+//	            Nazione di residenza, Paese (ab.)                                            (Paese alone: unchecked)
+//	Dutch       Voornaam; Achternaam; Weergavenaam; Telefoon op werk, Telefoon thuis;        TB nl, ZC nl, OX nl_NL
+//	            Mobiele telefoon, Mobiel nummer; E-mailadres, Primair e-mailadres;
+//	            Land/regio (thuis), Werkland                                                 (GSM: unchecked)
+//	Polish      Imię; Nazwisko; Wyświetlana nazwa; Telefon służbowy, Telefon domowy;         TB pl, RC pl_PL, ZC pl
+//	            Telefon komórkowy; Adres e-mail, Podstawowy e-mail; Kraj/region (dom),
+//	            Adres domowy - kraj/region                                                   (Kraj alone: unchecked)
+//	Swedish     Förnamn; Efternamn; Namn; Arbete, Hem, Telefon arbete; Mobiltelefon;         TB sv-SE, ZC sv
+//	            E-postadress, E-post; Land, hem, Land privat
+//	Danish      Fornavn; Efternavn; Vis navn; Telefon (arbejde), Hjemmetelefon;              TB da, ZC da
+//	            Mobiltelefon, Mobilnummer; E-mail-adresse, Primær mail; Land/område
+//	            (privat), Hjemmeland
+//	Norwegian   Fornavn; Etternavn; Fullt navn; Arbeidstelefon, Hjemmetelefon; Mobil;         TB nb-NO (no Outlook source)
 //	            Primær e-post; Hjem Land, Arbeid Land                                        (E-postadresse: unchecked)
-//	Finnish     Etunimi; Sukunimi; Näyttönimi; Työpuhelin, Kotipuhelin;                      TB fi, RC fi_FI
-//	            Matkapuhelinnumero; Ensisijainen sähköposti; Kotimaa, Työpaikan maa          (Sähköposti, Maa: unchecked)
-//	Turkish     Adı; Soyadı; Görüntülenecek ad; İş telefonu, Ev telefonu; Cep telefonu;      TB tr
-//	            Birinci e-posta; Ev ülkesi, İş ülkesi                                        (E-posta, Ülke: unchecked)
-//	Japanese    名; 姓; 表示名; 勤務先の電話番号, 自宅の電話番号, 電話番号; 携帯電話番号,   TB ja; I11; WAB-ja
-//	            携帯電話; メールアドレス; 国 (自宅), 国 (勤務先)                           (電子メール アドレス, 国: unchecked)
-//	Chinese     名字, 名; 姓氏, 姓; 显示名称, 顯示名稱; 工作电话, 商務電話, 住家電話;        TB zh-CN, zh-TW, RC zh_TW
-//	            移动电话号码, 手機號碼, 行動電話; 主要电子邮件, 電子郵件地址, 主要 Email;
-//	            居住国家/地区, 商務 - 國家/地區                                              (手机, 电话, 国家: unchecked)
-//	Korean      이름; 성; 표시명; 직장 전화, 자택 전화; 휴대폰; 기본 메일; 국가             TB ko (이메일, 전화: unchecked)
+//	Finnish     Etunimi; Sukunimi; Näyttönimi; Työpuhelin, Kotipuhelin;                      TB fi, RC fi_FI, EG fi
+//	            Matkapuhelin, Matkapuhelinnumero; Sähköpostiosoite, Ensisijainen
+//	            sähköposti; Maa (koti), Kotimaa                                              (Sähköposti, Maa alone: unchecked)
+//	Turkish     Adı, İlk Adı; Soyadı; Görüntülenecek ad; İş telefonu, Ev Telefonu; Cep       TB tr, ZC tr
+//	            telefonu; Elektronik Posta Adresi, E-posta Adresi, Birinci e-posta;
+//	            Ev-Ülke/Bölge, Ev ülkesi                                                     (E-posta, Ülke alone: unchecked)
+//	Japanese    名; 姓; 表示名, 名前; 会社電話, 自宅電話, 電話番号; 携帯電話, 携帯電話番号;  TB ja, ZC ja, OX jp_JP; I11;
+//	            電子メール アドレス, メールアドレス; 国 (自宅)/地域, 国 (自宅)              WAB-ja (国 alone: unchecked)
+//	Chinese     名字, 名; 姓氏, 姓; 显示名称, 顯示名稱; 商务电话, 住宅电话, 商務電話;        TB zh-CN, zh-TW, RC zh_TW,
+//	            移动电话, 手機號碼, 行動電話; 电子邮件地址, 電子郵件地址, 主要电子邮件;      ZC zh_CN, zh_HK (Windows
+//	            住宅所在国家/地区, 居住国家/地区, 商務 - 國家/地區                           Live Mail; no Outlook zh-CN
+//	                                                                                         source) (手机, 电话, 国家: unchecked)
+//	Korean      이름(성 제외), 이름; 성; 표시명; 직장 전화, 집 전화, 자택 전화; 휴대폰;     TB ko, ZC ko (Windows Live
+//	            메일 주소, 기본 메일; 국가/지역(집), 국가                                     Mail; no Outlook source)
+//	                                                                                         (이메일, 전화: unchecked)
 //	English     Email Home, Email Work, Home Mobile, Country/Region; CRM exports            I11; RC en_US, de_DE
 //	            cp_phone, cp_mobile, cp_email, cp_givenname, tel_cell, n_given, n_family
+//	Google      Given Name; Family Name; Name; Phone 1 - Value (typed by Phone 1 - Type      G
+//	            or - Label); E-mail 1 - Value; Address 1 - Country (English in every
+//	            language)
 //
 // A word meaning "name" alone is read by the column beside it (see above): Thunderbird writes
 // Italian "Nome" and Korean 이름 for the first name, Roundcube's French map "Nom" for the last

@@ -209,22 +209,23 @@ type decoder struct {
 	scratch     []byte // Windows-1252 output
 }
 
-// decode returns the text of rec and remaps ends (field end offsets) when the text is longer than
-// the bytes. bad is the offset in rec of the first byte that cannot be decoded, or -1; text is then
-// the bytes as they are.
-func (d *decoder) decode(rec []byte, ends []int) (text string, bad int) {
+// decode returns the text of rec, as UTF-8 bytes, and remaps ends (field end offsets) when the
+// text is longer than the bytes. bad is the offset in rec of the first byte that cannot be decoded,
+// or -1; text is then the bytes as they are. text is rec itself or the decoder's scratch buffer:
+// valid until the next call.
+func (d *decoder) decode(rec []byte, ends []int) (text []byte, bad int) {
 	switch d.mode {
 	case decUTF8:
 		if isASCII(rec) {
-			return string(rec), -1
+			return rec, -1
 		}
 		bad := invalidUTF8At(rec, ends)
 		if bad < 0 {
 			d.sawNonASCII = true
-			return string(rec), -1
+			return rec, -1
 		}
 		if d.forced || d.sawNonASCII {
-			return string(rec), bad
+			return rec, bad
 		}
 		// Every record so far was ASCII, which reads the same in Windows-1252: the file is not UTF-8
 		// after all (an old Excel export whose first non-ASCII letter comes late). Switch for good.
@@ -232,21 +233,21 @@ func (d *decoder) decode(rec []byte, ends []int) (text string, bad int) {
 		return d.decode(rec, ends)
 	case decWindows1252:
 		if isASCII(rec) {
-			return string(rec), -1
+			return rec, -1
 		}
 		return d.decode1252(rec, ends)
 	default:
 		if i := bytes.Index(rec, []byte("\uFFFD")); i >= 0 {
-			return string(rec), i
+			return rec, i
 		}
-		return string(rec), -1
+		return rec, -1
 	}
 }
 
-func (d *decoder) decode1252(rec []byte, ends []int) (string, int) {
+func (d *decoder) decode1252(rec []byte, ends []int) ([]byte, int) {
 	for i, c := range rec {
 		if win1252[c] == utf8.RuneError {
-			return string(rec), i
+			return rec, i
 		}
 	}
 	out := d.scratch[:0]
@@ -268,7 +269,7 @@ func (d *decoder) decode1252(rec []byte, ends []int) (string, int) {
 		ends[field] += shift
 	}
 	d.scratch = out
-	return string(out), -1
+	return out, -1
 }
 
 // isASCII reports whether b has no byte ≥ 0x80, eight bytes at a time.

@@ -2,6 +2,7 @@ package parse_test
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -366,6 +367,48 @@ func TestRawIsNotReused(t *testing.T) {
 	assert.Equal(t, []string{"2", "b"}, r2.Raw)
 	r1.Raw = append(r1.Raw, "x") // cap is trimmed: must not clobber r2
 	assert.Equal(t, []string{"2", "b"}, r2.Raw)
+}
+
+// TestKeptTextStaysValid reads many records, keeping every one, through several of the buffers
+// the record text is copied into (and records too large for them, and text decoded from
+// Windows-1252): each record still reads as it was when it was returned.
+func TestKeptTextStaysValid(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		row  func(i int) string // the i'th row as written, without its newline
+		want func(i int) []string
+		enc  string
+	}{
+		{"ascii", func(i int) string { return fmt.Sprintf("+1201555%04d,ann%d", i%10000, i) },
+			func(i int) []string { return []string{fmt.Sprintf("+1201555%04d", i%10000), fmt.Sprintf("ann%d", i)} }, ""},
+		{"long", func(i int) string { return fmt.Sprintf("+1201555%04d,%s%d", i%10000, strings.Repeat("x", 5000), i) },
+			func(i int) []string {
+				return []string{fmt.Sprintf("+1201555%04d", i%10000), fmt.Sprintf("%s%d", strings.Repeat("x", 5000), i)}
+			}, ""},
+		{"windows-1252", func(i int) string { return fmt.Sprintf("+1201555%04d,J\xf6rg%d", i%10000, i) },
+			func(i int) []string { return []string{fmt.Sprintf("+1201555%04d", i%10000), fmt.Sprintf("Jörg%d", i)} }, parse.EncodingWindows1252},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			const n = 3000
+			var sb strings.Builder
+			sb.WriteString("msisdn,firstName\n")
+			for i := range n {
+				sb.WriteString(tc.row(i) + "\n")
+			}
+			src := open(t, sb.String(), parse.Options{Encoding: tc.enc})
+			var recs []parse.Record
+			for rec, err := range src.All() {
+				require.NoError(t, err)
+				require.NoError(t, rec.Err)
+				recs = append(recs, rec)
+			}
+			require.Len(t, recs, n)
+			for i, rec := range recs {
+				assert.Equal(t, tc.want(i), rec.Raw, "row %d", rec.Row)
+				assert.Equal(t, tc.want(i)[1], rec.Values[parse.FirstName], "row %d", rec.Row)
+			}
+		})
+	}
 }
 
 func TestBytesRead(t *testing.T) {

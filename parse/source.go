@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Format of a source file.
@@ -112,6 +113,7 @@ type Source struct {
 	closer func() error
 
 	slab []string // Raw slices are cut from it; never reused once handed out
+	kept []byte   // the text of records is appended to it (see keep); never reused once handed out
 	done error    // sticky fatal error or io.EOF
 
 	ctx      context.Context // from OpenContext; checked by the text scanner and every ctxEvery rows
@@ -620,7 +622,8 @@ func (s *Source) readRow() (row int, cells []string, rerr *RowError, err error) 
 	if (sc.bad == badNone || sc.bad == badBrokenQuote && sc.badField < 0) && sc.blank() {
 		return row, nil, nil, nil
 	}
-	text, bad := s.dec.decode(sc.rec, sc.ends)
+	b, bad := s.dec.decode(sc.rec, sc.ends)
+	text := s.keep(b)
 	cells = s.cells(len(sc.ends))
 	prev := 0
 	for i, e := range sc.ends {
@@ -690,6 +693,28 @@ func (s *Source) cells(n int) []string {
 	out := s.slab[:n:c]
 	s.slab = s.slab[c:]
 	return out
+}
+
+// textChunk is the size of the buffers keep copies records into: one allocation for a few hundred
+// records rather than one each.
+const textChunk = 16 << 10
+
+// keep returns b as a string held by the text buffer. Its bytes are never written again: a string
+// handed out stays valid (it keeps its whole buffer alive). A record larger than a quarter of a
+// buffer gets an allocation of its own.
+func (s *Source) keep(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if cap(s.kept)-len(s.kept) < len(b) {
+		if len(b) > textChunk/4 {
+			return string(b)
+		}
+		s.kept = make([]byte, 0, textChunk)
+	}
+	start := len(s.kept)
+	s.kept = append(s.kept, b...)
+	return unsafe.String(&s.kept[start], len(b))
 }
 
 // cut copies cells (which the spreadsheet reader may reuse) into the slab.

@@ -73,11 +73,13 @@ func TestSampleFiles(t *testing.T) {
 			columns: map[string]string{"Name": "firstName+lastName", "Given Name": "firstName", "Family Name": "lastName",
 				"Name Prefix": "salutation", "E-mail 1 - Value": "email", "E-mail 2 - Value": "email",
 				"Phone 1 - Type": "msisdn type", "Phone 1 - Value": "msisdn", "Phone 2 - Type": "msisdn type",
-				"Phone 2 - Value": "msisdn", "Phone 3 - Type": "msisdn type", "Phone 3 - Value": "msisdn"},
+				"Phone 2 - Value": "msisdn", "Phone 3 - Type": "msisdn type", "Phone 3 - Value": "msisdn",
+				"Address 1 - Country": "country"},
 			rows: []landed{
 				ok(2, person("+1 650-555-0102", "Ann", "Lee", "ann.lee@example.com")),
 				ok(3, person("+44 20 7946 0018", "Robert", "Brown", "bob@example.org")),
-				ok(4, person("+34 91 555 0104", "Carla", "Díaz", "", parse.Salutation, "Dr.")),
+				// Google's address country feeds country (issue 11).
+				ok(4, person("+34 91 555 0104", "Carla", "Díaz", "", parse.Salutation, "Dr.", parse.Country, "ES")),
 				ok(5, person("+91 98 5555 0106", "Dev", "Patel", "")),
 			},
 		},

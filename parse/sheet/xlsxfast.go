@@ -193,6 +193,14 @@ func (t *xlsxStrings) load(zf *zip.File, maxEntries int64, o *Options) error {
 	t.text = allocBytes(int(xmlSize))[:0]
 	t.end = allocBytes(int(4 * min(xmlSize/5+1, uint64(maxEntries))))[:0]
 	for {
+		if !inT && siDepth < 0 && !noQuick {
+			if text, ok := quickSI(sc, limit); ok {
+				if err := t.add(text, maxEntries, o); err != nil {
+					return err
+				}
+				continue
+			}
+		}
 		if inT {
 			var over bool
 			if tKind == 1 {
@@ -262,19 +270,28 @@ func (t *xlsxStrings) load(zf *zip.File, maxEntries int64, o *Options) error {
 					return tooLarge("shared string longer than the %d-byte limit", limit)
 				}
 				item = append(append(item[:0], direct...), run...)
-				if bytes.Contains(item, []byte("_x")) {
-					item = append(item[:0], bstrUnescape(item)...)
-				}
-				if int64(len(t.text))+int64(len(item)) > min(o.MaxUnzipSize, math.MaxUint32) {
-					return tooLarge("shared strings larger than %d bytes", min(o.MaxUnzipSize, math.MaxUint32))
-				}
-				t.text = appendOffHeap(t.text, item...)
-				t.end = t.appendEnd()
-				if int64(t.len()) > maxEntries {
-					return tooLarge("more than %d shared strings", maxEntries)
+				if err := t.add(item, maxEntries, o); err != nil {
+					return err
 				}
 			}
 		}
+	}
+	return nil
+}
+
+// add appends an entry, its text as the part holds it (_xHHHH_ escapes
+// still to decode).
+func (t *xlsxStrings) add(item []byte, maxEntries int64, o *Options) error {
+	if bytes.Contains(item, []byte("_x")) {
+		item = []byte(bstrUnescape(item))
+	}
+	if int64(len(t.text))+int64(len(item)) > min(o.MaxUnzipSize, math.MaxUint32) {
+		return tooLarge("shared strings larger than %d bytes", min(o.MaxUnzipSize, math.MaxUint32))
+	}
+	t.text = appendOffHeap(t.text, item...)
+	t.end = t.appendEnd()
+	if int64(t.len()) > maxEntries {
+		return tooLarge("more than %d shared strings", maxEntries)
 	}
 	return nil
 }
@@ -513,6 +530,19 @@ func (x *fastReader) readRow() (int, error) {
 		x.pendingEmpty = false
 	}
 	for {
+		if !noQuick {
+			if x.quickEndRow() {
+				continue
+			}
+			c, ok, err := x.quickCell(col + 1)
+			if err != nil {
+				return 0, err
+			}
+			if ok {
+				col = c
+				continue
+			}
+		}
 		if _, _, err := x.sc.text(nil, false, 0); err == io.EOF {
 			x.done = true
 			break
