@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"runtime"
 	"slices"
@@ -55,6 +56,7 @@ type engine struct {
 	dd      dedupe.Deduper // nil: no dedupe
 	set     *dedupe.Set    // dd when it is the in-memory Set: the workers hash the addresses
 	ownDD   bool           // dd was made here and is closed by run
+	overlap *maphash.Seed  // dd claims batches concurrently: the workers hash each batch's addresses with this seed
 	kinds   kindSet        // the address kinds deduped
 	enc     []func(*Contact) string
 	maxLine int  // with enc: the largest chunk line that fits
@@ -79,6 +81,7 @@ type batch struct {
 
 	addrs   []dedupe.Address
 	keys    []dedupe.Key // with set: the key of each address
+	akeys   []uint64     // with overlap: the hashes of the addresses, sorted
 	spans   []span       // the addresses (and keys) of each claim
 	claims  []dedupe.Claim
 	claimOf []int // the row (index in outs) of each claim
@@ -204,6 +207,10 @@ func (e *engine) setDedupe() {
 		e.dd, e.ownDD = dedupe.New(), true
 	}
 	e.set, _ = e.dd.(*dedupe.Set)
+	if c, ok := e.dd.(dedupe.Concurrent); ok && c.ConcurrentBatches() > 1 {
+		seed := maphash.MakeSeed()
+		e.overlap = &seed
+	}
 }
 
 // encodeColumns makes the workers encode each accepted row as a chunk line of these columns, and
@@ -247,24 +254,42 @@ func (e *engine) run(ctx context.Context, consume func(*batch) error) (err error
 		}
 	}()
 
+	// A Deduper other than the in-memory Set (one that waits on a server) claims in a goroutine
+	// of its own, ahead of consume, so that its waits overlap the rest of the work.
+	in, ahead := (<-chan *batch)(ordered), e.dd != nil && e.set == nil
+	if ahead {
+		claimed := make(chan *batch, 1)
+		wg.Go(func() {
+			defer close(claimed)
+			if err := e.claimAhead(ctx, ordered, claimed); err != nil {
+				cancel(err)
+			}
+		})
+		in = claimed
+	}
 	for {
 		var b *batch
 		select {
-		case b = <-ordered:
+		case b = <-in:
 		case <-ctx.Done():
 			return context.Cause(ctx)
 		}
-		if b == nil { // ordered is closed: the parse goroutine has returned
+		if b == nil { // closed: the parse goroutine has returned, or the claims failed
+			if ctx.Err() != nil {
+				return context.Cause(ctx)
+			}
 			parseDone, e.parsed = true, true
 			return <-parsed
 		}
-		select {
-		case <-b.done:
-		case <-ctx.Done():
-			return context.Cause(ctx)
-		}
-		if err := e.claim(ctx, b); err != nil {
-			return err
+		if !ahead {
+			select {
+			case <-b.done:
+			case <-ctx.Done():
+				return context.Cause(ctx)
+			}
+			if err := e.claim(ctx, b); err != nil {
+				return err
+			}
 		}
 		if err := consume(b); err != nil {
 			return err
@@ -274,6 +299,105 @@ func (e *engine) run(ctx context.Context, consume func(*batch) error) (err error
 		default:
 		}
 	}
+}
+
+// claimAhead claims the batches from ordered once their workers are done, and hands them on to
+// claimed in order. A dedupe.Concurrent Deduper claims several batches at once, but never two
+// that share an address: a batch that shares one with a batch in flight waits for every batch in
+// flight first. It returns nil when ordered is closed or ctx ends, and the first claim's error.
+func (e *engine) claimAhead(ctx context.Context, ordered <-chan *batch, claimed chan<- *batch) (err error) {
+	defer recoverInto(&err)
+	depth := 1
+	if c, ok := e.dd.(dedupe.Concurrent); ok {
+		depth = max(1, c.ConcurrentBatches())
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	var claims sync.WaitGroup
+	defer func() {
+		cancel()
+		claims.Wait() // ClaimBatch returns once ctx is done
+	}()
+	type flight struct {
+		b    *batch
+		done chan error
+	}
+	var inFlight []flight
+	for closed := false; ; {
+		next := ordered
+		if closed || len(inFlight) == depth {
+			next = nil
+		}
+		var head chan error
+		if len(inFlight) > 0 {
+			head = inFlight[0].done
+		}
+		if next == nil && head == nil {
+			return nil
+		}
+		select {
+		case b := <-next:
+			if b == nil {
+				closed = true
+				continue
+			}
+			select {
+			case <-b.done:
+			case <-ctx.Done():
+				return nil
+			}
+			wait := false
+			for _, f := range inFlight {
+				wait = wait || sharesKey(f.b.akeys, b.akeys)
+			}
+			for ; wait && len(inFlight) > 0; inFlight = inFlight[1:] { // all of them: keeps the order simple
+				if err := <-inFlight[0].done; err != nil {
+					return err
+				}
+				select {
+				case claimed <- inFlight[0].b:
+				case <-ctx.Done():
+					return nil
+				}
+			}
+			f := flight{b, make(chan error, 1)}
+			claims.Go(func() {
+				defer func() {
+					if r := recover(); r != nil {
+						f.done <- panicError(r)
+					}
+				}()
+				f.done <- e.claim(ctx, b)
+			})
+			inFlight = append(inFlight, f)
+		case err := <-head:
+			if err != nil {
+				return err
+			}
+			select {
+			case claimed <- inFlight[0].b:
+			case <-ctx.Done():
+				return nil
+			}
+			inFlight = inFlight[1:]
+		case <-ctx.Done():
+			return nil
+		}
+	}
+}
+
+// sharesKey says whether the sorted lists a and b have a key in common.
+func sharesKey(a, b []uint64) bool {
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			return true
+		}
+	}
+	return false
 }
 
 // stopParse waits for the stopped parse goroutine; if it does not return (blocked in the source's
@@ -416,6 +540,18 @@ func (e *engine) process(b *batch, fields []string, a *arena) {
 				b.claimOf = append(b.claimOf, i)
 			}
 		}
+	}
+	if e.overlap != nil {
+		b.akeys = b.akeys[:0]
+		for _, a := range b.addrs {
+			var h maphash.Hash
+			h.SetSeed(*e.overlap)
+			h.WriteString(a.Kind)
+			h.WriteByte(0)
+			h.WriteString(a.Canonical())
+			b.akeys = append(b.akeys, h.Sum64())
+		}
+		slices.Sort(b.akeys)
 	}
 	if e.set != nil {
 		for _, a := range b.addrs {

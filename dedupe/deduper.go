@@ -36,3 +36,13 @@ func (s *Set) ClaimBatch(_ context.Context, claims []Claim, results []Result) er
 }
 
 var _ Deduper = (*Set)(nil)
+
+// Concurrent is implemented by a Deduper whose ClaimBatch waits on a server and is safe for
+// concurrent use. An import then keeps up to ConcurrentBatches batches claiming at once, so that
+// one batch's wait overlaps the next one's work — but only batches that share no address, so
+// that no claim depends on another still in flight: each row's outcome is the one it would have
+// if the batches were claimed one after another, in row order.
+type Concurrent interface {
+	Deduper
+	ConcurrentBatches() int
+}

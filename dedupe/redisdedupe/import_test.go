@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -275,45 +276,69 @@ func TestImportRerunAndSecondFile(t *testing.T) {
 type killAfter struct {
 	dedupe.Deduper
 	srv     *redistest.Server
+	mu      sync.Mutex
 	batches int // successful batches before the kill
 	claimed int // rows of the successful batches
 }
 
 func (k *killAfter) ClaimBatch(ctx context.Context, claims []dedupe.Claim, results []dedupe.Result) error {
+	k.mu.Lock()
 	if k.batches == 0 {
 		k.srv.Kill()
 	}
+	k.mu.Unlock()
 	err := k.Deduper.ClaimBatch(ctx, claims, results)
 	if err == nil {
+		k.mu.Lock()
 		k.batches--
 		k.claimed += len(claims)
+		k.mu.Unlock()
 	}
 	return err
 }
 
+// concurrentKillAfter is killAfter claiming several batches at once, as the Redis deduper does.
+type concurrentKillAfter struct{ *killAfter }
+
+func (k concurrentKillAfter) ConcurrentBatches() int {
+	return k.Deduper.(dedupe.Concurrent).ConcurrentBatches()
+}
+
 // TestImportRedisKilled: a Redis that dies during an import fails the import with an error that
 // names the Redis (not its password) and the rows, and the report counts only the rows whose
-// claims Redis answered.
+// claims Redis answered — also when batches are claimed concurrently.
 func TestImportRedisKilled(t *testing.T) {
-	const password = "kill-pw-77"
-	srv := redistest.Start(t, redistest.Options{Password: password})
-	dir := t.TempDir()
-	f := importFile{Name: "a.csv", Rows: 5000}
-	k := &killAfter{srv: srv, batches: 3}
-	res := runImport(context.Background(), importSpec{URL: srv.URL(0), Job: "killed", File: f.write(t, dir), Out: dir},
-		func(d dedupe.Deduper) dedupe.Deduper { k.Deduper = d; return k })
-	require.NotEmpty(t, res.Err, "the import must fail")
-	t.Log(res.Err)
-	assert.Contains(t, res.Err, "redis "+srv.Addr)
-	assert.Contains(t, res.Err, "dedupe rows")
-	assert.NotContains(t, res.Err, password)
-	rep := res.Report
-	assert.Equal(t, contactpipe.StatusFailed, rep.Status)
-	assert.Equal(t, rep.Rows, rep.Accepted+rep.Rejected+rep.Duplicates)
-	assert.LessOrEqual(t, rep.Rows, k.claimed, "rows counted must have been claimed")
-	chunkRows := 0
-	for _, c := range rep.Chunks {
-		chunkRows += c.Rows
+	for _, concurrent := range []bool{false, true} {
+		t.Run(fmt.Sprintf("concurrent=%v", concurrent), func(t *testing.T) {
+			const password = "kill-pw-77"
+			srv := redistest.Start(t, redistest.Options{Password: password})
+			dir := t.TempDir()
+			f := importFile{Name: "a.csv", Rows: 5000}
+			k := &killAfter{srv: srv, batches: 3}
+			res := runImport(context.Background(), importSpec{URL: srv.URL(0), Job: "killed", File: f.write(t, dir), Out: dir},
+				func(d dedupe.Deduper) dedupe.Deduper {
+					k.Deduper = d
+					if concurrent {
+						return concurrentKillAfter{k}
+					}
+					return k
+				})
+			require.NotEmpty(t, res.Err, "the import must fail")
+			t.Log(res.Err)
+			assert.Contains(t, res.Err, "redis "+srv.Addr)
+			assert.Contains(t, res.Err, "dedupe rows")
+			assert.NotContains(t, res.Err, password)
+			rep := res.Report
+			assert.Equal(t, contactpipe.StatusFailed, rep.Status)
+			assert.Equal(t, rep.Rows, rep.Accepted+rep.Rejected+rep.Duplicates)
+			k.mu.Lock()
+			assert.LessOrEqual(t, rep.Rows, k.claimed, "rows counted must have been claimed")
+			k.mu.Unlock()
+			chunkRows := 0
+			for _, c := range rep.Chunks {
+				chunkRows += c.Rows
+			}
+			assert.Equal(t, rep.Accepted, chunkRows)
+		})
 	}
-	assert.Equal(t, rep.Accepted, chunkRows)
 }

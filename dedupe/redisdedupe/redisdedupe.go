@@ -34,10 +34,12 @@
 // by another claim, sets them all; otherwise it sets none and answers the holder of the first one
 // held (in the row's address order). Redis runs scripts one at a time, so across processes the
 // first claim is the first to reach Redis. Within one process, ClaimBatch sends a batch's rows in
-// row order in one script call (one round trip, the whole batch atomic), so rows of one file are
-// claimed in row order, as with dedupe.Set;
+// one script call (one round trip, the whole call atomic; a batch is split into calls, pipelined
+// in order, after 1,024 rows or where an address repeats), and an import claims up to
+// ConcurrentBatches batches at once only when they share no address, so every row of one file
+// ends as it would with dedupe.Set claiming the rows one by one in row order;
 // between two processes, which of two rows holding the same address wins depends only on which
-// batch reached Redis first, not on row numbers or file names. Every address is still accepted
+// call reached Redis first, not on row numbers or file names. Every address is still accepted
 // once across all workers of the job.
 //
 // # Reruns
@@ -256,18 +258,24 @@ func (d *Deduper) Close() error {
 	return err
 }
 
+// ConcurrentBatches says that an import may keep this many batches claiming at once (see
+// dedupe.Concurrent): while Redis runs one batch's script, the next is hashed and sent.
+func (d *Deduper) ConcurrentBatches() int { return 3 }
+
+var _ dedupe.Concurrent = (*Deduper)(nil)
+
 // ClaimBatch claims each claim's addresses in order, in one round trip to Redis: the batch's rows
-// are sent in one script call (in calls of up to 1,024 rows, pipelined, for larger batches).
-// results[i] says whether claims[i] is a duplicate and of which row and source; Match.Source is
-// set when the winning claim came from another source. See the package doc for what "first"
-// means and for errors.
+// are sent in one script call (in calls of up to 1,024 rows, pipelined, for larger batches or
+// where an address repeats within the batch). results[i] says whether claims[i] is a duplicate
+// and of which row and source; Match.Source is set when the winning claim came from another
+// source. See the package doc for what "first" means and for errors.
 func (d *Deduper) ClaimBatch(ctx context.Context, claims []dedupe.Claim, results []dedupe.Result) error {
 	if len(results) != len(claims) {
 		return fmt.Errorf("redisdedupe: %d results for %d claims", len(results), len(claims))
 	}
+	clear(results)
 	calls := d.build(claims)
 	if len(calls) == 0 {
-		clear(results)
 		return nil
 	}
 	cmds, err := d.exec(ctx, calls)
@@ -279,65 +287,95 @@ func (d *Deduper) ClaimBatch(ctx context.Context, claims []dedupe.Claim, results
 	if err != nil {
 		return d.errorf(err)
 	}
-	clear(results)
-	for ci, call := range calls {
+	for ci := range calls {
 		out, err := cmds[ci].Slice()
-		if err == nil && len(out) != len(call.rows) {
-			err = fmt.Errorf("the claim script answered %d results for %d rows", len(out), len(call.rows))
+		if errors.Is(err, redis.Nil) {
+			out, err = nil, nil
+		}
+		if err == nil {
+			err = d.results(&calls[ci], claims, out, results)
 		}
 		if err != nil {
 			return d.errorf(err)
-		}
-		for j, i := range call.rows {
-			if results[i], err = d.result(claims[i], out[j]); err != nil {
-				return d.errorf(err)
-			}
 		}
 	}
 	return nil
 }
 
-// call is one script call: the claims it covers (indexes into the batch), each one's row number
-// and count of fields, and the fields, claim after claim.
+// call is one script call: the claims it covers and their fields, no field twice.
 type call struct {
-	rows   []int
-	pairs  []any
-	fields []any
+	rows   []int     // the claims it covers: indexes into the batch
+	values []string  // per covered claim: its "ROW:SOURCE"
+	fields []pending // the claims' fields, claim after claim
+	shards [shardCount]int
+	seen   map[string]struct{} // the fields, to split the batch where one repeats
+}
+
+// pending is one field of a call.
+type pending struct {
+	field string
+	claim int // index into call.rows
+	pos   int // the address's position among its claim's non-empty addresses, from 1
 }
 
 // build turns claims into script calls. A claim without addresses is not sent: it claims nothing
-// and is never a duplicate.
+// and is never a duplicate. A call ends after maxRowsPerCall claims or before a claim holding a
+// field already in it, so that the script sees each field once and the calls, run in order,
+// claim the batch in row order.
 func (d *Deduper) build(claims []dedupe.Claim) []call {
 	var calls []call
 	var cur *call
 	var hashIn []byte
+	var own []pending // the fields of the claim at hand
 	for i, c := range claims {
-		n := 0
-		for _, a := range c.Addrs {
-			if a.Value != "" {
-				n++
-			}
-		}
-		if n == 0 {
-			continue
-		}
-		if cur == nil || len(cur.rows) == maxRowsPerCall {
-			calls = append(calls, call{})
-			cur = &calls[len(calls)-1]
-		}
-		cur.rows = append(cur.rows, i)
-		cur.pairs = append(cur.pairs, c.Row, n)
+		own = own[:0]
+		pos := 0
+	addrs:
 		for _, a := range c.Addrs {
 			if a.Value == "" {
 				continue
 			}
+			pos++
 			var f string
 			f, hashIn = d.field(a, hashIn)
-			cur.fields = append(cur.fields, f)
+			for _, o := range own {
+				if o.field == f { // the same address twice in one row
+					continue addrs
+				}
+			}
+			own = append(own, pending{field: f, pos: pos})
 		}
+		if len(own) == 0 {
+			continue
+		}
+		if cur != nil && len(cur.rows) < maxRowsPerCall {
+			for _, o := range own {
+				if _, ok := cur.seen[o.field]; ok {
+					cur = nil
+					break
+				}
+			}
+		} else {
+			cur = nil
+		}
+		if cur == nil {
+			calls = append(calls, call{seen: make(map[string]struct{}, 2*min(len(claims)-i, maxRowsPerCall))})
+			cur = &calls[len(calls)-1]
+		}
+		for _, o := range own {
+			o.claim = len(cur.rows)
+			cur.fields = append(cur.fields, o)
+			cur.seen[o.field] = struct{}{}
+			cur.shards[shardOf(o.field)]++
+		}
+		cur.rows = append(cur.rows, i)
+		cur.values = append(cur.values, strconv.Itoa(c.Row)+":"+d.opts.Source)
 	}
 	return calls
 }
+
+// shardOf is the index of the hash holding field.
+func shardOf(field string) int { return int(field[0]) % shardCount }
 
 // field is address a's field in the job's hashes: the first 16 bytes of the SHA-256 of the job,
 // the kind and the canonical value, each followed by a zero byte. buf is scratch space, returned
@@ -383,48 +421,87 @@ func await[T any](ctx context.Context, f func() (T, error)) (T, error) {
 func (d *Deduper) send(ctx context.Context, calls []call) ([]*redis.Cmd, error) {
 	pipe := d.client.Pipeline()
 	cmds := make([]*redis.Cmd, len(calls))
-	for i, c := range calls {
-		args := make([]any, 0, 3+len(c.pairs)+len(c.fields))
-		args = append(args, d.ttlMS, d.opts.Source, len(c.rows))
-		args = append(args, c.pairs...)
-		args = append(args, c.fields...)
-		cmds[i] = pipe.EvalSha(ctx, claimSHA, d.shards, args...)
+	for i := range calls {
+		cmds[i] = pipe.EvalSha(ctx, claimSHA, d.shards, d.args(&calls[i])...)
 	}
 	_, err := pipe.Exec(ctx)
 	return cmds, err
 }
 
-// result reads the script's answer for one claim: 0 when it won its addresses, else the index
-// (from 1) of its first address held by another claim and that claim's "ROW:SOURCE".
-func (d *Deduper) result(c dedupe.Claim, out any) (dedupe.Result, error) {
-	if n, ok := out.(int64); ok && n == 0 {
-		return dedupe.Result{}, nil
+// args are the script's arguments for c (see claim.lua): the TTL, the count of claims, the count
+// of fields per shard, the (field, value) pairs shard by shard, and the claim of each pair.
+// It reorders c.fields as the pairs are sent, so that an answer's pair index is an index into it.
+func (d *Deduper) args(c *call) []any {
+	args := make([]any, 0, 3+shardCount+2*len(c.fields))
+	args = append(args, d.ttlMS, len(c.rows))
+	var start [shardCount]int
+	n := 0
+	for s, k := range c.shards {
+		args = append(args, k)
+		start[s] = n
+		n += k
 	}
-	hit, ok := out.([]any)
-	if !ok || len(hit) != 2 {
-		return dedupe.Result{}, fmt.Errorf("unexpected answer %T from the claim script", out)
+	sorted := make([]pending, len(c.fields))
+	for _, f := range c.fields {
+		s := shardOf(f.field)
+		sorted[start[s]] = f
+		start[s]++
 	}
-	idx, ok1 := hit[0].(int64)
-	owner, ok2 := hit[1].(string)
-	rowText, source, ok3 := strings.Cut(owner, ":")
-	row, err := strconv.Atoi(rowText)
-	if !ok1 || !ok2 || !ok3 || err != nil {
-		return dedupe.Result{}, fmt.Errorf("unexpected answer from the claim script for row %d (is another program writing to %s?)", c.Row, d.shards[0])
+	c.fields = sorted
+	rowOf := make([]byte, 0, 2*len(sorted))
+	for _, f := range sorted {
+		args = append(args, f.field, c.values[f.claim])
+		rowOf = append(rowOf, byte(f.claim>>8), byte(f.claim))
 	}
-	m := dedupe.Match{Row: row}
-	if source != d.opts.Source {
-		m.Source = source
+	return append(args, string(rowOf))
+}
+
+// results reads the script's answer for call c into results: the pairs whose fields another
+// claim holds, each as its index (from 1) and the holder's "ROW:SOURCE". Each claim of such a
+// pair is a duplicate of the holder of its first address (in its own order) that is held.
+func (d *Deduper) results(c *call, claims []dedupe.Claim, out []any, results []dedupe.Result) error {
+	if len(out)%2 != 0 {
+		return fmt.Errorf("unexpected answer from the claim script: %d values", len(out))
 	}
-	for _, a := range c.Addrs {
-		if a.Value == "" {
-			continue
+	best := make(map[int]int, len(out)/2) // claim (index into c.rows) → its held pair with the lowest pos
+	holders := make(map[int]string, len(out)/2)
+	for j := 0; j < len(out); j += 2 {
+		k, ok1 := out[j].(int64)
+		owner, ok2 := out[j+1].(string)
+		if !ok1 || !ok2 || k < 1 || int(k) > len(c.fields) {
+			return fmt.Errorf("unexpected answer from the claim script (is another program writing to %s?)", d.shards[0])
 		}
-		if idx--; idx == 0 {
-			m.Address = a
-			break
+		f := c.fields[k-1]
+		if b, ok := best[f.claim]; !ok || f.pos < c.fields[b].pos {
+			best[f.claim] = int(k - 1)
+			holders[f.claim] = owner
 		}
 	}
-	return dedupe.Result{Dup: true, Match: m}, nil
+	for ci, pi := range best {
+		i := c.rows[ci]
+		owner := holders[ci]
+		rowText, source, ok := strings.Cut(owner, ":")
+		row, err := strconv.Atoi(rowText)
+		if !ok || err != nil {
+			return fmt.Errorf("unexpected answer from the claim script for row %d (is another program writing to %s?)", claims[i].Row, d.shards[0])
+		}
+		m := dedupe.Match{Row: row}
+		if source != d.opts.Source {
+			m.Source = source
+		}
+		pos := c.fields[pi].pos
+		for _, a := range claims[i].Addrs {
+			if a.Value == "" {
+				continue
+			}
+			if pos--; pos == 0 {
+				m.Address = a
+				break
+			}
+		}
+		results[i] = dedupe.Result{Dup: true, Match: m}
+	}
+	return nil
 }
 
 // errorf wraps an error of a claim; the caller, who knows the batch, names its rows.
