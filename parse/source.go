@@ -67,7 +67,8 @@ type Options struct {
 	MaxRecordBytes int
 	// MaxFields bounds the fields of one record; 0 = 1024.
 	MaxFields int
-	// TempDir is where a non-seekable spreadsheet stream is spooled; "" = os.TempDir().
+	// TempDir is where a non-seekable spreadsheet stream is spooled, and where a large XLSX shared
+	// string table is kept (an unlinked file, mapped: see sheet.Options.SpillDir); "" = os.TempDir().
 	TempDir string
 	// StrictCSV stops reading text at the first quoted field that is never closed (Next returns
 	// a fatal *RowError matching ErrUnterminatedQuote) instead of rejecting the line it opens on

@@ -2,6 +2,7 @@ package parse
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"io"
@@ -81,7 +82,8 @@ func (s *Source) openSheet(r io.Reader, br *bufio.Reader, format Format, start i
 		}
 		ra, size = f, n
 	}
-	opts := sheet.Options{Sheet: s.opts.Sheet, MaxCells: s.opts.MaxFields, MaxCellBytes: s.opts.MaxRecordBytes}
+	opts := sheet.Options{Sheet: s.opts.Sheet, MaxCells: s.opts.MaxFields, MaxCellBytes: s.opts.MaxRecordBytes,
+		SpillDir: cmp.Or(s.opts.TempDir, os.TempDir())}
 	var (
 		rd  sheet.Reader
 		err error

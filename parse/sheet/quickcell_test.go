@@ -111,3 +111,37 @@ func TestQuickMatchesGeneral(t *testing.T) {
 		})
 	}
 }
+
+// TestSpilledStrings reads workbooks with the shared string table spilled
+// to a file (and its pages dropped every few lookups) and in memory, and
+// requires the same rows and errors, and no file left behind.
+func TestSpilledStrings(t *testing.T) {
+	var inputs [][]byte
+	for _, format := range []bench.Format{bench.XLSXShared, bench.XLSXInline} {
+		var b bytes.Buffer
+		_, err := bench.Generate(&b, 3000, bench.Options{Format: format, Seed: 5})
+		require.NoError(t, err)
+		inputs = append(inputs, b.Bytes())
+	}
+	for _, c := range craftCases {
+		inputs = append(inputs, craftXLSX(t, c.sheet, craftSST, craftStyles, c.date1904))
+	}
+	inputs = append(inputs,
+		craftXLSX(t, craftCases[0].sheet, `<si/><si><t/></si>`, "", false),
+		craftXLSX(t, craftCases[0].sheet, "", "", false))
+	oldMin, oldDrop := spillMin, dropEvery
+	defer func() { spillMin, dropEvery = oldMin, oldDrop }()
+	spillMin, dropEvery = 0, 7
+	dir := t.TempDir()
+	for i, data := range inputs {
+		want := readTrace(data, Options{})
+		got := readTrace(data, Options{SpillDir: dir})
+		assert.Equal(t, want, got, "input %d", i)
+		assert.Equal(t, readTrace(data, Options{MaxUnzipSize: 64 << 10}), readTrace(data, Options{MaxUnzipSize: 64 << 10, SpillDir: dir}), "input %d, small limit", i)
+	}
+	left, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Empty(t, left)
+	// A directory that cannot be written keeps the table in memory.
+	assert.Equal(t, readTrace(inputs[0], Options{}), readTrace(inputs[0], Options{SpillDir: filepath.Join(dir, "missing")}))
+}

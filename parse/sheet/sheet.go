@@ -118,6 +118,12 @@ type Options struct {
 	// MaxCellBytes bounds the length of one cell's text in bytes (0 =
 	// DefaultMaxCellBytes).
 	MaxCellBytes int
+	// SpillDir, when set, is where an XLSX file's shared string table of
+	// more than a few MiB is kept (on Linux), in an unlinked temporary file
+	// mapped read-only, rather than in memory: its pages are then the
+	// kernel's page cache, reclaimable, and the reader's resident memory
+	// holds only those the recent rows used. "" keeps it in memory.
+	SpillDir string
 }
 
 // withDefaults returns o with every zero limit replaced by its default.

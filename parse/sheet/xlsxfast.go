@@ -114,14 +114,32 @@ func styleKinds(s *xmlStyles) []numFmt {
 }
 
 // xlsxStrings is the shared string table, decoded as cells show it and
-// held outside the Go heap (allocBytes): the text of entry i is
-// text[end[i-1]:end[i]], end is a little-endian uint32 array. Cells copy
-// the text they use into their row, so nothing refers to the table once
-// the reader is closed (free).
+// held outside the Go heap: the text of entry i is text[end[i-1]:end[i]],
+// end is a little-endian uint32 array. A large table is spilled to a file
+// (Options.SpillDir) and mapped from it; a small one, or when no file can
+// be made, is kept in anonymous memory (allocBytes). Cells copy the text
+// they use into their row, so nothing refers to the table once the reader
+// is closed (free).
 type xlsxStrings struct {
-	text []byte // len: bytes used; cap: bytes mapped
+	text []byte // len: bytes used; cap: bytes mapped (in memory)
 	end  []byte // 4 bytes an entry
+
+	n       int    // entries
+	textLen int64  // bytes of text
+	spill   *spill // while a spilled table is loaded
+	mapped  []byte // a spilled table's mapping, once loaded
+	gets    int
 }
+
+// spillMin is the size of the shared string part from which the table is
+// spilled to a file (a variable for tests).
+var spillMin uint64 = 4 << 20
+
+// dropEvery is how many lookups of a spilled table go between two drops of
+// its pages from the process's mapping (they stay in the page cache, and a
+// later lookup maps them again): the table then takes about the pages the
+// last few thousand rows used, not its whole size, of the resident memory.
+var dropEvery = 1 << 15
 
 func (t *xlsxStrings) len() int { return len(t.end) / 4 }
 
@@ -129,6 +147,11 @@ func (t *xlsxStrings) len() int { return len(t.end) / 4 }
 func (t *xlsxStrings) get(i int) ([]byte, bool) {
 	if i < 0 || i >= t.len() {
 		return nil, false
+	}
+	if t.mapped != nil {
+		if t.gets++; t.gets%dropEvery == 0 {
+			dropPages(t.mapped)
+		}
 	}
 	start := uint32(0)
 	if i > 0 {
@@ -149,18 +172,19 @@ func appendOffHeap(b []byte, p ...byte) []byte {
 	return append(b, p...)
 }
 
-// appendEnd ends the entry being added at the current end of the text.
-func (t *xlsxStrings) appendEnd() []byte {
-	var b [4]byte
-	le.PutUint32(b[:], uint32(len(t.text)))
-	return appendOffHeap(t.end, b[:]...)
-}
-
 // free releases the table.
 func (t *xlsxStrings) free() {
-	freeBytes(t.text)
-	freeBytes(t.end)
-	t.text, t.end = nil, nil
+	if t.spill != nil {
+		t.spill.close()
+		t.spill = nil
+	}
+	if t.mapped != nil {
+		unmapFile(t.mapped)
+	} else {
+		freeBytes(t.text)
+		freeBytes(t.end)
+	}
+	t.text, t.end, t.mapped = nil, nil, nil
 }
 
 // load streams the shared string table into t. Its entry count was bounded
@@ -190,8 +214,14 @@ func (t *xlsxStrings) load(zf *zip.File, maxEntries int64, o *Options) error {
 	// takes at least 5 bytes of it ("<si/>"): reserve that (only the pages
 	// written become resident).
 	xmlSize := min(zf.UncompressedSize64, uint64(o.MaxUnzipSize))
-	t.text = allocBytes(int(xmlSize))[:0]
-	t.end = allocBytes(int(4 * min(xmlSize/5+1, uint64(maxEntries))))[:0]
+	endSize := int64(4 * min(xmlSize/5+1, uint64(maxEntries)))
+	if o.SpillDir != "" && xmlSize >= spillMin {
+		t.spill = newSpill(o.SpillDir, endSize) // nil when no file can be made
+	}
+	if t.spill == nil {
+		t.text = allocBytes(int(xmlSize))[:0]
+		t.end = allocBytes(int(endSize))[:0]
+	}
 	for {
 		if !inT && siDepth < 0 && !noQuick {
 			if text, ok := quickSI(sc, limit); ok {
@@ -252,9 +282,8 @@ func (t *xlsxStrings) load(zf *zip.File, maxEntries int64, o *Options) error {
 			}
 			if tag.kind == tagEmpty && name == "si" && siDepth == d {
 				siDepth = -1
-				t.end = t.appendEnd()
-				if int64(t.len()) > maxEntries {
-					return tooLarge("more than %d shared strings", maxEntries)
+				if err := t.add(nil, maxEntries, o); err != nil {
+					return err
 				}
 			}
 		case tagEnd:
@@ -276,6 +305,18 @@ func (t *xlsxStrings) load(zf *zip.File, maxEntries int64, o *Options) error {
 			}
 		}
 	}
+	if t.spill != nil {
+		m, err := t.spill.finish(t.textLen)
+		t.spill = nil
+		if err != nil {
+			return err
+		}
+		t.mapped = m
+		if m != nil {
+			t.end = m[:4*t.n]
+			t.text = m[len(m)-int(t.textLen):]
+		}
+	}
 	return nil
 }
 
@@ -285,14 +326,21 @@ func (t *xlsxStrings) add(item []byte, maxEntries int64, o *Options) error {
 	if bytes.Contains(item, []byte("_x")) {
 		item = []byte(bstrUnescape(item))
 	}
-	if int64(len(t.text))+int64(len(item)) > min(o.MaxUnzipSize, math.MaxUint32) {
+	if t.textLen+int64(len(item)) > min(o.MaxUnzipSize, math.MaxUint32) {
 		return tooLarge("shared strings larger than %d bytes", min(o.MaxUnzipSize, math.MaxUint32))
 	}
-	t.text = appendOffHeap(t.text, item...)
-	t.end = t.appendEnd()
-	if int64(t.len()) > maxEntries {
+	if int64(t.n) >= maxEntries {
 		return tooLarge("more than %d shared strings", maxEntries)
 	}
+	t.textLen += int64(len(item))
+	t.n++
+	var e [4]byte
+	le.PutUint32(e[:], uint32(t.textLen))
+	if t.spill != nil {
+		return t.spill.add(item, e)
+	}
+	t.text = appendOffHeap(t.text, item...)
+	t.end = appendOffHeap(t.end, e[:]...)
 	return nil
 }
 
