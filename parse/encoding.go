@@ -2,6 +2,7 @@ package parse
 
 import (
 	"bytes"
+	"encoding/binary"
 	"io"
 	"strings"
 	"unicode/utf8"
@@ -290,10 +291,48 @@ func isASCII(b []byte) bool {
 	return true
 }
 
+// validUTF8 is utf8.Valid, which reads a byte at a time once it meets a multi-byte rune, reading
+// the ASCII runs after it eight bytes at a time too: a record's letters with accents are few and
+// far between.
+func validUTF8(b []byte) bool {
+	for len(b) > 0 {
+		for len(b) >= 8 && binary.LittleEndian.Uint64(b)&0x8080808080808080 == 0 {
+			b = b[8:]
+		}
+		if len(b) == 0 {
+			break
+		}
+		if b[0] < utf8.RuneSelf {
+			b = b[1:]
+			continue
+		}
+		r, n := utf8.DecodeRune(b)
+		if r == utf8.RuneError && n <= 1 {
+			return false
+		}
+		b = b[n:]
+	}
+	return true
+}
+
 // invalidUTF8At returns the offset of the first byte of rec that is not valid UTF-8 within its
 // field, or -1. Fields are concatenated in rec, so a sequence cut at the end of one field and
 // continued at the start of the next ("\xce" + "\x95") is invalid although rec looks valid.
 func invalidUTF8At(rec []byte, ends []int) int {
+	if validUTF8(rec) {
+		// Valid as a whole: a field is invalid only where a sequence runs across its end, which is
+		// then not the start of a rune.
+		cut := false
+		for _, e := range ends {
+			if e > 0 && e < len(rec) && !utf8.RuneStart(rec[e]) {
+				cut = true
+				break
+			}
+		}
+		if !cut {
+			return -1
+		}
+	}
 	start := 0
 	for _, e := range ends {
 		if e > len(rec) || e < start {
