@@ -25,7 +25,7 @@ func Name(raw string) (string, error) {
 // "lastName") used in the error.
 func NameField(field, raw string) (string, error) {
 	s := cleanName(raw)
-	if utf8.RuneCountInString(s) > MaxNameLength {
+	if len(s) > MaxNameLength && utf8.RuneCountInString(s) > MaxNameLength { // a rune has at least a byte
 		return "", newError(field, CodeNameTooLong,
 			"too long: more than 200 characters; shorten it")
 	}
@@ -35,15 +35,24 @@ func NameField(field, raw string) (string, error) {
 // cleanName returns raw unchanged (no allocation) when it is already clean.
 func cleanName(raw string) string {
 	clean := true
-	prevSpace := true // a leading space is not clean
-	for _, r := range raw {
+	prevSpace := true               // a leading space is not clean
+	for i := 0; i < len(raw); i++ { // ASCII first, a byte at a time
+		c := raw[i]
+		if c >= utf8.RuneSelf {
+			clean = cleanRunes(raw[i:], prevSpace)
+			prevSpace = false // the rest decides whether the end is a space
+			if clean && raw[len(raw)-1] == ' ' {
+				prevSpace = true
+			}
+			break
+		}
 		switch {
-		case r == ' ':
+		case c == ' ':
 			if prevSpace {
 				clean = false
 			}
 			prevSpace = true
-		case isBlank(r) || unicode.IsControl(r) || r == utf8.RuneError:
+		case c < ' ' || c == 0x7f: // a control character (tabs and line breaks too)
 			clean = false
 		default:
 			prevSpace = false
@@ -55,6 +64,31 @@ func cleanName(raw string) string {
 	if clean && !prevSpace || raw == "" {
 		return raw
 	}
+	return rebuildName(raw)
+}
+
+// cleanRunes reports whether s, the rest of a name after prevSpace (whether the byte before was a
+// space), has no control character, no blank but single spaces between other runes and no
+// invalid UTF-8; a trailing space is left to the caller.
+func cleanRunes(s string, prevSpace bool) bool {
+	for _, r := range s {
+		switch {
+		case r == ' ':
+			if prevSpace {
+				return false
+			}
+			prevSpace = true
+		case isBlank(r) || unicode.IsControl(r) || r == utf8.RuneError:
+			return false
+		default:
+			prevSpace = false
+		}
+	}
+	return true
+}
+
+// rebuildName is cleanName of a name that is not clean: a new string.
+func rebuildName(raw string) string {
 	var b strings.Builder
 	b.Grow(len(raw))
 	pending := false
@@ -80,7 +114,7 @@ func cleanName(raw string) string {
 // characters is an *Error with Code CodeChatIDTooLong whose Field is field.
 func ChatID(field, raw string) (string, error) {
 	s := trimBlank(raw)
-	if utf8.RuneCountInString(s) > MaxChatIDLength {
+	if len(s) > MaxChatIDLength && utf8.RuneCountInString(s) > MaxChatIDLength {
 		return "", newError(field, CodeChatIDTooLong,
 			"too long for a chat id: more than 128 characters; correct the cell")
 	}
