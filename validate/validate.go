@@ -116,6 +116,9 @@ func IsMsisdn(s string) bool {
 }
 
 func maxLen(field, value string, limit int, code string) error {
+	if len(value) <= limit { // a rune has at least a byte
+		return nil
+	}
 	if n := utf8.RuneCountInString(value); n > limit {
 		return &Error{field, code, fmt.Sprintf("too long: %d characters, at most %d allowed; shorten it", n, limit)}
 	}
@@ -148,15 +151,23 @@ func isDotAtom(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case atext[c]:
 		case c == '.':
 			if s[i-1] == '.' {
 				return false
 			}
-		case strings.IndexByte("!#$%&'*+-/=?^_`{|}~", c) >= 0:
 		default:
 			return false
 		}
 	}
 	return true
 }
+
+// atext holds the bytes of RFC 5322's atext: letters, digits and !#$%&'*+-/=?^_`{|}~.
+var atext = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+			strings.IndexByte("!#$%&'*+-/=?^_`{|}~", byte(c)) >= 0
+	}
+	return t
+}()
