@@ -33,7 +33,7 @@ func addLocalAliases() {
 	email2 := alias{field: Email, rank: 1}
 	country := alias{field: Country}
 	salutation := alias{field: Salutation}
-	title := alias{field: Salutation, rank: 1} // decided by content: salutations or job titles
+	title := alias{field: Salutation, rank: 1, title: true} // decided by content: salutations or job titles
 	homeCountry := alias{field: Country, rank: 1}
 	workCountry := alias{field: Country, rank: 2}
 	otherCountry := alias{field: Country, rank: 3}
@@ -424,6 +424,15 @@ func addLocalAliases() {
 	local(work, "公司電話")
 	local(homeCountry, "住宅所在国家/地区", "住家所在國家 / 地區")
 	local(workCountry, "公司所在国家/地区", "公司所在國家 / 地區")
+	// [OL-zh] Outlook's Simplified Chinese export: its Title column is 英文称谓, its Suffix 中文称谓
+	// (先生, 女士 written after the name: it feeds nothing, as English "Suffix" does).
+	local(title, "英文称谓")
+	local(car, "车载电话")
+	local(alias{field: Msisdn, rank: 3, order: 3}, "单位主要电话")
+	local(other, "其他电话")
+	local(homeCountry, "住宅地址 国家/地区")
+	local(workCountry, "商务地址 国家/地区")
+	local(otherCountry, "其他地址 国家/地区")
 	local(alias{field: WeChatUserID}, "微信", "微信号", "微信號", "WeChat ID")
 
 	// Korean (Outlook ko, KakaoTalk exports).
@@ -448,6 +457,16 @@ func addLocalAliases() {
 	local(email, "메일 주소")
 	local(homeCountry, "국가/지역(집)")
 	local(workCountry, "국가(회사)")
+	// [OL-ko] Outlook's Korean export: its Title column is 호칭(영문), its Suffix 호칭(한글) (feeds
+	// nothing); and the Korean Outlook Express (Windows Address Book) export.
+	local(title, "호칭(영문)")
+	local(work, "근무처 전화")
+	local(car, "카폰")
+	local(alias{field: Msisdn, rank: 3, order: 3}, "회사 대표 전화")
+	local(other, "기타 전화")
+	local(homeCountry, "집 주소 국가", "국가(집)")
+	local(workCountry, "근무지 국가")
+	local(otherCountry, "기타 국가")
 	local(alias{field: KakaoTalkID}, "카카오톡", "카카오톡 ID")
 }
 

@@ -242,18 +242,40 @@
 //   - [WAB-ja] the Japanese Windows Address Book CSV columns 携帯電話 and 自宅電話番号 named on
 //     https://poweraddress.jp/?p=98836.
 //
+//   - [OL-zh] Outlook's Simplified Chinese export, its whole header row as a script writing
+//     Outlook-importable contact files reproduces it: bluewebgeek/python
+//     Python_HtmlParse/galleryPhoneNumber.py (first_rec; the files it wrote, such as
+//     Python_HtmlParse/北京.csv, open with it). Not a file Outlook wrote, but a copy of Outlook's
+//     header made so that Outlook imports the output, and its wording agrees with Windows Live
+//     Mail's ([ZC] zh_CN: 商务电话, 住宅电话, 移动电话, 电子邮件地址). Its Title column is 英文称谓, its
+//     Suffix 中文称谓 (feeds nothing) (TestOutlookChineseKoreanHeaders).
+//
+//   - [OL-ko] Outlook's Korean export and the Korean Outlook Express (Windows Address Book)
+//     export, their whole header rows as the Covision groupware serves them as contact
+//     templates ("CSV" and "CSV(Express)"; its import page names the files it reads "Outlook
+//     Express, Outlook, Excel"): ju1LEE/Covision
+//     smarts4j.root-saas/smarts4j.groupware/src/main/java/egovframework/covision/groupware/bizcard/user/web/BizCardUtilCon.java
+//     (csvTemplateDownload). Again a program reproducing Outlook's header, not an export; it adds
+//     a 메신저 column of its own. The Outlook row's Title column is 호칭(영문), its Suffix 호칭(한글)
+//     (feeds nothing); it also has a 국가 alone, among the columns Outlook writes in alphabetical
+//     order after the phones, whose Outlook field no source names: it is read as a country and,
+//     like any plain country column, comes before the address countries (when it is blank the
+//     next country column is used; a value that is no country rejects the row as
+//     invalid_country, and -map '국가=ignore' drops the column) (TestOutlookChineseKoreanHeaders).
+//
 //   - unchecked: the other names in aliases.go were written from the wording of the localized
 //     Outlook and Google Contacts interfaces and were not checked against an export file or an
 //     importer of that language; a header they miss is mapped with Options.ColumnMap. No source
-//     was found for Outlook's Norwegian, Korean and Simplified Chinese exports (Thunderbird's
-//     are sourced for all three, Windows Live Mail's for Korean and Simplified Chinese). A zh_CN
+//     was found for Outlook's Norwegian export (Thunderbird's is sourced). A zh_CN
 //     csv2vcard.inc labelled "MS Outlook 2010" in roundcube/roundcubemail pull request 9979 is
-//     not used: the pull request was closed unmerged, and its names differ from Microsoft's own
-//     zh-CN wording (公司电话 where Windows Live Mail writes 商务电话).
+//     not used: the pull request was closed unmerged, and its names differ from Outlook's own
+//     zh-CN wording ([OL-zh]: 商务电话 where it has 公司电话).
 //
 // Japanese Outlook's 敬称 is its Suffix column (様, 殿 written after the name; [ZC]): like English
-// "Suffix" it feeds nothing. Its Title column 肩書き is read like "Title" (a salutation or a job
-// title, decided by the values).
+// "Suffix" it feeds nothing, as Chinese Outlook's 中文称谓 and Korean Outlook's 호칭(한글) do. Its
+// Title column 肩書き is read like "Title" (a salutation or a job title, decided by the values), as
+// are the Title columns of the other languages' Outlook exports (Titel, Titre, Titolo, Título,
+// Tytuł, Unvan, 英文称谓, 호칭(영문) …; TestOutlookTitleByContent).
 //
 // The table gives examples per language and, on the right, the sources that confirm them;
 // names in parentheses there are among the unchecked ones.
@@ -295,13 +317,15 @@
 //	            Ev-Ülke/Bölge, Ev ülkesi                                                     (E-posta, Ülke alone: unchecked)
 //	Japanese    名; 姓; 表示名, 名前; 会社電話, 自宅電話, 電話番号; 携帯電話, 携帯電話番号;  TB ja, ZC ja, OX jp_JP; I11;
 //	            電子メール アドレス, メールアドレス; 国 (自宅)/地域, 国 (自宅)              WAB-ja (国 alone: unchecked)
-//	Chinese     名字, 名; 姓氏, 姓; 显示名称, 顯示名稱; 商务电话, 住宅电话, 商務電話;        TB zh-CN, zh-TW, RC zh_TW,
-//	            移动电话, 手機號碼, 行動電話; 电子邮件地址, 電子郵件地址, 主要电子邮件;      ZC zh_CN, zh_HK (Windows
-//	            住宅所在国家/地区, 居住国家/地区, 商務 - 國家/地區                           Live Mail; no Outlook zh-CN
-//	                                                                                         source) (手机, 电话, 国家: unchecked)
-//	Korean      이름(성 제외), 이름; 성; 표시명; 직장 전화, 집 전화, 자택 전화; 휴대폰;     TB ko, ZC ko (Windows Live
-//	            메일 주소, 기본 메일; 국가/지역(집), 국가                                     Mail; no Outlook source)
-//	                                                                                         (이메일, 전화: unchecked)
+//	Chinese     名字, 名; 姓氏, 姓; 显示名称, 顯示名稱; 商务电话, 住宅电话, 商務電話;        OL-zh (Outlook zh-CN),
+//	            移动电话, 手機號碼, 行動電話; 电子邮件地址, 電子郵件地址, 主要电子邮件;      TB zh-CN, zh-TW, RC zh_TW,
+//	            住宅地址 国家/地区, 住宅所在国家/地区, 居住国家/地区, 商務 - 國家/地區       ZC zh_CN, zh_HK (Windows
+//	                                                                                         Live Mail)
+//	                                                                                         (手机, 电话, 国家: unchecked)
+//	Korean      이름(성 제외), 이름; 성; 표시명; 근무처 전화, 직장 전화, 집 전화 번호, 전화;  OL-ko (Outlook and Outlook
+//	            휴대폰; 전자 메일 주소, 메일 주소, 기본 메일; 집 주소 국가, 국가(집),        Express ko), TB ko, ZC ko
+//	            국가/지역(집), 국가                                                          (Windows Live Mail)
+//	                                                                                         (이메일: unchecked)
 //	English     Email Home, Email Work, Home Mobile, Country/Region; CRM exports            I11; RC en_US, de_DE
 //	            cp_phone, cp_mobile, cp_email, cp_givenname, tel_cell, n_given, n_family
 //	Google      Given Name; Family Name; Name; Phone 1 - Value (typed by Phone 1 - Type      G
