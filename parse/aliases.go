@@ -134,7 +134,11 @@ func addLocalAliases() {
 	// Spanish (Roundcube's es_ES CSV map: Outlook es).
 	local(last, "Apellido", "Apellidos", "Primer apellido")
 	local(nameWord, "Nombre")
-	local(full, "Nombre completo", "Nombre en pantalla", "Nombre y apellidos")
+	local(full, "Nombre completo", "Nombre y apellidos")
+	// [RC] es_ES reads Thunderbird's "Nombre en pantalla" as the display name, [ZC] thunderbird-csv
+	// es_ES as the screen name beside "Nombre mostrado": a weaker full name.
+	local(alias{kind: kindFullName, rank: 1}, "Nombre en pantalla")
+	local(full, "Nombre mostrado") // [ZC] thunderbird-csv es_ES
 	local(phone, "Teléfono", "Número de teléfono", "Tel", "Teléfono 1")
 	local(mobile, "Móvil", "Teléfono móvil", "Celular", "Teléfono celular", "Número de móvil", "Número de celular")
 	local(mainPhone, "Teléfono principal")
@@ -156,7 +160,11 @@ func addLocalAliases() {
 
 	// Portuguese (Outlook pt-BR/pt-PT).
 	local(first, "Nome próprio", "Primeiro nome")
-	local(last, "Sobrenome", "Apelido", "Último nome")
+	local(last, "Sobrenome", "Último nome")
+	// "Apelido" is the surname in Portugal ([TB] pt-PT) but the nickname in Brazil ([ZC]
+	// thunderbird-csv pt_BR writes it beside "Sobrenome"): a weaker last name, so that a
+	// Brazilian header takes Sobrenome and keeps Apelido only as an alternative.
+	local(alias{field: LastName, rank: 1}, "Apelido")
 	local(nameWord, "Nome")
 	local(full, "Nome completo", "Nome de exibição")
 	local(phone, "Telefone", "Número de telefone", "Fone")
@@ -181,7 +189,9 @@ func addLocalAliases() {
 	local(homeCountry, "País de casa", "Região/País de casa")
 	local(workCountry, "País de trabalho", "País do local de trabalho", "Região/País comercial")
 	local(otherCountry, "Outro País/Região")
-	// [ZC] pt_BR.
+	// [ZC] pt_BR (outlook-2003-csv, windows-live-mail-csv and thunderbird-csv).
+	local(full, "Apresentar como")
+	local(mobile, "Número celular")
 	local(homeCountry, "País/Região de Residência", "País/Região do endereço residencial")
 	local(workCountry, "País/Região da Empresa", "País/Região do Endereço Comercial")
 	local(car, "Telefone do carro")
@@ -235,9 +245,9 @@ func addLocalAliases() {
 	local(email, "E-mailadres", "E-mail adres", "Emailadres")
 	local(country, "Land/regio")
 	local(salutation, "Aanhef")
-	// [TB] nl.
-	local(email, "Primair e-mailadres")
-	local(email2, "Secundair e-mailadres")
+	// [TB] nl; [ZC] thunderbird-csv nl (an older Thunderbird: Eerste/Tweede e-mail).
+	local(email, "Primair e-mailadres", "Eerste e-mail")
+	local(email2, "Secundair e-mailadres", "Tweede e-mail")
 	local(workCountry, "Werkland")
 	// [ZC] nl, [OX] nl_NL (Outlook 2007).
 	local(car, "Autotelefoon")
@@ -294,6 +304,8 @@ func addLocalAliases() {
 	// [TB] sv-SE, da, nb-NO. Swedish "Visa" (its display name column) is left out: the word is
 	// also a card brand.
 	local(full, "Vis navn")
+	local(full, "Kortnamn")       // [ZC] thunderbird-csv sv: an older Thunderbird's display name
+	local(email2, "Annan e-post") // [ZC] thunderbird-csv sv
 	local(email, "Primær mail", "Primær e-post")
 	local(email2, "Ytterligare e-post", "Sekundær mail", "Sekundær e-post")
 	local(homeCountry, "Hjemmeland", "Hjem Land")
@@ -339,7 +351,9 @@ func addLocalAliases() {
 	local(nameWord, "İsim")
 	local(full, "Ad Soyad", "Adı Soyadı", "Tam ad", "Görünen ad")
 	local(phone, "Telefon numarası", "Tel. no")
-	local(mobile, "Cep telefonu", "Cep", "Cep tel.", "Mobil telefon", "GSM no")
+	// Not "Cep" alone: Brazilian exports name their postal-code column "CEP" ([ZC] thunderbird-csv
+	// pt_BR).
+	local(mobile, "Cep telefonu", "Cep tel.", "Mobil telefon", "GSM no")
 	local(mainPhone, "Ana telefon")
 	local(work, "İş telefonu")
 	local(home, "Ev telefonu")

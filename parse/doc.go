@@ -211,7 +211,16 @@
 //     twice) and like its last-name column in fr ("Nom" twice): a header with both is refused as
 //     ambiguous (ErrDuplicateColumn: two columns of one name feeding one field), and a column map
 //     naming the word (-map 'Nombre=firstName') opens it, the second column then an alternative
-//     (TestWindowsLiveMailNameTwice).
+//     (TestWindowsLiveMailNameTwice). The same file's thunderbird-csv formats (da, de, es_ES, fr,
+//     it, ja, ko, nl, pl, pt_BR, sv, zh_CN, zh_HK) are the whole header rows of an older
+//     Thunderbird, whose names differ from [TB]'s in many places (Eerste e-mail, Kortnamn,
+//     Nombre mostrado, 国家 for both countries …); every contact column of them is mapped and every
+//     other column feeds nothing (TestZimbraThunderbirdHeaders), except French "Région", a
+//     region, which Zimbra files as the country. Two words differ between languages and are read
+//     so: Portuguese "Apelido" is the surname in Portugal and the nickname in Brazil (written
+//     beside "Sobrenome"), so it is a last name that yields to Sobrenome (an alternative where
+//     that is blank); Brazilian "CEP" is the postal code, so Turkish "Cep" alone is not read as a
+//     mobile ("Cep telefonu" is).
 //
 //   - [OX] Open-Xchange's importer: the whole header row of a Dutch Outlook 2007 export in
 //     open-xchange/appsuite-middleware
@@ -287,9 +296,9 @@
 //	French      Prénom; Nom, Nom de famille; Nom à afficher; Téléphone (bureau), Tél.        TB fr, RC fr_FR, ZC fr
 //	            professionnel, Téléphone principal; Portable, Tél. mobile; Adresse de
 //	            messagerie, Adresse e-mail principale; Pays/Région (domicile)                (Courriel, Téléphone: unchecked)
-//	Spanish     Nombre; Apellidos; Nombre en pantalla; Teléfono del trabajo, Particular;     RC es_ES; ZC es; I11
-//	            Teléfono móvil; Dirección de correo electrónico principal; País o región
-//	            del domicilio, País (Trabajo)                                                (Celular, Correo electrónico: unchecked)
+//	Spanish     Nombre; Apellidos; Nombre mostrado, Nombre en pantalla; Teléfono             RC es_ES; ZC es, ZC
+//	            del trabajo, Particular; Teléfono móvil; Dirección de correo                 thunderbird-csv es_ES; I11
+//	            electrónico principal; País o región del domicilio, País (Trabajo)           (Celular, Correo electrónico: unchecked)
 //	Portuguese  Nome, Primeiro nome; Sobrenome, Apelido, Último nome; Nome de exibição;      TB pt-BR, pt-PT, RC pt_BR;
 //	            Telefone comercial, Fone de casa; Celular, Número de telemóvel; Endereço     ZC pt_BR; I11
 //	            de E-mail, Email principal; País, País/Região de Residência                  (Telemóvel alone: unchecked)
@@ -320,8 +329,9 @@
 //	Chinese     名字, 名; 姓氏, 姓; 显示名称, 顯示名稱; 商务电话, 住宅电话, 商務電話;        OL-zh (Outlook zh-CN),
 //	            移动电话, 手機號碼, 行動電話; 电子邮件地址, 電子郵件地址, 主要电子邮件;      TB zh-CN, zh-TW, RC zh_TW,
 //	            住宅地址 国家/地区, 住宅所在国家/地区, 居住国家/地区, 商務 - 國家/地區       ZC zh_CN, zh_HK (Windows
-//	                                                                                         Live Mail)
-//	                                                                                         (手机, 电话, 国家: unchecked)
+//	                                                                                         Live Mail, and an older
+//	                                                                                         Thunderbird: 国家)
+//	                                                                                         (手机, 电话: unchecked)
 //	Korean      이름(성 제외), 이름; 성; 표시명; 근무처 전화, 직장 전화, 집 전화 번호, 전화;  OL-ko (Outlook and Outlook
 //	            휴대폰; 전자 메일 주소, 메일 주소, 기본 메일; 집 주소 국가, 국가(집),        Express ko), TB ko, ZC ko
 //	            국가/지역(집), 국가                                                          (Windows Live Mail)
