@@ -22,6 +22,17 @@ func benchE164() []genCase {
 	return out
 }
 
+// benchBareDigits returns benchE164's numbers without their '+' and with no
+// region: read as international unless some region reads them as a
+// national number (see nationalElsewhere).
+func benchBareDigits() []genCase {
+	out := benchE164()
+	for i := range out {
+		out[i].raw = out[i].raw[1:]
+	}
+	return out
+}
+
 // benchMixed returns numbers as spreadsheets hold them, each with its
 // row's region: national formats (7 in 10), international formats with
 // separators (2 in 10) and mistyped numbers (1 in 10), across every region.
@@ -116,6 +127,7 @@ func BenchmarkPhoneNumber(b *testing.B) {
 	e164, mixed := benchE164(), benchMixed()
 	b.Run("fast/e164", func(b *testing.B) { benchPhone(b, PhoneNumber, e164) })
 	b.Run("fast/mixed", func(b *testing.B) { benchPhone(b, PhoneNumber, mixed) })
+	b.Run("fast/bare-digits", func(b *testing.B) { benchPhone(b, PhoneNumber, benchBareDigits()) })
 	b.Run("reference/e164", func(b *testing.B) { benchPhone(b, PhoneNumberReference, e164) })
 	b.Run("reference/mixed", func(b *testing.B) { benchPhone(b, PhoneNumberReference, mixed) })
 }

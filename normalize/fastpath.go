@@ -137,7 +137,48 @@ type fastTables struct {
 	codes   [1000]*callingCode
 	regions [26 * 26]*numberTables // by regionIndex; read-only once built
 	geo     []*numberTables        // every region, in order of its code
+
+	// elsewhere[d][L] lists, in geo's order, the regions where L digits starting with d can be a
+	// common national number, with or without the region's national prefix: the only ones
+	// nationalElsewhere need ask. Built on its first use (every region's automaton decoded).
+	elsewhereOnce sync.Once
+	elsewhere     [10][maxPhoneDigits + 1][]*numberTables
 }
+
+// nationalCandidates returns the regions nationalElsewhere asks about digits: those of elsewhere,
+// or every region for digits it does not index.
+func (ft *fastTables) nationalCandidates(digits []byte) []*numberTables {
+	if len(digits) == 0 || len(digits) > maxPhoneDigits || !isDigit(digits[0]) {
+		return ft.geo
+	}
+	ft.elsewhereOnce.Do(ft.indexElsewhere)
+	return ft.elsewhere[digits[0]-'0'][len(digits)]
+}
+
+// indexElsewhere builds elsewhere. A region whose automaton cannot be decoded is in no list: it
+// never reads a number as national there (loadDFA is false). A region is left out of a list only
+// when its automaton rejects the first digit (the walk reaches the dead state 0, which accepts no
+// length) and the first digit is not its national prefix's, or the length is not possible there.
+func (ft *fastTables) indexElsewhere() {
+	for _, t := range ft.geo {
+		if !t.loadDFA() {
+			continue
+		}
+		for d := range 10 {
+			direct := t.commonLens[0] != 0 || t.valid.next[1*10+d] != 0
+			viaNP := t.np != "" && int(t.np[0])-'0' == d
+			for l := range maxPhoneDigits + 1 {
+				if direct && t.lengths.possible&(1<<l) != 0 ||
+					viaNP && l > len(t.np) && t.lengths.possible&(1<<(l-len(t.np))) != 0 {
+					ft.elsewhere[d][l] = append(ft.elsewhere[d][l], t)
+				}
+			}
+		}
+	}
+}
+
+// isDigit reports whether c is an ASCII digit.
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 // regionIndex maps an upper-case alpha-2 code to 0…675, anything else to -1.
 func regionIndex(region string) int {

@@ -533,3 +533,48 @@ func compileRegexp(t *testing.T, expr string) *regexp.Regexp {
 	require.NoError(t, err)
 	return re
 }
+
+// TestNationalCandidates: asking only the regions nationalCandidates lists gives the answer of
+// asking every region, on random digits of every length and on the corpus's numbers with and
+// without their national prefix.
+func TestNationalCandidates(t *testing.T) {
+	ft := tables()
+	every := func(digits []byte) bool {
+		for _, t := range ft.geo {
+			if t.readsNational(digits, "") {
+				return true
+			}
+		}
+		return false
+	}
+	indexed := func(digits []byte) bool {
+		for _, t := range ft.nationalCandidates(digits) {
+			if t.readsNational(digits, "") {
+				return true
+			}
+		}
+		return false
+	}
+	var cases []string
+	r := rand.New(rand.NewPCG(5, 6))
+	for range 20_000 {
+		cases = append(cases, randomDigits(r, 1+r.IntN(maxPhoneDigits)))
+	}
+	for _, e := range loadCorpus().entries {
+		for _, nsn := range e.examples {
+			cases = append(cases, nsn, e.prefix+nsn, e.cc+nsn)
+		}
+	}
+	national := 0
+	for _, c := range cases {
+		want := every([]byte(c))
+		if want {
+			national++
+		}
+		if got := indexed([]byte(c)); got != want {
+			t.Errorf("%s: indexed %v, every region %v", c, got, want)
+		}
+	}
+	t.Logf("%d of %d read as national somewhere", national, len(cases))
+	assert.Greater(t, national, len(cases)/10, "the cases reach the national readings")
+}

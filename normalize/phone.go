@@ -160,16 +160,8 @@ func (fast engine) region(region string) (known bool, nationalPrefix string) {
 // without a country.
 func (fast engine) nationalElsewhere(digits []byte, intl string) bool {
 	if fast {
-		for _, t := range tables().geo {
-			// A region's automaton is decoded only when the length is
-			// possible there (commonNumber checks it too).
-			if t.lengths.possible&(1<<len(digits)) != 0 && t.loadDFA() &&
-				t.commonNumber(digits) && !isReading(intl, t.ccDigits, digits) {
-				return true
-			}
-			if np := t.np; np != "" && len(digits) > len(np) && string(digits[:len(np)]) == np &&
-				digits[len(np)] != '0' && t.lengths.possible&(1<<(len(digits)-len(np))) != 0 && t.loadDFA() &&
-				t.commonNumber(digits[len(np):]) && !isReading(intl, t.ccDigits, digits[len(np):]) {
+		for _, t := range tables().nationalCandidates(digits) {
+			if t.readsNational(digits, intl) {
 				return true
 			}
 		}
@@ -186,6 +178,21 @@ func (fast engine) nationalElsewhere(digits []byte, intl string) bool {
 		}
 	}
 	return false
+}
+
+// readsNational reports whether region t reads digits (bare digits, or its national prefix and
+// then digits) as a common national number other than intl.
+func (t *numberTables) readsNational(digits []byte, intl string) bool {
+	// A region's automaton is decoded only when the length is possible there (commonNumber
+	// checks it too).
+	if t.lengths.possible&(1<<len(digits)) != 0 && t.loadDFA() &&
+		t.commonNumber(digits) && !isReading(intl, t.ccDigits, digits) {
+		return true
+	}
+	np := t.np
+	return np != "" && len(digits) > len(np) && string(digits[:len(np)]) == np &&
+		digits[len(np)] != '0' && t.lengths.possible&(1<<(len(digits)-len(np))) != 0 && t.loadDFA() &&
+		t.commonNumber(digits[len(np):]) && !isReading(intl, t.ccDigits, digits[len(np):])
 }
 
 // isReading reports whether e164 is '+', cc and nsn.
