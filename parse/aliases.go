@@ -98,6 +98,8 @@ func addLocalAliases() {
 	local(title, "Titel")
 	// [ZC] de.
 	local(otherCountry, "Weiteres/e Land/Region")
+	// [WRK] the Vienna Red Cross staff export.
+	local(mobile, "Handy privat", "Handy geschäftlich")
 
 	// French (Outlook fr).
 	local(first, "Prénom", "Prénom usuel")

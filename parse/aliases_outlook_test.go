@@ -173,3 +173,14 @@ func TestOutlookKoreanLoneCountry(t *testing.T) {
 		}
 	}
 }
+
+// TestWRKStaffExport maps the staff list of the Vienna Red Cross (WRK) as its dispatch software
+// reads it: wrk-fmd/CoCeSo coceso/src/main/java/at/wrk/coceso/service/csv/CsvService.java (a
+// "|"-separated export with the columns Nachname, Vorname, DNr. and the telephone columns
+// "Handy privat", "Handy geschäftlich", "Handy WRK"). Its private and business mobiles feed
+// msisdn, the private one first; "Handy WRK" (the organisation's own phones) is not a header
+// others write and feeds nothing.
+func TestWRKStaffExport(t *testing.T) {
+	checkExportHeader(t, []col{{"Nachname", "lastName"}, {"Vorname", "firstName"}, {"DNr.", ""},
+		{"Handy privat", "msisdn!"}, {"Handy geschäftlich", "msisdn"}, {"Handy WRK", ""}})
+}

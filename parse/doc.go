@@ -248,6 +248,10 @@
 //     "Nome", "Telefone1", Italian "NOME", "COGNOME", "TELEFONO", Spanish "nombre", "telefono",
 //     Japanese 姓, 名, 電話番号, メールアドレス, CRM cp_phone1, tel_cell, n_given … (TestIssueHeaders).
 //
+//   - [WRK] the staff export of the Vienna Red Cross, as its dispatch software reads it:
+//     wrk-fmd/CoCeSo coceso/src/main/java/at/wrk/coceso/service/csv/CsvService.java (Nachname,
+//     Vorname, DNr., "Handy privat", "Handy geschäftlich", "Handy WRK") (TestWRKStaffExport).
+//
 //   - [WAB-ja] the Japanese Windows Address Book CSV columns 携帯電話 and 自宅電話番号 named on
 //     https://poweraddress.jp/?p=98836.
 //
@@ -291,8 +295,8 @@
 //
 //	language    examples (first; last; display; phone; mobile; email; country)              sourced
 //	German      Vorname; Nachname; Telefon, Telefon geschäftlich, Telefon (privat),          RC de_DE, de_CH; ZC de;
-//	            Haupttelefon; Mobiltelefon; E-Mail-Adresse, E-Mail 2: Adresse, Arbeit        I11
-//	            E-Mail; Land, Land/Region geschäftlich                                       (Handy: unchecked)
+//	            Haupttelefon; Mobiltelefon, Handy privat; E-Mail-Adresse, E-Mail 2:          I11; WRK
+//	            Adresse, Arbeit E-Mail; Land, Land/Region geschäftlich                       (Handy alone: unchecked)
 //	French      Prénom; Nom, Nom de famille; Nom à afficher; Téléphone (bureau), Tél.        TB fr, RC fr_FR, ZC fr
 //	            professionnel, Téléphone principal; Portable, Tél. mobile; Adresse de
 //	            messagerie, Adresse e-mail principale; Pays/Région (domicile)                (Courriel, Téléphone: unchecked)
