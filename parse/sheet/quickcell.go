@@ -20,72 +20,89 @@ var noQuick = false
 // decoding (no reference, no carriage return) and is at most limit bytes;
 // ok is false otherwise, or when b holds no '<'.
 func quickText(b []byte, limit int) (text []byte, ok bool) {
-	i := bytes.IndexByte(b, '<')
-	if i < 0 || i > limit {
-		return nil, false
-	}
-	for _, c := range b[:i] {
-		if c == '&' || c == '\r' {
+	for i, c := range b {
+		switch c {
+		case '<':
+			if i > limit {
+				return nil, false
+			}
+			return b[:i], true
+		case '&', '\r':
 			return nil, false
 		}
 	}
-	return b[:i], true
+	return nil, false
 }
 
-// quickAttrs splits the attributes of a start tag at the start of b (after
-// its name) up to its '>' or "/>": each one a space, a local name without a
-// prefix, '=' and a double-quoted value that needs no decoding. It calls f
-// with each and returns the offset just past the tag and whether it was
-// empty (<.../>); ok is false when the tag is not of that form or does not
-// end in b, or f returns false.
-func quickAttrs(b []byte, f func(k, v []byte) bool) (end int, empty, ok bool) {
-	i := 0
-	for {
-		if i >= len(b) {
-			return 0, false, false
+// quickAttr splits the attribute at the start of b, the rest of a start
+// tag after its name: a space, a local name without a prefix, '=' and a
+// double-quoted value that needs no decoding. It returns n, the offset
+// just past it, or past the tag's end when end is set (empty when the tag
+// was <.../>); n is 0 when b starts with neither (or the tag does not end
+// in b).
+func quickAttr(b []byte) (key, val []byte, n int, end, empty bool) {
+	if len(b) == 0 {
+		return nil, nil, 0, false, false
+	}
+	switch b[0] {
+	case '>':
+		return nil, nil, 1, true, false
+	case '/':
+		if len(b) > 1 && b[1] == '>' {
+			return nil, nil, 2, true, true
 		}
+		return nil, nil, 0, false, false
+	case ' ':
+	default:
+		return nil, nil, 0, false, false
+	}
+	i := 1
+	for i < len(b) && b[i] != '=' {
 		switch b[i] {
-		case '>':
-			return i + 1, false, true
-		case '/':
-			if i+1 < len(b) && b[i+1] == '>' {
-				return i + 2, true, true
-			}
-			return 0, false, false
-		case ' ':
-		default:
-			return 0, false, false
-		}
-		i++
-		k := i
-		for i < len(b) && b[i] != '=' {
-			switch b[i] {
-			case ' ', '\t', '\r', '\n', ':', '"', '\'', '<', '>', '/':
-				return 0, false, false
-			}
-			i++
-		}
-		if i == k || i+1 >= len(b) || b[i+1] != '"' {
-			return 0, false, false
-		}
-		key := b[k:i]
-		i += 2
-		v := i
-		for i < len(b) && b[i] != '"' {
-			switch b[i] {
-			case '&', '\t', '\r', '\n', '<', '>':
-				return 0, false, false
-			}
-			i++
-		}
-		if i >= len(b) {
-			return 0, false, false
-		}
-		if !f(key, b[v:i]) {
-			return 0, false, false
+		case ' ', '\t', '\r', '\n', ':', '"', '\'', '<', '>', '/':
+			return nil, nil, 0, false, false
 		}
 		i++
 	}
+	if i == 1 || i+1 >= len(b) || b[i+1] != '"' {
+		return nil, nil, 0, false, false
+	}
+	key = b[1:i]
+	i += 2
+	v := i
+	for i < len(b) && b[i] != '"' {
+		switch b[i] {
+		case '&', '\t', '\r', '\n', '<', '>':
+			return nil, nil, 0, false, false
+		}
+		i++
+	}
+	if i >= len(b) {
+		return nil, nil, 0, false, false
+	}
+	return key, b[v:i], i + 1, false, false
+}
+
+// quickColumn is cellColumn for the usual reference, one to three capital
+// letters and a row number without leading zeros; ok is false for any
+// other (cellColumn then reads it, or reports it).
+func quickColumn(ref []byte) (col int, ok bool) {
+	i := 0
+	for i < len(ref) && i < 3 && 'A' <= ref[i] && ref[i] <= 'Z' {
+		col = col*26 + int(ref[i]-'A'+1)
+		i++
+	}
+	if i == 0 || i == len(ref) || ref[i] < '1' || ref[i] > '9' || len(ref)-i > 7 || col > excelMaxCols {
+		return 0, false
+	}
+	row := 0
+	for _, c := range ref[i:] {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		row = row*10 + int(c-'0')
+	}
+	return col, row <= excelMaxRows
 }
 
 // quickCell reads the <c> element at the scanner's position when it has
@@ -100,15 +117,24 @@ func (x *fastReader) quickCell(col int) (_ int, handled bool, err error) {
 		return col, false, nil
 	}
 	var (
-		c          cellCtx
-		rval       []byte
-		seen       uint8
-		styleOK    = true
-		attrsValid = true
+		c    cellCtx
+		rval []byte
+		seen uint8
 	)
-	end, empty, ok := quickAttrs(b[2:], func(k, v []byte) bool {
+	p := 2
+	empty := false
+	for {
+		k, v, n, end, e := quickAttr(b[p:])
+		if n == 0 {
+			return col, false, nil
+		}
+		p += n
+		if end {
+			empty = e
+			break
+		}
 		if len(k) != 1 {
-			return true
+			continue
 		}
 		var bit uint8
 		switch k[0] {
@@ -117,26 +143,26 @@ func (x *fastReader) quickCell(col int) (_ int, handled bool, err error) {
 		case 's':
 			bit = 2
 			n, ok := atoiBytes(v)
-			c.s, styleOK = n, ok && n >= 0
+			if !ok || n < 0 {
+				return col, false, nil
+			}
+			c.s = n
 		case 't':
 			bit = 4
 			c.t = cellType(v)
 		}
 		if seen&bit != 0 {
-			attrsValid = false // a repeated attribute: left to readCell
+			return col, false, nil // a repeated attribute: left to readCell
 		}
 		seen |= bit
-		return true
-	})
-	if !ok || !attrsValid || !styleOK {
-		return col, false, nil
 	}
-	p := 2 + end
 	hasR := seen&1 != 0
 	if hasR && len(rval) > 0 {
-		cc, err := cellColumn(rval)
-		if err != nil {
-			return col, false, nil
+		cc, ok := quickColumn(rval)
+		if !ok {
+			if cc, err = cellColumn(rval); err != nil {
+				return col, false, nil
+			}
 		}
 		col = cc
 	}

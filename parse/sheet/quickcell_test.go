@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -144,4 +145,24 @@ func TestSpilledStrings(t *testing.T) {
 	assert.Empty(t, left)
 	// A directory that cannot be written keeps the table in memory.
 	assert.Equal(t, readTrace(inputs[0], Options{}), readTrace(inputs[0], Options{SpillDir: filepath.Join(dir, "missing")}))
+}
+
+// TestQuickColumn: where quickColumn reads a reference, cellColumn reads
+// the same column.
+func TestQuickColumn(t *testing.T) {
+	refs := []string{"A1", "Z9", "AA10", "XFD1048576", "XFE1", "ZZZ1", "A1048577", "A0", "A01", "a1", "$A$1", "AAAA1", "A", "1", "", "A1B", "B7 ", "C12345678"}
+	for c := 1; c <= 800; c += 7 {
+		refs = append(refs, ColumnName(c)+strconv.Itoa(c*1301))
+	}
+	quick := 0
+	for _, ref := range refs {
+		col, ok := quickColumn([]byte(ref))
+		want, err := cellColumn([]byte(ref))
+		if ok {
+			quick++
+			assert.NoError(t, err, ref)
+			assert.Equal(t, want, col, ref)
+		}
+	}
+	assert.Greater(t, quick, 100)
 }
