@@ -151,6 +151,7 @@ func BenchmarkFields(b *testing.B) {
 	}{
 		{"country/code", Country, "de"},
 		{"country/name", Country, "United Kingdom"},
+		{"country/alpha3", Country, "deu"},
 		{"email", Email, "Anna.Smith@Example.com"},
 		{"name/clean", Name, "Anna Maria"},
 		{"name/dirty", Name, "  Anna \t Maria "},

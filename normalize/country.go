@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
@@ -33,11 +34,20 @@ func Country(raw string) (string, error) {
 			return code, nil
 		}
 	}
-	if code, ok := countryCode(s); ok {
+	if len(s) == 3 {
+		if code := alpha3Table()[alpha3Key(s)]; code != "" {
+			return code, nil
+		}
+	} else if code, ok := countryCode(s); ok {
 		return code, nil
 	}
 	tab := countryTable()
-	if code := tab.byName[countryKey(s)]; code != "" {
+	var buf [maxASCIIKey]byte
+	if key, ok := countryKeyASCII(s, &buf); ok {
+		if code := tab.byName[string(key)]; code != "" { // the lookup does not allocate
+			return code, nil
+		}
+	} else if code := tab.byName[countryKey(s)]; code != "" {
 		return code, nil
 	}
 	msg := "not a country we know; write a two-letter country code such as DE or US, or the country's name"
@@ -55,6 +65,48 @@ func alpha2Index(s string) int {
 		return 0
 	}
 	return int(a-'a')*26 + int(b-'a')
+}
+
+// alpha3Key is a three-letter code in upper case (ASCII letters upper-cased, other bytes as
+// they are: they find nothing).
+func alpha3Key(s string) [3]byte {
+	var k [3]byte
+	for i := range k {
+		k[i] = s[i]
+		if 'a' <= k[i] && k[i] <= 'z' {
+			k[i] -= 'a' - 'A'
+		}
+	}
+	return k
+}
+
+var (
+	alpha3Once sync.Once
+	alpha3Tab  map[[3]byte]string
+)
+
+// alpha3Table holds countryCode's answer for every three-letter code it accepts: the alpha-3
+// code of each country alpha2Table knows. Built once on first use.
+func alpha3Table() map[[3]byte]string {
+	alpha3Once.Do(func() {
+		tab := map[[3]byte]string{}
+		for _, code := range alpha2Table() {
+			if code == "" {
+				continue
+			}
+			r, err := language.ParseRegion(code)
+			if err != nil {
+				continue
+			}
+			if iso3 := r.ISO3(); len(iso3) == 3 {
+				if c3, ok := countryCode(iso3); ok {
+					tab[alpha3Key(iso3)] = c3
+				}
+			}
+		}
+		alpha3Tab = tab
+	})
+	return alpha3Tab
 }
 
 var (
@@ -218,6 +270,65 @@ func buildCountryNames() *countryNames {
 		}
 	}
 	return tab
+}
+
+// maxASCIIKey bounds the names countryKeyASCII folds (longer ones go to countryKey).
+const maxASCIIKey = 64
+
+// countryKeyASCII is countryKey for an ASCII name, written to buf without allocating; false when
+// s is not ASCII or is longer than buf (then countryKey folds it).
+func countryKeyASCII(s string, buf *[maxASCIIKey]byte) ([]byte, bool) {
+	if len(s) > maxASCIIKey {
+		return nil, false
+	}
+	var low [maxASCIIKey]byte       // s's letters and digits, lower case, "&" as "and"
+	var words [maxASCIIKey][2]uint8 // each word has a byte at least
+	n, nw, start := 0, 0, 0
+	flush := func() {
+		if n > start {
+			words[nw] = [2]uint8{uint8(start), uint8(n)}
+			nw++
+		}
+		start = n
+	}
+	for i := 0; i < len(s); i++ {
+		if n+len("and") > len(low) { // "&" grows the text
+			return nil, false
+		}
+		switch c := s[i]; {
+		case c >= utf8.RuneSelf:
+			return nil, false
+		case 'A' <= c && c <= 'Z':
+			low[n] = c + 'a' - 'A'
+			n++
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+			low[n] = c
+			n++
+		case c == '&':
+			flush()
+			n += copy(low[n:], "and")
+			flush()
+		default:
+			flush()
+		}
+	}
+	flush()
+	ws := words[:nw]
+	if len(ws) > 1 && string(low[ws[0][0]:ws[0][1]]) == "the" {
+		ws = ws[1:]
+	}
+	out := buf[:0]
+	for _, w := range ws {
+		word := string(low[w[0]:w[1]]) // does not allocate: only compared and copied
+		if word == "st" {
+			word = "saint"
+		}
+		if len(out)+len(word) > len(buf) {
+			return nil, false
+		}
+		out = append(out, word...)
+	}
+	return out, true
 }
 
 // countryKey folds a country name for lookup: accents removed, lower case,

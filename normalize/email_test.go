@@ -85,6 +85,28 @@ func FuzzPlainEmail(f *testing.F) {
 	})
 }
 
+// TestCountryAlpha3TableMatchesCountryCode: for every three-letter code in upper and mixed
+// case, Country answers from its table what countryCode answers.
+func TestCountryAlpha3TableMatchesCountryCode(t *testing.T) {
+	n := 0
+	for a := byte('A'); a <= 'Z'; a++ {
+		for b := byte('A'); b <= 'Z'; b++ {
+			for c := byte('A'); c <= 'Z'; c++ {
+				for _, s := range []string{string([]byte{a, b, c}), string([]byte{a | 0x20, b, c | 0x20})} {
+					code, ok := countryCode(s)
+					if ok {
+						n++
+					}
+					if got := alpha3Table()[alpha3Key(s)]; got != code {
+						t.Errorf("alpha3Table[%q] = %q; countryCode says %q", s, got, code)
+					}
+				}
+			}
+		}
+	}
+	assert.Greater(t, n, 400, "the alpha-3 codes, in two spellings")
+}
+
 func TestCountryAlpha2TableMatchesCountryCode(t *testing.T) {
 	n := 0
 	for a := byte('A'); a <= 'Z'; a++ {

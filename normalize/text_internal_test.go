@@ -50,3 +50,35 @@ func TestCleanNameASCIIPath(t *testing.T) {
 		assert.Equal(t, cleanNameReference(raw), cleanName(raw), "%q", raw)
 	}
 }
+
+// TestCountryKeyASCII holds countryKeyASCII to countryKey on country names and on random ASCII
+// text of letters, digits, spaces, '&' and punctuation, up to the longest it folds.
+func TestCountryKeyASCII(t *testing.T) {
+	var buf [maxASCIIKey]byte
+	check := func(s string) {
+		key, ok := countryKeyASCII(s, &buf)
+		if !ok {
+			return
+		}
+		assert.Equal(t, countryKey(s), string(key), "%q", s)
+	}
+	for _, s := range []string{"United States", "the Gambia", "St. Lucia", "St Kitts & Nevis", "THE", "the", "The the", "st", "", "&", "Trinidad&Tobago", "U.S.A."} {
+		check(s)
+	}
+	parts := []string{"the", "The", "st", "St.", "&", " ", "-", ".", "a", "B", "9", "island", "and", "x"}
+	rng := rand.New(rand.NewPCG(7, 8))
+	for range 20_000 {
+		var b strings.Builder
+		for range rng.IntN(8) {
+			b.WriteString(parts[rng.IntN(len(parts))])
+		}
+		check(b.String())
+		check(strings.Repeat("a&", rng.IntN(33)))
+		check(strings.Repeat(" a", rng.IntN(33)))
+	}
+	_, ok := countryKeyASCII("Côte d’Ivoire", &buf)
+	assert.False(t, ok, "not ASCII: countryKey folds it")
+	key, ok := countryKeyASCII("Saint Vincent and the Grenadines", &buf)
+	assert.True(t, ok)
+	assert.Equal(t, "saintvincentandthegrenadines", string(key))
+}
