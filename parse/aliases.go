@@ -140,7 +140,14 @@ func addLocalAliases() {
 	// [RC] es_ES reads Thunderbird's "Nombre en pantalla" as the display name, [ZC] thunderbird-csv
 	// es_ES as the screen name beside "Nombre mostrado": a weaker full name.
 	local(alias{kind: kindFullName, rank: 1}, "Nombre en pantalla")
-	local(full, "Nombre mostrado") // [ZC] thunderbird-csv es_ES
+	local(full, "Nombre mostrado") // [TB] es-ES, es-AR; [ZC] thunderbird-csv es_ES
+	// [TB] es-AR and es-MX.
+	local(first, "Primer nombre")
+	local(full, "Mostrar nombre")
+	local(email, "Correo principal")
+	local(email2, "Correo secundario")
+	local(homeCountry, "País donde vives")
+	local(workCountry, "País donde trabajas")
 	local(phone, "Teléfono", "Número de teléfono", "Tel", "Teléfono 1")
 	local(mobile, "Móvil", "Teléfono móvil", "Celular", "Teléfono celular", "Número de móvil", "Número de celular")
 	local(mainPhone, "Teléfono principal")
@@ -312,6 +319,14 @@ func addLocalAliases() {
 	local(email2, "Ytterligare e-post", "Sekundær mail", "Sekundær e-post")
 	local(homeCountry, "Hjemmeland", "Hjem Land")
 	local(workCountry, "Land arbete", "Arbejdsland", "Arbeid Land")
+	// [TB] nn-NO (Norwegian Nynorsk).
+	local(first, "Førenamn")
+	local(last, "Etternamn")
+	local(full, "Fullt namn")
+	local(work, "Jobbtelefon")
+	local(home, "Heimetelefon")
+	local(homeCountry, "Land (heime)")
+	local(workCountry, "Land (arbeid)")
 	// [ZC] da and sv: Swedish Outlook names the work and home phones "Arbete" and "Hem" alone.
 	local(mainPhone, "Primær telefon")
 	local(alias{field: Msisdn, rank: 3, order: 3}, "Primær telefon (firma)", "Företag, växel")

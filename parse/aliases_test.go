@@ -35,6 +35,11 @@ var thunderbirdExports = []struct {
 	{"zh-CN", []string{"名字", "姓氏", "显示名称", "主要电子邮件", "备用电子邮件", "工作电话", "家庭电话", "移动电话号码", "居住国家/地区", "工作国家/地区"}},
 	{"zh-TW", []string{"名", "姓", "顯示名稱", "主要 Email", "次要 Email", "商務電話", "住家電話", "手機號碼", "居住國家", "商務國家"}},
 	{"ko", []string{"이름", "성", "표시명", "기본 메일", "추가 메일", "직장 전화", "자택 전화", "휴대폰", "국가", "국가"}},
+	{"es-ES", []string{"Nombre", "Apellidos", "Nombre mostrado", "Dirección de correo electrónico principal", "Dirección de correo electrónico secundaria", "Teléfono (Trabajo)", "Teléfono particular", "Teléfono móvil", "País de residencia", "País (Trabajo)"}},
+	{"es-AR", []string{"Primer nombre", "Apellido", "Nombre mostrado", "Dirección de correo electrónico principal", "Dirección de correo electrónico secundaria", "Teléfono (Trabajo)", "Teléfono particular", "Teléfono móvil", "País de residencia", "País (Trabajo)"}},
+	{"es-MX", []string{"Nombre", "Apellido", "Mostrar nombre", "Correo principal", "Correo secundario", "Teléfono de trabajo", "Teléfono de casa", "Teléfono celular", "País donde vives", "País donde trabajas"}},
+	{"de", []string{"Vorname", "Nachname", "Anzeigename", "Primäre E-Mail-Adresse", "Sekundäre E-Mail-Adresse", "Tel. dienstlich", "Tel. privat", "Mobil-Tel.-Nr.", "Privat: Land", "Dienstlich: Land"}},
+	{"nn-NO", []string{"Førenamn", "Etternamn", "Fullt namn", "Primær e-post", "Sekundær e-post", "Jobbtelefon", "Heimetelefon", "Mobil", "Land (heime)", "Land (arbeid)"}},
 }
 
 // TestThunderbirdExports maps the header of Thunderbird's CSV export in each language issue 11

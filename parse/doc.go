@@ -191,8 +191,8 @@
 //     thunderbird/thunderbird-l10n <lang>/mail/chrome/messenger/importMsgs.properties, written by
 //     mozilla/releases-comm-central mailnews/addrbook/modules/AddrBookUtils.sys.mjs
 //     (exportDirectoryToDelimitedText); its importer reads the same names back. Every contact
-//     column of it is mapped for fr, it, pt-BR, pt-PT, nl, pl, sv-SE, da, nb-NO, fi, tr, ja,
-//     zh-CN, zh-TW and ko (TestThunderbirdExports), except Swedish "Visa" (its display name; the
+//     column of it is mapped for de, fr, es-ES, es-AR, es-MX, it, pt-BR, pt-PT, nl, pl, sv-SE,
+//     da, nb-NO, nn-NO, fi, tr, ja, zh-CN, zh-TW and ko (TestThunderbirdExports), except Swedish "Visa" (its display name; the
 //     word is also a card brand) and Portuguese "Nacionalidade" (a nationality, not a country).
 //
 //   - [RC] Outlook's localized CSV export as Roundcube's importer maps it:
@@ -294,15 +294,16 @@
 // names in parentheses there are among the unchecked ones.
 //
 //	language    examples (first; last; display; phone; mobile; email; country)              sourced
-//	German      Vorname; Nachname; Telefon, Telefon geschäftlich, Telefon (privat),          RC de_DE, de_CH; ZC de;
+//	German      Vorname; Nachname; Telefon, Telefon geschäftlich, Telefon (privat),          TB de, RC de_DE, de_CH; ZC de;
 //	            Haupttelefon; Mobiltelefon, Handy privat; E-Mail-Adresse, E-Mail 2:          I11; WRK
 //	            Adresse, Arbeit E-Mail; Land, Land/Region geschäftlich                       (Handy alone: unchecked)
 //	French      Prénom; Nom, Nom de famille; Nom à afficher; Téléphone (bureau), Tél.        TB fr, RC fr_FR, ZC fr
 //	            professionnel, Téléphone principal; Portable, Tél. mobile; Adresse de
 //	            messagerie, Adresse e-mail principale; Pays/Région (domicile)                (Courriel, Téléphone: unchecked)
-//	Spanish     Nombre; Apellidos; Nombre mostrado, Nombre en pantalla; Teléfono             RC es_ES; ZC es, ZC
-//	            del trabajo, Particular; Teléfono móvil; Dirección de correo                 thunderbird-csv es_ES; I11
-//	            electrónico principal; País o región del domicilio, País (Trabajo)           (Celular, Correo electrónico: unchecked)
+//	Spanish     Nombre; Apellidos; Nombre mostrado, Nombre en pantalla; Teléfono             TB es-ES, es-AR, es-MX; RC
+//	            del trabajo, Particular; Teléfono móvil; Dirección de correo                 es_ES; ZC es, ZC thunderbird-csv
+//	            electrónico principal; País o región del domicilio, País (Trabajo)           es_ES; I11 (Celular, Correo
+//	                                                                                         electrónico: unchecked)
 //	Portuguese  Nome, Primeiro nome; Sobrenome, Apelido, Último nome; Nome de exibição;      TB pt-BR, pt-PT, RC pt_BR;
 //	            Telefone comercial, Fone de casa; Celular, Número de telemóvel; Endereço     ZC pt_BR; I11
 //	            de E-mail, Email principal; País, País/Região de Residência                  (Telemóvel alone: unchecked)
@@ -320,8 +321,8 @@
 //	Danish      Fornavn; Efternavn; Vis navn; Telefon (arbejde), Hjemmetelefon;              TB da, ZC da
 //	            Mobiltelefon, Mobilnummer; E-mail-adresse, Primær mail; Land/område
 //	            (privat), Hjemmeland
-//	Norwegian   Fornavn; Etternavn; Fullt navn; Arbeidstelefon, Hjemmetelefon; Mobil;         TB nb-NO (no Outlook source)
-//	            Primær e-post; Hjem Land, Arbeid Land                                        (E-postadresse: unchecked)
+//	Norwegian   Fornavn; Etternavn; Fullt navn; Arbeidstelefon, Hjemmetelefon; Mobil;        TB nb-NO, nn-NO (no Outlook
+//	            Primær e-post; Hjem Land, Arbeid Land                                        source) (E-postadresse: unchecked)
 //	Finnish     Etunimi; Sukunimi; Näyttönimi; Työpuhelin, Kotipuhelin;                      TB fi, RC fi_FI, EG fi
 //	            Matkapuhelin, Matkapuhelinnumero; Sähköpostiosoite, Ensisijainen
 //	            sähköposti; Maa (koti), Kotimaa                                              (Sähköposti, Maa alone: unchecked)
