@@ -388,8 +388,8 @@ func (p *opcPackage) open() (*fastReader, error) {
 		x.sst.free()
 		return nil, xlsxErr("part %q: %v", sheet.Name, err)
 	}
-	x.rc = rc
-	x.sc = newXMLScanner(rc, fastMaxTag)
+	x.rc = newAheadReader(rc)
+	x.sc = newXMLScanner(x.rc, fastMaxTag)
 	return x, nil
 }
 

@@ -193,10 +193,11 @@ func (t *xlsxStrings) load(zf *zip.File, maxEntries int64, o *Options) error {
 	if zf == nil {
 		return nil
 	}
-	rc, err := zf.Open()
+	zrc, err := zf.Open()
 	if err != nil {
 		return xlsxErr("part %q: %v", zf.Name, err)
 	}
+	rc := newAheadReader(zrc)
 	defer rc.Close()
 	sc := newXMLScanner(rc, fastMaxTag)
 	var (
