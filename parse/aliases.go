@@ -98,6 +98,8 @@ func addLocalAliases() {
 	local(title, "Titel")
 	// [ZC] de.
 	local(otherCountry, "Weiteres/e Land/Region")
+	// [EG] de: EGroupware's list of the German Outlook export's columns.
+	local(otherCountry, "Weiteres Land")
 	// [WRK] the Vienna Red Cross staff export.
 	local(mobile, "Handy privat", "Handy geschäftlich")
 
@@ -132,6 +134,9 @@ func addLocalAliases() {
 	local(car, "Téléphone (voiture)")
 	local(otherCountry, "Pays/Région (autre)")
 	// [ZC] fr: Windows Live Mail writes "Pays/région (domicile)", "Téléphone domicile" … (above).
+	// [EG] fr: EGroupware's export in the French Outlook layout.
+	local(homeCountry, "Pays (domicile)")
+	local(workCountry, "Pays (bureau)")
 
 	// Spanish (Roundcube's es_ES CSV map: Outlook es).
 	local(last, "Apellido", "Apellidos", "Primer apellido")

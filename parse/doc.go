@@ -229,8 +229,11 @@
 //     outlook2010.jp_JP.properties (TestOpenXchangeOutlookHeaders: the contact columns map,
 //     every other column feeds nothing).
 //
-//   - [EG] EGroupware's export in the Finnish Outlook layout: EGroupware/egroupware
-//     addressbook/setup/outlook_csv_finnish.xml (TestEGroupwareFinnishOutlook).
+//   - [EG] EGroupware's exports in the Finnish and French Outlook layouts, and its list of the
+//     87 columns of German Outlook's export (its import definition, one comment per column):
+//     EGroupware/egroupware addressbook/setup/outlook_csv_finnish.xml, outlook_csv_french.xml
+//     and outlook_csv_german.xml (TestEGroupwareFinnishOutlook,
+//     TestEGroupwareOutlookGermanFrench).
 //
 //   - [G] Google Contacts writes its CSV export in English whatever the account's language, the
 //     phone types too ("Mobile"): a Russian account's export in
@@ -295,9 +298,9 @@
 //
 //	language    examples (first; last; display; phone; mobile; email; country)              sourced
 //	German      Vorname; Nachname; Telefon, Telefon geschäftlich, Telefon (privat),          TB de, RC de_DE, de_CH; ZC de;
-//	            Haupttelefon; Mobiltelefon, Handy privat; E-Mail-Adresse, E-Mail 2:          I11; WRK
+//	            Haupttelefon; Mobiltelefon, Handy privat; E-Mail-Adresse, E-Mail 2:          I11; WRK; EG de
 //	            Adresse, Arbeit E-Mail; Land, Land/Region geschäftlich                       (Handy alone: unchecked)
-//	French      Prénom; Nom, Nom de famille; Nom à afficher; Téléphone (bureau), Tél.        TB fr, RC fr_FR, ZC fr
+//	French      Prénom; Nom, Nom de famille; Nom à afficher; Téléphone (bureau), Tél.        TB fr, RC fr_FR, ZC fr, EG fr
 //	            professionnel, Téléphone principal; Portable, Tél. mobile; Adresse de
 //	            messagerie, Adresse e-mail principale; Pays/Région (domicile)                (Courriel, Téléphone: unchecked)
 //	Spanish     Nombre; Apellidos; Nombre mostrado, Nombre en pantalla; Teléfono             TB es-ES, es-AR, es-MX; RC
