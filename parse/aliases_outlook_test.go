@@ -95,12 +95,12 @@ func TestOutlookChineseRow(t *testing.T) {
 }
 
 // TestOutlookTitleByContent: Outlook's Title column, under its name in each language's export
-// (Titel [ZC] de…, Titre [ZC] fr, Titolo [ZC] it, Tytuł [ZC] pl, Unvan [ZC] tr, 肩書き [ZC] ja,
+// (Titel [ZC] da, nl, sv, Titre [ZC] fr, Titolo [ZC] it, Tytuł [ZC] pl, Unvan [ZC] tr, 肩書き [ZC] ja,
 // 英文称谓 [OL-zh], 호칭(영문) [OL-ko]), is decided by its values like English "Title": a salutation
 // when they are salutations, ignored when they are job titles.
 func TestOutlookTitleByContent(t *testing.T) {
 	tests := []struct{ header, salutation, job string }{
-		{"Titel", "Dr.", "Geschäftsführer"},
+		{"Titel", "Dhr.", "Directeur"},
 		{"Titre", "Mme", "Directrice commerciale"},
 		{"Titolo", "Dott.", "Direttore vendite"},
 		{"Tytuł", "Pan", "Kierownik sprzedaży"},
