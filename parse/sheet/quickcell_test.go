@@ -166,3 +166,30 @@ func TestQuickColumn(t *testing.T) {
 	}
 	assert.Greater(t, quick, 100)
 }
+
+// TestRowsStayValid: the rows returned share buffers (see finish), which
+// are never written again: rows held to the end read as they did when
+// returned, however many rows came after.
+func TestRowsStayValid(t *testing.T) {
+	var b bytes.Buffer
+	_, err := bench.Generate(&b, 3000, bench.Options{Format: bench.XLSXShared, Seed: 9})
+	require.NoError(t, err)
+	r, err := OpenXLSX(bytes.NewReader(b.Bytes()), int64(b.Len()), Options{})
+	require.NoError(t, err)
+	var held [][]string
+	var when []string
+	for {
+		_, cells, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		require.NoError(t, err)
+		held = append(held, cells)
+		when = append(when, fmt.Sprintf("%q", cells))
+	}
+	require.NoError(t, r.Close())
+	require.Len(t, held, 3001)
+	for i, cells := range held {
+		require.Equal(t, when[i], fmt.Sprintf("%q", cells), "row %d", i+1)
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // fastMaxTag bounds one tag (with its attributes), comment or CDATA section
@@ -414,6 +415,8 @@ type fastReader struct {
 	// The row being built: the text of its cells in arena, cells as
 	// positions into it or into the shared string table.
 	arena   []byte
+	kept    []byte   // the text of the rows returned (see finish)
+	slab    []string // the cells of the rows to come (see finish)
 	cells   []fastCell
 	ncells  int // excelize's slice length: cells placed, empty ones included
 	v, is   []byte
@@ -1223,15 +1226,45 @@ func formatDuration(d time.Duration) string {
 	return fmt.Sprintf("%s%02d:%02d:%02d", sign, h, m, sec)
 }
 
-// finish turns the row built into strings: one allocation for the text of
-// all its cells.
+// rowChunk is the size of the buffers the rows' text and cells are cut
+// from: a row's strings and slice share them with the rows around it rather
+// than taking two allocations of their own.
+const rowChunk = 16 << 10
+
+// finish turns the row built into strings. The text goes into an
+// append-only buffer and the cells are cut from a slab; neither is written
+// again where a returned row points, so rows stay valid however long they
+// are held (each keeps its buffers alive). A row of more than a quarter of
+// a buffer gets its own.
 func (x *fastReader) finish() []string {
 	last := 0
 	for _, c := range x.cells {
 		last = max(last, c.pos+1)
 	}
-	out := make([]string, last)
-	text := string(x.arena)
+	var out []string
+	if last > len(x.slab) {
+		if last > rowChunk/64 {
+			out = make([]string, last)
+		} else {
+			x.slab = make([]string, rowChunk/16)
+		}
+	}
+	if out == nil {
+		out, x.slab = x.slab[:last:last], x.slab[last:]
+	}
+	var text string
+	switch n := len(x.arena); {
+	case n == 0:
+	case n > rowChunk/4:
+		text = string(x.arena)
+	default:
+		if cap(x.kept)-len(x.kept) < n {
+			x.kept = make([]byte, 0, rowChunk)
+		}
+		start := len(x.kept)
+		x.kept = append(x.kept, x.arena...)
+		text = unsafe.String(&x.kept[start], n)
+	}
 	for _, c := range x.cells {
 		out[c.pos] = text[c.start:c.end]
 	}
