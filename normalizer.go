@@ -170,8 +170,8 @@ func (n *Normalizer) normalize(rec *parse.Record, c *Contact, a *arena) (warns [
 	return warns, nil
 }
 
-// arenaChunk is the size of an arena's buffers: the E.164 numbers of a few hundred rows.
-const arenaChunk = 8 << 10
+// arenaChunk is the size of an arena's buffers: the E.164 numbers of over a hundred rows.
+const arenaChunk = 2 << 10
 
 // arena holds strings a worker makes (the E.164 numbers) back to back in buffers that are never
 // written again where a string points: one allocation for a few hundred numbers rather than one

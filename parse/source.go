@@ -696,9 +696,10 @@ func (s *Source) cells(n int) []string {
 	return out
 }
 
-// textChunk is the size of the buffers keep copies records into: one allocation for a few hundred
-// records rather than one each.
-const textChunk = 16 << 10
+// textChunk is the size of the buffers keep copies records into: one allocation for dozens of
+// records rather than one each. Larger buffers raised an import's peak RSS (a string held keeps
+// its whole buffer).
+const textChunk = 4 << 10
 
 // keep returns b as a string held by the text buffer. Its bytes are never written again: a string
 // handed out stays valid (it keeps its whole buffer alive). A record larger than a quarter of a
