@@ -131,10 +131,13 @@ func emailSlow(s string) (string, error) {
 }
 
 // isAtext reports whether c is an ASCII atext character of RFC 5322.
-func isAtext(c byte) bool {
-	switch {
-	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		return true
+func isAtext(c byte) bool { return atext[c] }
+
+// atext holds the bytes isAtext accepts: letters, digits and !#$%&'*+-/=?^_`{|}~.
+var atext = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+			strings.IndexByte("!#$%&'*+-/=?^_`{|}~", byte(c)) >= 0
 	}
-	return strings.IndexByte("!#$%&'*+-/=?^_`{|}~", c) >= 0
-}
+	return t
+}()
