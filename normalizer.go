@@ -147,9 +147,12 @@ func (n *Normalizer) normalize(rec *parse.Record, c *Contact, a *arena) (warns [
 		}
 	}
 	// The API contract, on the canonical values.
-	for f := range parse.NumFields {
-		if err := validate.Field(f.String(), *fieldPtr(c, f)); err != nil {
-			if e := bad(f, err); e != nil {
+	for f, v := range contactValues(c) {
+		if v == "" {
+			continue // validate.Field accepts every empty value
+		}
+		if err := validate.Field(fieldNames[f], v); err != nil {
+			if e := bad(parse.Field(f), err); e != nil {
 				return nil, e
 			}
 		}
@@ -213,6 +216,24 @@ type Warning struct {
 // Error says which row and column, and what is wrong.
 func (w Warning) Error() string {
 	return (&RowError{Row: w.Row, Column: w.Column, Code: w.Code, Err: w.Err}).Error()
+}
+
+// fieldNames are the fields' names (parse.Field.String), by field.
+var fieldNames = func() (names [parse.NumFields]string) {
+	for f := range parse.NumFields {
+		names[f] = f.String()
+	}
+	return names
+}()
+
+// contactValues returns c's fields by parse.Field: what *fieldPtr(c, f) reads, for every f at once.
+func contactValues(c *Contact) [parse.NumFields]string {
+	return [parse.NumFields]string{
+		parse.Msisdn: c.Msisdn, parse.FirstName: c.FirstName, parse.LastName: c.LastName,
+		parse.ExternalID: c.ExternalID, parse.Country: c.Country, parse.Email: c.Email,
+		parse.WeChatUserID: c.WeChatUserID, parse.FacebookUserID: c.FacebookUserID, parse.ZaloID: c.ZaloID,
+		parse.LineID: c.LineID, parse.KakaoTalkID: c.KakaoTalkID, parse.Salutation: c.Salutation,
+	}
 }
 
 // fieldPtr returns the Contact field that holds f.
@@ -297,13 +318,20 @@ func (k kindSet) names() []string {
 	return out
 }
 
-// appendAddresses appends c's non-empty addresses of the kinds in k.
+// addressKinds are the names of addressFields, in their order.
+var addressKinds = func() (names [len(addressFields)]string) {
+	for i, f := range addressFields {
+		names[i] = f.String()
+	}
+	return names
+}()
+
+// appendAddresses appends c's non-empty addresses of the kinds in k, in addressFields order.
 func appendAddresses(dst []dedupe.Address, c *Contact, k kindSet) []dedupe.Address {
-	for _, f := range addressFields {
-		if k.has(f) {
-			if v := *fieldPtr(c, f); v != "" {
-				dst = append(dst, dedupe.Address{Kind: f.String(), Value: v})
-			}
+	values := [len(addressFields)]string{c.Msisdn, c.Email, c.WeChatUserID, c.FacebookUserID, c.ZaloID, c.LineID, c.KakaoTalkID}
+	for i, v := range values {
+		if v != "" && k.has(addressFields[i]) {
+			dst = append(dst, dedupe.Address{Kind: addressKinds[i], Value: v})
 		}
 	}
 	return dst
