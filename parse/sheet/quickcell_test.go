@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -192,4 +193,75 @@ func TestRowsStayValid(t *testing.T) {
 	for i, cells := range held {
 		require.Equal(t, when[i], fmt.Sprintf("%q", cells), "row %d", i+1)
 	}
+}
+
+// TestQuickMatchesGeneralRandom compares the two paths on sheets made of
+// random pieces of the forms at the edges of the quick paths.
+func TestQuickMatchesGeneralRandom(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 1))
+	pick := func(s ...string) string { return s[rng.IntN(len(s))] }
+	attrs := func(row int) string {
+		var b strings.Builder
+		for range rng.IntN(4) {
+			switch rng.IntN(8) {
+			case 0, 1:
+				fmt.Fprintf(&b, ` r="%s%d"`, pick("A", "B", "C", "AA", "$C", "b", "XFE", ""), pick2(rng, row))
+			case 2:
+				fmt.Fprintf(&b, ` s="%s"`, pick("0", "1", "3", "x", "", "-1", "007"))
+			case 3, 4:
+				fmt.Fprintf(&b, ` t="%s"`, pick("s", "n", "str", "inlineStr", "b", "e", "d", "x"))
+			case 5:
+				b.WriteString(pick(` r='A1'`, ` x:r="B1"`, ` spans="1:2"`, "\tr=\"C1\"", ` r = "D1"`, ` s="&#49;"`))
+			default:
+				b.WriteString(pick(` foo="bar"`, ` cm="1"`))
+			}
+		}
+		return b.String()
+	}
+	text := func() string {
+		return pick("", "0", "1", "12", "3.5", "x", " 2 ", "a&amp;b", "l1\r\nl2", "_x0041_", "é", "\xff", "<![CDATA[<c>]]>", "9999")
+	}
+	body := func() string {
+		switch rng.IntN(9) {
+		case 0:
+			return "/>"
+		case 1:
+			return "></c>"
+		case 2, 3, 4:
+			return "><v>" + text() + "</v></c>"
+		case 5:
+			return "><is><t" + pick("", ` xml:space="preserve"`) + ">" + text() + "</t></is></c>"
+		case 6:
+			return "><f>1</f><v>" + text() + "</v></c>"
+		case 7:
+			return "><v>" + text() + "</v></c >"
+		default:
+			return "><is><r><t>" + text() + "</t></r></is></c>"
+		}
+	}
+	for i := range 300 {
+		var sheet strings.Builder
+		for row := 1; row <= 1+rng.IntN(6); row++ {
+			fmt.Fprintf(&sheet, `<row r="%d">`, row)
+			for range rng.IntN(6) {
+				sheet.WriteString("<c" + attrs(row) + body())
+			}
+			sheet.WriteString(pick("</row>", "</row>", "</row >", "</row>\n"))
+		}
+		data := craftXLSX(t, sheet.String(), craftSST, craftStyles, false)
+		noQuick = true
+		want := readTrace(data, Options{})
+		noQuick = false
+		got := readTrace(data, Options{})
+		if !assert.Equal(t, want, got, "sheet %d: %s", i, sheet.String()) {
+			break
+		}
+	}
+}
+
+func pick2(rng *rand.Rand, row int) int {
+	if rng.IntN(5) == 0 {
+		return rng.IntN(3)
+	}
+	return row
 }
