@@ -242,11 +242,11 @@ func TestQuickMatchesGeneralRandom(t *testing.T) {
 	for i := range 300 {
 		var sheet strings.Builder
 		for row := 1; row <= 1+rng.IntN(6); row++ {
-			fmt.Fprintf(&sheet, `<row r="%d">`, row)
+			fmt.Fprintf(&sheet, pick(`<row r="%d">`, `<row r="%d">`, `<row r="%d" spans="1:3">`, `<row r='%d'>`, `<row r="%d" >`, `<row r="%d"/>`, `<row ht="%d">`, `<row r="x%d">`), pick2(rng, row))
 			for range rng.IntN(6) {
 				sheet.WriteString("<c" + attrs(row) + body())
 			}
-			sheet.WriteString(pick("</row>", "</row>", "</row >", "</row>\n"))
+			sheet.WriteString(pick("</row>", "</row>", "</row >", "</row>\n", "<!-- c -->", "</x>"))
 		}
 		data := craftXLSX(t, sheet.String(), craftSST, craftStyles, false)
 		noQuick = true
