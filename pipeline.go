@@ -256,14 +256,15 @@ func (e *engine) run(ctx context.Context, consume func(*batch) error) (err error
 
 	// A Deduper other than the in-memory Set (one that waits on a server) claims in a goroutine
 	// of its own, ahead of consume, so that its waits overlap the rest of the work.
+	// A failed claim ends the claims, not the import at once: the batches claimed before it are
+	// consumed first, as when claiming in line.
 	in, ahead := (<-chan *batch)(ordered), e.dd != nil && e.set == nil
+	var claimErr error // written by the claiming goroutine before it closes claimed
 	if ahead {
 		claimed := make(chan *batch, 1)
 		wg.Go(func() {
 			defer close(claimed)
-			if err := e.claimAhead(ctx, ordered, claimed); err != nil {
-				cancel(err)
-			}
+			claimErr = e.claimAhead(ctx, ordered, claimed)
 		})
 		in = claimed
 	}
@@ -275,6 +276,9 @@ func (e *engine) run(ctx context.Context, consume func(*batch) error) (err error
 			return context.Cause(ctx)
 		}
 		if b == nil { // closed: the parse goroutine has returned, or the claims failed
+			if claimErr != nil {
+				return claimErr
+			}
 			if ctx.Err() != nil {
 				return context.Cause(ctx)
 			}

@@ -283,7 +283,7 @@ type killAfter struct {
 
 func (k *killAfter) ClaimBatch(ctx context.Context, claims []dedupe.Claim, results []dedupe.Result) error {
 	k.mu.Lock()
-	if k.batches == 0 {
+	if k.batches <= 0 { // below 0 when batches in flight succeeded meanwhile
 		k.srv.Kill()
 	}
 	k.mu.Unlock()
