@@ -106,7 +106,7 @@ type Options struct {
 	// in bytes (0 = DefaultMaxUnzipSize), and the shared string table to
 	// MaxUnzipSize/256 entries. The worksheet and shared strings are streamed;
 	// the table is kept decoded, off the Go heap (its text plus 4 bytes an
-	// entry).
+	// entry; see SpillDir).
 	MaxUnzipSize int64
 	// MaxXMLSize bounds, in bytes, every XLSX part other than worksheets and
 	// shared strings (workbook, relationships, styles), which are read whole
@@ -161,7 +161,8 @@ type Reader interface {
 	// included.
 	Sheets() []string
 	// Close releases the reader's resources (an XLSX reader's shared string
-	// table, held outside the Go heap). The rows returned stay valid.
+	// table, held outside the Go heap, and an XLSX reader's goroutines,
+	// which Close waits for). The rows returned stay valid.
 	Close() error
 }
 

@@ -1,6 +1,7 @@
 package sheet
 
 import (
+	"fmt"
 	"os"
 	"syscall"
 )
@@ -63,7 +64,7 @@ func (s *spill) flush(b *[]byte, off *int64) error {
 		return nil
 	}
 	if _, err := s.f.WriteAt(*b, *off); err != nil {
-		return tooLarge("spilling the shared string table: %v", err)
+		return fmt.Errorf("sheet: spilling the shared string table: %w", err)
 	}
 	*off += int64(len(*b))
 	*b = (*b)[:0]
@@ -72,30 +73,40 @@ func (s *spill) flush(b *[]byte, off *int64) error {
 
 // finish writes what is buffered, maps the file (read only) and closes it:
 // the mapping holds the ends from its start and textLen bytes of text at
-// its end. An empty table maps nothing.
-func (s *spill) finish(textLen int64) ([]byte, error) {
+// its end; mapped is false when the file could not be mapped and was read
+// into memory (allocBytes) instead. An empty table maps nothing.
+func (s *spill) finish(textLen int64) (_ []byte, mapped bool, err error) {
 	defer s.close()
 	if err := s.flush(&s.ends, &s.endOff); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if err := s.flush(&s.text, &s.textOff); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	size := s.textBase + textLen
 	if s.endOff == 0 && textLen == 0 {
-		return nil, nil
+		return nil, false, nil
 	}
 	if size != int64(int(size)) {
-		return nil, tooLarge("shared string table of %d bytes", size)
+		return nil, false, tooLarge("shared string table of %d bytes", size)
 	}
 	if err := s.f.Truncate(size); err != nil { // the ends region may end in a hole
-		return nil, tooLarge("spilling the shared string table: %v", err)
+		return nil, false, fmt.Errorf("sheet: spilling the shared string table: %w", err)
 	}
-	m, err := syscall.Mmap(int(s.f.Fd()), 0, int(size), syscall.PROT_READ, syscall.MAP_SHARED)
-	if err != nil {
-		return nil, tooLarge("mapping the shared string table: %v", err)
+	if m, err := mmapFile(s.f, int(size)); err == nil {
+		return m, true, nil
 	}
-	return m, nil
+	m := allocBytes(int(size))
+	if _, err := s.f.ReadAt(m, 0); err != nil {
+		freeBytes(m)
+		return nil, false, fmt.Errorf("sheet: reading the spilled shared string table: %w", err)
+	}
+	return m, false, nil
+}
+
+// mmapFile maps size bytes of f read-only (a variable for tests).
+var mmapFile = func(f *os.File, size int) ([]byte, error) {
+	return syscall.Mmap(int(f.Fd()), 0, size, syscall.PROT_READ, syscall.MAP_SHARED)
 }
 
 func (s *spill) close() {

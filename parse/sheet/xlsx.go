@@ -61,11 +61,14 @@ func tooLarge(format string, a ...any) error {
 // and 256Ki tags together; at most opts.MaxUnzipSize/256 shared strings (4Mi
 // by default). The parts read are inflated once first to verify their
 // checksums. The shared strings are held decoded (their text plus 4 bytes
-// an entry) outside the Go heap, in an anonymous memory mapping released by
-// Close, so that the table does not also raise the garbage collector's heap
-// goal; the worksheet is streamed through a small XML scanner and one
-// cell's stored text is bounded by 8×opts.MaxCellBytes while it is read.
-// The Reader must be closed.
+// an entry) outside the Go heap, so that the table does not also raise the
+// garbage collector's heap goal: in an anonymous memory mapping, or, when
+// opts.SpillDir is set and the table is large, in an unlinked file there,
+// mapped read-only (see Options.SpillDir); Close releases it. The worksheet
+// and the shared strings are inflated a few buffers ahead on a goroutine of
+// their own and streamed through a small XML scanner; one cell's stored
+// text is bounded by 8×opts.MaxCellBytes while it is read. The Reader must
+// be closed.
 //
 // An encrypted (password-protected) workbook, which is an OLE2 container
 // rather than a zip, is refused with ErrEncrypted; a binary .xlsb workbook,

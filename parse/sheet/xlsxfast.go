@@ -129,6 +129,7 @@ type xlsxStrings struct {
 	textLen int64  // bytes of text
 	spill   *spill // while a spilled table is loaded
 	mapped  []byte // a spilled table's mapping, once loaded
+	block   []byte // a spilled table that could not be mapped, read back (allocBytes)
 	gets    int
 }
 
@@ -179,13 +180,16 @@ func (t *xlsxStrings) free() {
 		t.spill.close()
 		t.spill = nil
 	}
-	if t.mapped != nil {
+	switch {
+	case t.mapped != nil:
 		unmapFile(t.mapped)
-	} else {
+	case t.block != nil:
+		freeBytes(t.block)
+	default:
 		freeBytes(t.text)
 		freeBytes(t.end)
 	}
-	t.text, t.end, t.mapped = nil, nil, nil
+	t.text, t.end, t.mapped, t.block = nil, nil, nil, nil
 }
 
 // load streams the shared string table into t. Its entry count was bounded
@@ -308,12 +312,16 @@ func (t *xlsxStrings) load(zf *zip.File, maxEntries int64, o *Options) error {
 		}
 	}
 	if t.spill != nil {
-		m, err := t.spill.finish(t.textLen)
+		m, mapped, err := t.spill.finish(t.textLen)
 		t.spill = nil
 		if err != nil {
 			return err
 		}
-		t.mapped = m
+		if mapped {
+			t.mapped = m
+		} else {
+			t.block = m
+		}
 		if m != nil {
 			t.end = m[:4*t.n]
 			t.text = m[len(m)-int(t.textLen):]
