@@ -93,8 +93,9 @@ type Config struct {
 	// files in (mode 0600) before they are handed to the Uploader; the directory is removed at the
 	// end. "" means TempDir. Put it on the same file system as a Dir uploader's path.
 	WorkDir string
-	// TempDir is where a spreadsheet read from a non-seekable stream is spooled; "" means
-	// os.TempDir().
+	// TempDir is where a spreadsheet read from a non-seekable stream is spooled, and where the
+	// shared string table of a large XLSX workbook is kept (on Linux: an unlinked file, mapped, so
+	// that it is page cache rather than the process's memory); "" means os.TempDir().
 	TempDir string
 
 	// Logger receives progress and diagnostics; nil discards them. No personal data is logged.
