@@ -308,8 +308,10 @@ func (k concurrentKillAfter) ConcurrentBatches() int {
 // names the Redis (not its password) and the rows, and the report counts only the rows whose
 // claims Redis answered — also when batches are claimed concurrently.
 func TestImportRedisKilled(t *testing.T) {
+	t.Parallel() // waits out the client's retries
 	for _, concurrent := range []bool{false, true} {
 		t.Run(fmt.Sprintf("concurrent=%v", concurrent), func(t *testing.T) {
+			t.Parallel()
 			const password = "kill-pw-77"
 			srv := redistest.Start(t, redistest.Options{Password: password})
 			dir := t.TempDir()
