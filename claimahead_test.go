@@ -15,6 +15,8 @@ import (
 
 	"github.com/contactpipe/contactpipe"
 	"github.com/contactpipe/contactpipe/dedupe"
+	"github.com/contactpipe/contactpipe/dedupe/redisdedupe"
+	"github.com/contactpipe/contactpipe/internal/redistest"
 )
 
 // slowConcurrent is a dedupe.Concurrent Deduper kept in a real dedupe.Set, whose ClaimBatch first
@@ -121,4 +123,18 @@ func TestConcurrentDeduperSameOutcome(t *testing.T) {
 		}
 	}
 	assert.Greater(t, dups, 3000, "the file must have many duplicates")
+}
+
+// TestRedisDeduperSameOutcome: the Redis deduper, claiming batches concurrently on a real
+// redis-server, ends every row of a file whose consecutive batches share addresses as the
+// in-memory Set does.
+func TestRedisDeduperSameOutcome(t *testing.T) {
+	srv := redistest.Start(t, redistest.Options{})
+	data := nearDuplicates(20_000)
+	want := outcomes(t, data, contactpipe.Config{})
+	d, err := redisdedupe.Open(context.Background(), srv.URL(0), redisdedupe.Options{Job: "same-outcome", Source: "near.csv"})
+	require.NoError(t, err)
+	got := outcomes(t, data, contactpipe.Config{Deduper: d})
+	require.NoError(t, d.Close())
+	assert.Equal(t, want, got)
 }
