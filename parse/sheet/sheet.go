@@ -122,7 +122,9 @@ type Options struct {
 	// more than a few MiB is kept (on Linux), in an unlinked temporary file
 	// mapped read-only, rather than in memory: its pages are then the
 	// kernel's page cache, reclaimable, and the reader's resident memory
-	// holds only those the recent rows used. "" keeps it in memory.
+	// holds only those the recent rows used. "" keeps it in memory, as
+	// does a SpillDir where no file can be made, or one that fills up while
+	// the table is written (what was written is read back).
 	SpillDir string
 }
 

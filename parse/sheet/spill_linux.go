@@ -1,10 +1,18 @@
 package sheet
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"syscall"
 )
+
+// errSpill is wrapped by the errors of writing a spilled table: the table can then be kept in
+// memory instead (see xlsxStrings.add).
+var errSpill = errors.New("sheet: spilling the shared string table")
+
+// spillWriteAt writes to the spill file (a variable for tests).
+var spillWriteAt = func(f *os.File, b []byte, off int64) (int, error) { return f.WriteAt(b, off) }
 
 // spill writes a shared string table to an unlinked temporary file: the
 // entries' ends from offset 0 (a region of endSize bytes, sparse where
@@ -63,11 +71,55 @@ func (s *spill) flush(b *[]byte, off *int64) error {
 	if len(*b) == 0 {
 		return nil
 	}
-	if _, err := s.f.WriteAt(*b, *off); err != nil {
-		return fmt.Errorf("sheet: spilling the shared string table: %w", err)
+	if _, err := spillWriteAt(s.f, *b, *off); err != nil {
+		return fmt.Errorf("%w: %w", errSpill, err)
 	}
 	*off += int64(len(*b))
 	*b = (*b)[:0]
+	return nil
+}
+
+// flushAll writes what is buffered.
+func (s *spill) flushAll() error {
+	if err := s.flush(&s.ends, &s.endOff); err != nil {
+		return err
+	}
+	return s.flush(&s.text, &s.textOff)
+}
+
+// readBack returns, in memory (allocBytes), the first textLen bytes of the text and endLen bytes
+// of the ends the spill holds, on file and still buffered, and closes the file: what a table
+// whose spill failed keeps in memory instead.
+func (s *spill) readBack(textLen, endLen int64) (text, end []byte, err error) {
+	defer s.close()
+	text = allocBytes(int(max(textLen, 64<<10)))[:textLen]
+	end = allocBytes(int(max(endLen, 64<<10)))[:endLen]
+	if err := s.region(text, s.textBase, s.textOff, s.text); err != nil {
+		freeBytes(text)
+		freeBytes(end)
+		return nil, nil, err
+	}
+	if err := s.region(end, 0, s.endOff, s.ends); err != nil {
+		freeBytes(text)
+		freeBytes(end)
+		return nil, nil, err
+	}
+	return text, end, nil
+}
+
+// region fills dst from a region of the file written from base up to off, then from its buffer.
+func (s *spill) region(dst []byte, base, off int64, buf []byte) error {
+	onFile := min(int64(len(dst)), off-base)
+	if onFile > 0 {
+		if _, err := s.f.ReadAt(dst[:onFile], base); err != nil {
+			return fmt.Errorf("sheet: reading the spilled shared string table back: %w", err)
+		}
+	}
+	if rest := dst[max(onFile, 0):]; len(rest) > 0 {
+		if copy(rest, buf) < len(rest) {
+			return errors.New("sheet: the spilled shared string table is shorter than written") // not reached
+		}
+	}
 	return nil
 }
 
@@ -77,10 +129,7 @@ func (s *spill) flush(b *[]byte, off *int64) error {
 // into memory (allocBytes) instead. An empty table maps nothing.
 func (s *spill) finish(textLen int64) (_ []byte, mapped bool, err error) {
 	defer s.close()
-	if err := s.flush(&s.ends, &s.endOff); err != nil {
-		return nil, false, err
-	}
-	if err := s.flush(&s.text, &s.textOff); err != nil {
+	if err := s.flushAll(); err != nil {
 		return nil, false, err
 	}
 	size := s.textBase + textLen
@@ -91,7 +140,7 @@ func (s *spill) finish(textLen int64) (_ []byte, mapped bool, err error) {
 		return nil, false, tooLarge("shared string table of %d bytes", size)
 	}
 	if err := s.f.Truncate(size); err != nil { // the ends region may end in a hole
-		return nil, false, fmt.Errorf("sheet: spilling the shared string table: %w", err)
+		return nil, false, fmt.Errorf("%w: %w", errSpill, err)
 	}
 	if m, err := mmapFile(s.f, int(size)); err == nil {
 		return m, true, nil

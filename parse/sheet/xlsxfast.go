@@ -312,6 +312,12 @@ func (t *xlsxStrings) load(zf *zip.File, maxEntries int64, o *Options) error {
 		}
 	}
 	if t.spill != nil {
+		if err := t.spill.flushAll(); err != nil {
+			if !errors.Is(err, errSpill) {
+				return err
+			}
+			return t.unspill(t.textLen, 4*int64(t.n)) // as in add
+		}
 		m, mapped, err := t.spill.finish(t.textLen)
 		t.spill = nil
 		if err != nil {
@@ -347,10 +353,30 @@ func (t *xlsxStrings) add(item []byte, maxEntries int64, o *Options) error {
 	var e [4]byte
 	le.PutUint32(e[:], uint32(t.textLen))
 	if t.spill != nil {
-		return t.spill.add(item, e)
+		err := t.spill.add(item, e)
+		if err == nil || !errors.Is(err, errSpill) {
+			return err
+		}
+		// The file cannot take it (a full disk): keep the table in memory from here on, with
+		// the entries before this one read back.
+		if err := t.unspill(t.textLen-int64(len(item)), 4*int64(t.n-1)); err != nil {
+			return err
+		}
 	}
 	t.text = appendOffHeap(t.text, item...)
 	t.end = appendOffHeap(t.end, e[:]...)
+	return nil
+}
+
+// unspill moves a spilled table that could not be written whole into memory: textLen bytes of
+// text and endLen bytes of ends, read back from the file and the spill's buffers.
+func (t *xlsxStrings) unspill(textLen, endLen int64) error {
+	text, end, err := t.spill.readBack(textLen, endLen)
+	t.spill = nil
+	if err != nil {
+		return err
+	}
+	t.text, t.end = text, end
 	return nil
 }
 
