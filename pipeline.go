@@ -56,7 +56,8 @@ type engine struct {
 	dd      dedupe.Deduper // nil: no dedupe
 	set     *dedupe.Set    // dd when it is the in-memory Set: the workers hash the addresses
 	ownDD   bool           // dd was made here and is closed by run
-	overlap *maphash.Seed  // dd claims batches concurrently: the workers hash each batch's addresses with this seed
+	depth   int            // batches claimed at once: more than 1 for a dedupe.Concurrent dd
+	seed    maphash.Seed   // with depth > 1: the workers hash each batch's addresses with it
 	kinds   kindSet        // the address kinds deduped
 	enc     []func(*Contact) string
 	maxLine int  // with enc: the largest chunk line that fits
@@ -81,7 +82,7 @@ type batch struct {
 
 	addrs   []dedupe.Address
 	keys    []dedupe.Key // with set: the key of each address
-	akeys   []uint64     // with overlap: the hashes of the addresses, sorted
+	akeys   []uint64     // with depth > 1: the hashes of the addresses, sorted
 	spans   []span       // the addresses (and keys) of each claim
 	claims  []dedupe.Claim
 	claimOf []int // the row (index in outs) of each claim
@@ -207,9 +208,9 @@ func (e *engine) setDedupe() {
 		e.dd, e.ownDD = dedupe.New(), true
 	}
 	e.set, _ = e.dd.(*dedupe.Set)
+	e.depth = 1
 	if c, ok := e.dd.(dedupe.Concurrent); ok && c.ConcurrentBatches() > 1 {
-		seed := maphash.MakeSeed()
-		e.overlap = &seed
+		e.depth, e.seed = c.ConcurrentBatches(), maphash.MakeSeed()
 	}
 }
 
@@ -311,10 +312,6 @@ func (e *engine) run(ctx context.Context, consume func(*batch) error) (err error
 // flight first. It returns nil when ordered is closed or ctx ends, and the first claim's error.
 func (e *engine) claimAhead(ctx context.Context, ordered <-chan *batch, claimed chan<- *batch) (err error) {
 	defer recoverInto(&err)
-	depth := 1
-	if c, ok := e.dd.(dedupe.Concurrent); ok {
-		depth = max(1, c.ConcurrentBatches())
-	}
 	ctx, cancel := context.WithCancel(ctx)
 	var claims sync.WaitGroup
 	defer func() {
@@ -323,15 +320,32 @@ func (e *engine) claimAhead(ctx context.Context, ordered <-chan *batch, claimed 
 	}()
 	type flight struct {
 		b    *batch
-		done chan error
+		err  error         // the claim's, set before done is closed
+		done chan struct{} // closed when the claim has returned
 	}
-	var inFlight []flight
+	var inFlight []*flight
+	// handOn waits for the oldest batch in flight and hands it on; false when the claims stop
+	// (err is then its claim's error, or nil when ctx ended).
+	handOn := func() (bool, error) {
+		f := inFlight[0]
+		<-f.done
+		if f.err != nil {
+			return false, f.err
+		}
+		select {
+		case claimed <- f.b:
+		case <-ctx.Done():
+			return false, nil
+		}
+		inFlight = inFlight[1:]
+		return true, nil
+	}
 	for closed := false; ; {
 		next := ordered
-		if closed || len(inFlight) == depth {
+		if closed || len(inFlight) == e.depth {
 			next = nil
 		}
-		var head chan error
+		var head chan struct{}
 		if len(inFlight) > 0 {
 			head = inFlight[0].done
 		}
@@ -349,40 +363,24 @@ func (e *engine) claimAhead(ctx context.Context, ordered <-chan *batch, claimed 
 			case <-ctx.Done():
 				return nil
 			}
-			wait := false
-			for _, f := range inFlight {
-				wait = wait || sharesKey(f.b.akeys, b.akeys)
-			}
-			for ; wait && len(inFlight) > 0; inFlight = inFlight[1:] { // all of them: keeps the order simple
-				if err := <-inFlight[0].done; err != nil {
-					return err
-				}
-				select {
-				case claimed <- inFlight[0].b:
-				case <-ctx.Done():
-					return nil
-				}
-			}
-			f := flight{b, make(chan error, 1)}
-			claims.Go(func() {
-				defer func() {
-					if r := recover(); r != nil {
-						f.done <- panicError(r)
+			if slices.ContainsFunc(inFlight, func(f *flight) bool { return sharesKey(f.b.akeys, b.akeys) }) {
+				for len(inFlight) > 0 { // all of them: keeps the order simple
+					if ok, err := handOn(); !ok {
+						return err
 					}
-				}()
-				f.done <- e.claim(ctx, b)
+				}
+			}
+			f := &flight{b: b, done: make(chan struct{})}
+			claims.Go(func() {
+				defer close(f.done)
+				defer recoverInto(&f.err)
+				f.err = e.claim(ctx, b)
 			})
 			inFlight = append(inFlight, f)
-		case err := <-head:
-			if err != nil {
+		case <-head:
+			if ok, err := handOn(); !ok {
 				return err
 			}
-			select {
-			case claimed <- inFlight[0].b:
-			case <-ctx.Done():
-				return nil
-			}
-			inFlight = inFlight[1:]
 		case <-ctx.Done():
 			return nil
 		}
@@ -545,11 +543,11 @@ func (e *engine) process(b *batch, fields []string, a *arena) {
 			}
 		}
 	}
-	if e.overlap != nil {
+	if e.depth > 1 {
 		b.akeys = b.akeys[:0]
 		for _, a := range b.addrs {
 			var h maphash.Hash
-			h.SetSeed(*e.overlap)
+			h.SetSeed(e.seed)
 			h.WriteString(a.Kind)
 			h.WriteByte(0)
 			h.WriteString(a.Canonical())

@@ -463,24 +463,21 @@ func (d *Deduper) results(c *call, claims []dedupe.Claim, out []any, results []d
 	if len(out)%2 != 0 {
 		return fmt.Errorf("unexpected answer from the claim script: %d values", len(out))
 	}
-	best := make(map[int]int, len(out)/2) // claim (index into c.rows) → its held pair with the lowest pos
-	holders := make(map[int]string, len(out)/2)
+	best := make(map[int]int, len(out)/2) // claim (index into c.rows) → out's index of its held pair with the lowest pos
 	for j := 0; j < len(out); j += 2 {
 		k, ok1 := out[j].(int64)
-		owner, ok2 := out[j+1].(string)
+		_, ok2 := out[j+1].(string)
 		if !ok1 || !ok2 || k < 1 || int(k) > len(c.fields) {
 			return fmt.Errorf("unexpected answer from the claim script (is another program writing to %s?)", d.shards[0])
 		}
 		f := c.fields[k-1]
-		if b, ok := best[f.claim]; !ok || f.pos < c.fields[b].pos {
-			best[f.claim] = int(k - 1)
-			holders[f.claim] = owner
+		if b, ok := best[f.claim]; !ok || f.pos < c.fields[out[b].(int64)-1].pos {
+			best[f.claim] = j
 		}
 	}
-	for ci, pi := range best {
+	for ci, j := range best {
 		i := c.rows[ci]
-		owner := holders[ci]
-		rowText, source, ok := strings.Cut(owner, ":")
+		rowText, source, ok := strings.Cut(out[j+1].(string), ":")
 		row, err := strconv.Atoi(rowText)
 		if !ok || err != nil {
 			return fmt.Errorf("unexpected answer from the claim script for row %d (is another program writing to %s?)", claims[i].Row, d.shards[0])
@@ -489,7 +486,7 @@ func (d *Deduper) results(c *call, claims []dedupe.Claim, out []any, results []d
 		if source != d.opts.Source {
 			m.Source = source
 		}
-		pos := c.fields[pi].pos
+		pos := c.fields[out[j].(int64)-1].pos
 		for _, a := range claims[i].Addrs {
 			if a.Value == "" {
 				continue

@@ -13,22 +13,31 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// spilledWorkbook is a workbook of rows rows with shared strings, and what reading it without
+// spilling gives; every table spills for the rest of the test.
+func spilledWorkbook(t *testing.T, rows int, seed uint64) ([]byte, []string) {
+	t.Helper()
+	var b bytes.Buffer
+	_, err := bench.Generate(&b, rows, bench.Options{Format: bench.XLSXShared, Seed: seed})
+	require.NoError(t, err)
+	oldMin := spillMin
+	t.Cleanup(func() { spillMin = oldMin })
+	spillMin = 0
+	return b.Bytes(), readTrace(b.Bytes(), Options{})
+}
+
 // TestSpillNotMapped: a spilled table that cannot be mapped (a file system
 // without mmap) is read back into memory, and reads the same.
 func TestSpillNotMapped(t *testing.T) {
-	var b bytes.Buffer
-	_, err := bench.Generate(&b, 2000, bench.Options{Format: bench.XLSXShared, Seed: 4})
-	require.NoError(t, err)
-	oldMin, oldMap := spillMin, mmapFile
-	defer func() { spillMin, mmapFile = oldMin, oldMap }()
-	spillMin = 0
-	want := readTrace(b.Bytes(), Options{})
+	data, want := spilledWorkbook(t, 2000, 4)
+	oldMap := mmapFile
+	defer func() { mmapFile = oldMap }()
 	calls := 0
 	mmapFile = func(*os.File, int) ([]byte, error) {
 		calls++
 		return nil, errors.New("no mmap here")
 	}
-	assert.Equal(t, want, readTrace(b.Bytes(), Options{SpillDir: t.TempDir()}))
+	assert.Equal(t, want, readTrace(data, Options{SpillDir: t.TempDir()}))
 	assert.Equal(t, 1, calls)
 }
 
@@ -36,19 +45,15 @@ func TestSpillNotMapped(t *testing.T) {
 // in the middle or at the last one, the table is kept in memory instead, with the entries
 // already spilled read back, and reads the same.
 func TestSpillWriteFails(t *testing.T) {
-	var b bytes.Buffer
-	_, err := bench.Generate(&b, 20000, bench.Options{Format: bench.XLSXShared, Seed: 5})
-	require.NoError(t, err)
-	oldMin, oldWrite := spillMin, spillWriteAt
-	defer func() { spillMin, spillWriteAt = oldMin, oldWrite }()
-	spillMin = 0
-	want := readTrace(b.Bytes(), Options{})
+	data, want := spilledWorkbook(t, 20000, 5)
+	oldWrite := spillWriteAt
+	defer func() { spillWriteAt = oldWrite }()
 	writes := 0
 	spillWriteAt = func(f *os.File, p []byte, off int64) (int, error) {
 		writes++
 		return f.WriteAt(p, off)
 	}
-	require.Equal(t, want, readTrace(b.Bytes(), Options{SpillDir: t.TempDir()}))
+	require.Equal(t, want, readTrace(data, Options{SpillDir: t.TempDir()}))
 	require.Greater(t, writes, 2, "the table must take several writes")
 	for _, failAt := range []int{1, writes / 2, writes} {
 		t.Run(fmt.Sprintf("write %d of %d", failAt, writes), func(t *testing.T) {
@@ -61,7 +66,7 @@ func TestSpillWriteFails(t *testing.T) {
 				}
 				return f.WriteAt(p, off)
 			}
-			assert.Equal(t, want, readTrace(b.Bytes(), Options{SpillDir: t.TempDir()}))
+			assert.Equal(t, want, readTrace(data, Options{SpillDir: t.TempDir()}))
 			assert.Equal(t, 1, failed, "after a failed write the table stays in memory")
 		})
 	}
